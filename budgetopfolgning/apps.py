@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BudgetopfolgningConfig(AppConfig):
+    name = "budgetopfolgning"
+    verbose_name = "Budgetopfølgning"

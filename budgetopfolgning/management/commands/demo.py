@@ -1,0 +1,72 @@
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from budgetopfolgning import roller
+from budgetopfolgning.models import Opfoelgning
+from budgetopfolgning.services import aabn_opfoelgning, importer_budget, laas_opfoelgning
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+KONTAKT = {
+    "sagsnr": "00.30.14-G01-2-24",
+    "kontakt_center": "Center for Økonomi",
+    "kontakt_navn": "Mikkel Elkjær",
+    "kontakt_telefon": "2069 1302",
+    "kontakt_email": "økonomi@balk.dk",
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Indlæser demodata (Ballerup Kommunes 1. budgetopfølgning 2024, låst, og en åben 2. opfølgning) og "
+        "demobrugerne okonomi, konsulent og udvalg med adgangskoden »demo«. Kan køres igen uden at ændre noget."
+    )
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        self._brugere()
+        if not Opfoelgning.objects.filter(aar__aar=2024, nummer=1).exists():
+            resultat = importer_budget(
+                data=(FIXTURES / "budget_2024_1.csv").read_bytes(),
+                filnavn="budget_2024_1.csv",
+                aar=2024,
+                nummer=1,
+                pr_dato=date(2024, 4, 29),
+                dokumentdato=date(2024, 4, 12),
+                metadata=KONTAKT,
+            )
+            laas_opfoelgning(opfoelgning=resultat.opfoelgning, bruger=None)
+            self.stdout.write("1. budgetopfølgning 2024 indlæst og låst.")
+        if not Opfoelgning.objects.filter(aar__aar=2024, nummer=2).exists():
+            foerste = Opfoelgning.objects.get(aar__aar=2024, nummer=1)
+            aabn_opfoelgning(
+                aar=foerste.aar,
+                pr_dato=date(2024, 8, 31),
+                dokumentdato=date(2024, 8, 16),
+                sagsnr="00.30.14-G01-3-24",
+                kontakt_center=KONTAKT["kontakt_center"],
+                kontakt_navn=KONTAKT["kontakt_navn"],
+                kontakt_telefon=KONTAKT["kontakt_telefon"],
+                kontakt_email=KONTAKT["kontakt_email"],
+            )
+            self.stdout.write("2. budgetopfølgning 2024 åbnet.")
+        self.stdout.write(self.style.SUCCESS("Demodata er klar. Log ind som okonomi, konsulent eller udvalg (demo)."))
+
+    def _brugere(self):
+        for username, fornavn, efternavn, rolle in (
+            ("okonomi", "Olivia", "Østergaard", roller.OKONOMI),
+            ("konsulent", "Karim", "Jensen", roller.KONSULENT),
+            ("udvalg", "Ulla", "Madsen", roller.UDVALGSMEDLEM),
+        ):
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"first_name": fornavn, "last_name": efternavn}
+            )
+            if created:
+                user.set_password("demo")
+                user.save()
+            user.groups.add(Group.objects.get(name=rolle))

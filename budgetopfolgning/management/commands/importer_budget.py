@@ -1,0 +1,68 @@
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from budgetopfolgning.services import ImportFejl, importer_budget
+
+
+def _dato(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"»{value}« er ikke en dato på formen ÅÅÅÅ-MM-DD.") from exc
+
+
+class Command(BaseCommand):
+    help = (
+        "Importerer en budgetopfølgnings tal fra en CSV-fil (UTF-8, semikolon) eller XLSX-fil (første ark). "
+        "Alt eller intet: en fil med fejl ændrer ingenting, og hver fejl nævner linje og kolonne."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("fil", help="CSV- eller XLSX-fil med overskriftslinjen "
+                            "udvalg;ramme;ramme_navn;serviceramme;oprindeligt_budget;korrektioner;forventet_forbrug")
+        parser.add_argument("--aar", type=int, required=True, help="Budgetåret, fx 2024")
+        parser.add_argument("--opfolgning", type=int, required=True, help="Budgetopfølgningens nummer, fx 1")
+        parser.add_argument("--pr-dato", type=_dato, help="Opfølgningens pr.-dato (ÅÅÅÅ-MM-DD)")
+        parser.add_argument("--dato", type=_dato, help="Dokumentets dato (ÅÅÅÅ-MM-DD)")
+        parser.add_argument("--sagsnr", default="")
+        parser.add_argument("--center", default="")
+        parser.add_argument("--kontakt", default="", help="Kontaktpersonens navn")
+        parser.add_argument("--telefon", default="")
+        parser.add_argument("--email", default="")
+
+    def handle(self, *args, **options):
+        path = Path(options["fil"])
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Filen {path} kan ikke læses: {exc.strerror}") from exc
+        if options["opfolgning"] < 1:
+            raise CommandError("Opfølgningens nummer skal være 1 eller derover.")
+        metadata = {
+            "sagsnr": options["sagsnr"],
+            "kontakt_center": options["center"],
+            "kontakt_navn": options["kontakt"],
+            "kontakt_telefon": options["telefon"],
+            "kontakt_email": options["email"],
+        }
+        try:
+            resultat = importer_budget(
+                data=data,
+                filnavn=path.name,
+                aar=options["aar"],
+                nummer=options["opfolgning"],
+                pr_dato=options["pr_dato"],
+                dokumentdato=options["dato"],
+                metadata=metadata,
+            )
+        except ImportFejl as exc:
+            for linje in exc.fejl:
+                self.stderr.write(linje)
+            raise CommandError(f"{path.name} blev ikke importeret ({len(exc.fejl)} fejl); intet er ændret.") from exc
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{resultat.opfoelgning}: {resultat.oprettet} linjer oprettet, {resultat.opdateret} opdateret."
+            )
+        )

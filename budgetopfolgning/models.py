@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.db import models
+
+from budgetopfolgning.beloeb import BeloebField
+from rammer.models import Budgetaar, Rammedel
+
+ORDENSTAL = {1: "første", 2: "anden", 3: "tredje", 4: "fjerde", 5: "femte", 6: "sjette"}
+
+
+class OpfoelgningQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The rounds a user may see: udvalgsmedlemmer see locked rounds only, open ones are drafts."""
+        from budgetopfolgning import roller
+
+        if not user.is_authenticated:
+            return self.none()
+        if roller.kun_laeser(user):
+            return self.filter(status=Opfoelgning.LAAST)
+        return self
+
+
+class Opfoelgning(models.Model):
+    """A budgetopfølgning (round) of a year. Once locked it is a frozen snapshot."""
+
+    AABEN = "aaben"
+    LAAST = "laast"
+    STATUSSER = [(AABEN, "Åben"), (LAAST, "Låst")]
+
+    aar = models.ForeignKey(Budgetaar, on_delete=models.PROTECT, related_name="opfoelgninger", verbose_name="år")
+    nummer = models.PositiveSmallIntegerField()
+    pr_dato = models.DateField("pr. dato")
+    sagsnr = models.CharField("sagsnr.", max_length=50, blank=True)
+    dokumentdato = models.DateField("dokumentets dato")
+    kontakt_center = models.CharField("center", max_length=200, blank=True)
+    kontakt_navn = models.CharField("kontaktperson", max_length=200, blank=True)
+    kontakt_telefon = models.CharField("telefon", max_length=50, blank=True)
+    kontakt_email = models.EmailField("e-mail", blank=True)
+    status = models.CharField(max_length=5, choices=STATUSSER, default=AABEN)
+
+    objects = OpfoelgningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-aar__aar", "-nummer"]
+        verbose_name = "budgetopfølgning"
+        verbose_name_plural = "budgetopfølgninger"
+        constraints = [models.UniqueConstraint(fields=["aar", "nummer"], name="opfoelgning_unik")]
+
+    def __str__(self):
+        return f"{self.nummer}. budgetopfølgning {self.aar.aar}"
+
+    @property
+    def er_laast(self) -> bool:
+        return self.status == self.LAAST
+
+    @property
+    def ordenstal(self) -> str:
+        """'første', 'anden', … as the Bilag writes it ("Tabeloversigter for første budgetopfølgning")."""
+        return ORDENSTAL.get(self.nummer, f"{self.nummer}.")
+
+    @property
+    def titel(self) -> str:
+        return f"{self.ordenstal.capitalize()} budgetopfølgning {self.aar.aar}"
+
+    @property
+    def pr_dato_kort(self) -> str:
+        """The short date used in the column header: 29/4-24."""
+        return f"{self.pr_dato.day}/{self.pr_dato.month}-{self.pr_dato:%y}"
+
+
+class Opfoelgningslinje(models.Model):
+    """What a round records for one part of a ramme: this round's korrektioner, the forecast, the why."""
+
+    opfoelgning = models.ForeignKey(Opfoelgning, on_delete=models.CASCADE, related_name="linjer")
+    rammedel = models.ForeignKey(Rammedel, on_delete=models.PROTECT, related_name="linjer")
+    korrektioner = BeloebField("korrektioner (kr.)")
+    forventet_forbrug = BeloebField("forventet forbrug (kr.)")
+    forklaring = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    aendret = models.DateTimeField("ændret", auto_now=True)
+    aendret_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["opfoelgning", "rammedel__ramme__nummer", "rammedel__placering"]
+        verbose_name = "opfølgningslinje"
+        verbose_name_plural = "opfølgningslinjer"
+        constraints = [
+            models.UniqueConstraint(fields=["opfoelgning", "rammedel"], name="linje_unik"),
+        ]
+
+    def __str__(self):
+        return f"{self.opfoelgning}: {self.rammedel}"

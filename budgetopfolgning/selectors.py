@@ -1,0 +1,234 @@
+"""Read side of a round: the figures per ramme part, per udvalg and per table.
+
+Every rule of the follow-up arithmetic lives in `Tal`. The queries are a fixed handful per round, whatever
+the number of rammer, and every total is a sum of exact amounts; rounding is left to the templates.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from budgetopfolgning.beloeb import MIO, NUL, mio_kr, rund
+from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
+from rammer.models import Bevillingsramme, Rammedel, Udvalg
+
+
+@dataclass
+class Tal:
+    """The columns of Tabel 1 and 2 for one line or a sum of lines, in exact kroner."""
+
+    oprindeligt: Decimal = NUL
+    tidligere: Decimal = NUL  # korrektioner of the year's earlier rounds
+    korrektioner: Decimal = NUL  # korrektioner of this round
+    forventet: Decimal = NUL
+    forventet_forrige: Decimal | None = None  # forventet forbrug in the previous round, if any
+
+    @property
+    def korrigeret_foer(self) -> Decimal:
+        """Korrigeret budget before this round: oprindeligt + korrektioner of rounds 1 … n−1."""
+        return self.oprindeligt + self.tidligere
+
+    @property
+    def forslag(self) -> Decimal:
+        """Forslag til nyt budget: korrigeret before + this round's korrektioner."""
+        return self.korrigeret_foer + self.korrektioner
+
+    @property
+    def afvigelse(self) -> Decimal:
+        """Forventet forbrug − forslag til nyt budget; + = merforbrug, − = mindreforbrug."""
+        return self.forventet - self.forslag
+
+    @property
+    def udvikling(self) -> Decimal | None:
+        """Change in forventet forbrug since the previous round (None in a year's first round)."""
+        if self.forventet_forrige is None:
+            return None
+        return self.forventet - self.forventet_forrige
+
+    def __add__(self, other: "Tal") -> "Tal":
+        forrige = None
+        if self.forventet_forrige is not None or other.forventet_forrige is not None:
+            forrige = (self.forventet_forrige or NUL) + (other.forventet_forrige or NUL)
+        return Tal(
+            oprindeligt=self.oprindeligt + other.oprindeligt,
+            tidligere=self.tidligere + other.tidligere,
+            korrektioner=self.korrektioner + other.korrektioner,
+            forventet=self.forventet + other.forventet,
+            forventet_forrige=forrige,
+        )
+
+
+@dataclass
+class Linje:
+    """One ramme part in a round."""
+
+    rammedel: Rammedel
+    linje: Opfoelgningslinje | None
+    tal: Tal
+
+    @property
+    def ramme(self) -> Bevillingsramme:
+        return self.rammedel.ramme
+
+    @property
+    def forklaring(self) -> str:
+        return self.linje.forklaring if self.linje else ""
+
+
+@dataclass
+class Raekke:
+    """A row of a table: an udvalg (or a ramme), or the I alt row."""
+
+    navn: str
+    tal: Tal
+    udvalg: Udvalg | None = None
+    ramme: Bevillingsramme | None = None
+    er_total: bool = False
+
+
+@dataclass
+class Tabel:
+    placering: str
+    nummer: int
+    raekker: list[Raekke] = field(default_factory=list)
+
+    @property
+    def total(self) -> Raekke:
+        return self.raekker[0]
+
+    @property
+    def inden(self) -> bool:
+        return self.placering == Rammedel.INDEN
+
+
+def linjer(opfoelgning: Opfoelgning, *, udvalg: Udvalg | None = None, ramme=None) -> list[Linje]:
+    """All ramme parts of the round's year with their figures, in ramme order. Four queries."""
+    dele = Rammedel.objects.filter(ramme__aar_id=opfoelgning.aar_id).select_related("ramme__udvalg")
+    runde_linjer = Opfoelgningslinje.objects.filter(opfoelgning=opfoelgning)
+    tidligere = Opfoelgningslinje.objects.filter(
+        opfoelgning__aar_id=opfoelgning.aar_id, opfoelgning__nummer__lt=opfoelgning.nummer
+    )
+    if udvalg is not None:
+        dele = dele.filter(ramme__udvalg=udvalg)
+        runde_linjer = runde_linjer.filter(rammedel__ramme__udvalg=udvalg)
+        tidligere = tidligere.filter(rammedel__ramme__udvalg=udvalg)
+    if ramme is not None:
+        dele = dele.filter(ramme=ramme)
+        runde_linjer = runde_linjer.filter(rammedel__ramme=ramme)
+        tidligere = tidligere.filter(rammedel__ramme=ramme)
+
+    tidligere_korr = dict(
+        tidligere.values_list("rammedel_id").annotate(s=Sum("korrektioner")).values_list("rammedel_id", "s")
+    )
+    forrige_forventet = dict(
+        tidligere.filter(opfoelgning__nummer=opfoelgning.nummer - 1).values_list(
+            "rammedel_id", "forventet_forbrug"
+        )
+    )
+    egne = {linje.rammedel_id: linje for linje in runde_linjer}
+    result = []
+    for rammedel in dele.order_by("ramme__nummer", "placering"):
+        linje = egne.get(rammedel.pk)
+        tal = Tal(
+            oprindeligt=rammedel.oprindeligt_budget,
+            tidligere=tidligere_korr.get(rammedel.pk) or NUL,
+            korrektioner=linje.korrektioner if linje else NUL,
+            forventet=linje.forventet_forbrug if linje else NUL,
+            forventet_forrige=forrige_forventet.get(rammedel.pk) if opfoelgning.nummer > 1 else None,
+        )
+        result.append(Linje(rammedel=rammedel, linje=linje, tal=tal))
+    return result
+
+
+def _sum(tal: list[Tal], foerste_runde: bool) -> Tal:
+    total = Tal(forventet_forrige=None if foerste_runde else NUL)
+    for t in tal:
+        total = total + t
+    return total
+
+
+def udvalgstabeller(opfoelgning: Opfoelgning, alle: list[Linje]) -> list[Tabel]:
+    """Tabel 1 (inside the serviceramme) and Tabel 2 (outside): I alt first, then a row per udvalg.
+
+    Every udvalg of the year has a row in both tables, with zeros where it has no such part.
+    """
+    udvalg_liste = list(Udvalg.objects.filter(aar_id=opfoelgning.aar_id))
+    foerste = opfoelgning.nummer == 1
+    tabeller = []
+    for nummer, placering in ((1, Rammedel.INDEN), (2, Rammedel.UDEN)):
+        per_udvalg = defaultdict(list)
+        for linje in alle:
+            if linje.rammedel.placering == placering:
+                per_udvalg[linje.ramme.udvalg_id].append(linje.tal)
+        raekker = [Raekke(navn=u.navn, udvalg=u, tal=_sum(per_udvalg[u.pk], foerste)) for u in udvalg_liste]
+        total = Raekke(navn="I alt", er_total=True, tal=_sum([r.tal for r in raekker], foerste))
+        tabeller.append(Tabel(placering=placering, nummer=nummer, raekker=[total, *raekker]))
+    return tabeller
+
+
+def rammetabeller(opfoelgning: Opfoelgning, alle: list[Linje]) -> list[Tabel]:
+    """The same two tables with a row per ramme (the udvalg drill-down)."""
+    foerste = opfoelgning.nummer == 1
+    tabeller = []
+    for nummer, placering in ((1, Rammedel.INDEN), (2, Rammedel.UDEN)):
+        raekker = [
+            Raekke(navn=f"{linje.ramme.nummer} {linje.ramme.navn}", ramme=linje.ramme, tal=linje.tal)
+            for linje in alle
+            if linje.rammedel.placering == placering
+        ]
+        total = Raekke(navn="I alt", er_total=True, tal=_sum([r.tal for r in raekker], foerste))
+        tabeller.append(Tabel(placering=placering, nummer=nummer, raekker=[total, *raekker]))
+    return tabeller
+
+
+@dataclass
+class Opsummering:
+    """The round's summary: forventet forbrug inside the serviceramme against the year's serviceramme."""
+
+    opfoelgning: Opfoelgning
+    serviceramme: Decimal
+    forventet: Decimal
+
+    @property
+    def forskel(self) -> Decimal:
+        return self.forventet - self.serviceramme
+
+    @property
+    def vurdering(self) -> str:
+        """'et mindreforbrug på 45,2 mio. kr.' – judged on the rounded figure, so 0,0 never reads as a gap."""
+        if rund(self.forskel / MIO, 1) == 0:
+            return "et forbrug svarende til servicerammen"
+        retning = "merforbrug" if self.forskel > 0 else "mindreforbrug"
+        return f"et {retning} på {mio_kr(abs(self.forskel))} mio. kr. i forhold til servicerammen"
+
+    @property
+    def saetning(self) -> str:
+        aar = self.opfoelgning.aar.aar
+        return (
+            f"{self.opfoelgning.titel} viser {self.vurdering}, som i {aar} udgør "
+            f"{mio_kr(self.serviceramme)} mio. kr."
+        )
+
+    @property
+    def afslutning(self) -> str:
+        aar = self.opfoelgning.aar.aar
+        return (
+            f"Samlet set viser det forventede forbrug på {mio_kr(self.forventet)} mio. kr. med udgangen af {aar} "
+            f"{self.vurdering}, som udgør {mio_kr(self.serviceramme)} mio. kr."
+        )
+
+
+def opsummering(opfoelgning: Opfoelgning, tabel_inden: Tabel) -> Opsummering:
+    return Opsummering(
+        opfoelgning=opfoelgning,
+        serviceramme=opfoelgning.aar.serviceramme_beloeb(),
+        forventet=tabel_inden.total.tal.forventet,
+    )
+
+
+def forklaringer(alle: list[Linje], placering: str) -> list[Linje]:
+    """Lines of one part that carry an explanation, in udvalg order then ramme order."""
+    med = [linje for linje in alle if linje.rammedel.placering == placering and linje.forklaring.strip()]
+    return sorted(med, key=lambda linje: (linje.ramme.udvalg.raekkefoelge, linje.ramme.nummer))

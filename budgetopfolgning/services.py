@@ -1,0 +1,417 @@
+"""Write side of the follow-up: the budget import.
+
+An import is all or nothing: the whole file is read and checked first, every problem is collected with
+its line and column, and only a file without problems is written, in one transaction.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import pandas as pd
+from django.db import transaction
+
+from budgetopfolgning.beloeb import NUL, UgyldigtBeloeb, parse_dansk
+from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
+from rammer.models import Bevillingsramme, Budgetaar, Rammedel, Udvalg
+
+KOLONNER = [
+    "udvalg",
+    "ramme",
+    "ramme_navn",
+    "serviceramme",
+    "oprindeligt_budget",
+    "korrektioner",
+    "forventet_forbrug",
+]
+VALGFRIE_KOLONNER = ["udvalg_kode", "forklaring"]
+BELOEBSKOLONNER = ["oprindeligt_budget", "korrektioner", "forventet_forbrug"]
+RAMME_NUMMER = re.compile(r"^\d{2}\.\d{2}$")
+MAKS_FEJL = 50
+
+
+class ImportFejl(Exception):
+    """The file was refused; `fejl` lists every problem found, each naming its line and column."""
+
+    def __init__(self, fejl: list[str]):
+        super().__init__("\n".join(fejl))
+        self.fejl = fejl
+
+
+@dataclass
+class Importlinje:
+    linjenr: int
+    udvalg: str
+    udvalg_kode: str
+    ramme: str
+    ramme_navn: str
+    placering: str
+    oprindeligt_budget: Decimal
+    korrektioner: Decimal
+    forventet_forbrug: Decimal
+    forklaring: str
+
+
+@dataclass
+class Importresultat:
+    opfoelgning: Opfoelgning
+    oprettet: int
+    opdateret: int
+
+
+def _fejl(linjenr: int, kolonne: str | None, tekst: str) -> str:
+    if kolonne:
+        return f"Linje {linjenr}, kolonne »{kolonne}«: {tekst}"
+    return f"Linje {linjenr}: {tekst}"
+
+
+def _laes_csv(data: bytes) -> list[list[str]]:
+    try:
+        tekst = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        linjenr = data[: exc.start].count(b"\n") + 1
+        raise ImportFejl(
+            [_fejl(linjenr, None, "Filen er ikke gemt som UTF-8. Gem den som »CSV UTF-8« og prøv igen.")]
+        ) from exc
+    return [row for row in csv.reader(io.StringIO(tekst, newline=""), delimiter=";")]
+
+
+def _xlsx_celle(value) -> str | Decimal:
+    """A spreadsheet cell as text, or as an exact Decimal for numbers (floats converted once, here)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return str(value)
+
+
+def _laes_xlsx(data: bytes) -> list[list]:
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ImportFejl(["Linje 1: Filen er ikke en Excel-projektmappe (XLSX)."])
+    try:
+        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise ImportFejl(["Linje 1: Filen kan ikke læses som en Excel-projektmappe (XLSX)."]) from exc
+    return [[_xlsx_celle(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+
+
+def _beloeb(raw, linjenr: int, kolonne: str, fejl: list[str]) -> Decimal:
+    if isinstance(raw, Decimal):
+        if raw != raw.quantize(Decimal("0.01")):
+            try:
+                # Spreadsheet floats such as 0.1+0.2 carry noise far below one øre.
+                rounded = raw.quantize(Decimal("0.01"))
+            except InvalidOperation:
+                rounded = None
+            if rounded is None or abs(raw - rounded) > Decimal("0.000001"):
+                fejl.append(_fejl(linjenr, kolonne, f"»{raw}« har flere end to decimaler (øre)."))
+                return NUL
+            raw = rounded
+        return raw
+    if str(raw).strip() == "":
+        fejl.append(_fejl(linjenr, kolonne, "Beløbet mangler. Skriv 0, hvis der ikke er noget beløb."))
+        return NUL
+    try:
+        return parse_dansk(str(raw))
+    except UgyldigtBeloeb as exc:
+        fejl.append(_fejl(linjenr, kolonne, str(exc)))
+        return NUL
+
+
+def laes_budgetfil(data: bytes, filnavn: str) -> list[Importlinje]:
+    """Read and check a budget file (CSV or XLSX). Raises ImportFejl with every problem found."""
+    if filnavn.lower().endswith(".xlsx"):
+        raekker = _laes_xlsx(data)
+    else:
+        raekker = _laes_csv(data)
+    raekker = [r for r in raekker]
+    if not raekker or all(str(c).strip() == "" for c in raekker[0]):
+        raise ImportFejl(["Linje 1: Filen er tom; den skal have en overskriftslinje og mindst én linje med tal."])
+
+    header = [str(c).strip().lower() for c in raekker[0]]
+    manglende = [k for k in KOLONNER if k not in header]
+    if manglende:
+        raise ImportFejl(
+            [_fejl(1, k, "Kolonnen mangler i overskriftslinjen. Forventet: " + ";".join(KOLONNER)) for k in manglende]
+        )
+    ukendte = [k for k in header if k and k not in KOLONNER + VALGFRIE_KOLONNER]
+    if ukendte:
+        raise ImportFejl([_fejl(1, k, "Ukendt kolonne.") for k in ukendte])
+    dubletkolonner = sorted({k for k in header if k and header.count(k) > 1})
+    if dubletkolonner:
+        raise ImportFejl([_fejl(1, k, "Kolonnen står mere end én gang.") for k in dubletkolonner])
+    pos = {k: header.index(k) for k in header if k}
+
+    fejl: list[str] = []
+    linjer: list[Importlinje] = []
+    set_dele: dict[tuple[str, str], int] = {}
+    ramme_udvalg: dict[str, tuple[str, int]] = {}
+    for index, row in enumerate(raekker[1:], start=2):
+        if all(str(c).strip() == "" for c in row):
+            continue  # blank lines at the end of a sheet are harmless
+        if len(row) > len(header) and any(str(c).strip() for c in row[len(header):]):
+            fejl.append(_fejl(index, None, f"Linjen har {len(row)} felter, men overskriften har {len(header)}."))
+            continue
+
+        def celle(kolonne, row=row):
+            i = pos.get(kolonne)
+            if i is None or i >= len(row):
+                return ""
+            return row[i]
+
+        udvalg = str(celle("udvalg")).strip()
+        if not udvalg:
+            fejl.append(_fejl(index, "udvalg", "Udvalgets navn mangler."))
+        ramme_raw = celle("ramme")
+        ramme = f"{ramme_raw:.2f}" if isinstance(ramme_raw, Decimal) else str(ramme_raw).strip()
+        if not RAMME_NUMMER.match(ramme):
+            fejl.append(_fejl(index, "ramme", f"»{ramme}« er ikke et rammenummer af formen NN.NN, fx 30.46."))
+        navn = str(celle("ramme_navn")).strip()
+        if not navn:
+            fejl.append(_fejl(index, "ramme_navn", "Rammens navn mangler."))
+        placering = str(celle("serviceramme")).strip().lower()
+        if placering not in (Rammedel.INDEN, Rammedel.UDEN):
+            fejl.append(
+                _fejl(index, "serviceramme", f"»{celle('serviceramme')}« er hverken »inden« eller »uden«.")
+            )
+        beloeb = {k: _beloeb(celle(k), index, k, fejl) for k in BELOEBSKOLONNER}
+
+        if RAMME_NUMMER.match(ramme) and placering in (Rammedel.INDEN, Rammedel.UDEN):
+            if (ramme, placering) in set_dele:
+                fejl.append(
+                    _fejl(
+                        index,
+                        "ramme",
+                        f"Ramme {ramme} ({placering} for servicerammen) står også i linje "
+                        f"{set_dele[(ramme, placering)]}.",
+                    )
+                )
+            else:
+                set_dele[(ramme, placering)] = index
+        if RAMME_NUMMER.match(ramme) and udvalg:
+            tidligere = ramme_udvalg.setdefault(ramme, (udvalg, index))
+            if tidligere[0] != udvalg:
+                fejl.append(
+                    _fejl(index, "udvalg", f"Ramme {ramme} hører til »{tidligere[0]}« i linje {tidligere[1]}.")
+                )
+        linjer.append(
+            Importlinje(
+                linjenr=index,
+                udvalg=udvalg,
+                udvalg_kode=str(celle("udvalg_kode")).strip(),
+                ramme=ramme,
+                ramme_navn=navn,
+                placering=placering,
+                forklaring=str(celle("forklaring")).strip(),
+                **beloeb,
+            )
+        )
+        if len(fejl) >= MAKS_FEJL:
+            break
+    if not linjer and not fejl:
+        fejl.append(_fejl(2, None, "Filen har ingen linjer med tal under overskriften."))
+    if fejl:
+        raise ImportFejl(fejl)
+    return linjer
+
+
+def _udvalgskode(navn: str, brugte: set[str]) -> str:
+    """A short code from the capitalised words of a name: 'Klima- og Miljøudvalget' → 'KMU'."""
+    ord_ = re.findall(r"\w+", navn)
+    kode = "".join(o[0] for o in ord_ if o[0].isupper())
+    if navn.lower().endswith("udvalget"):
+        kode += "U"
+    kode = kode or "U"
+    kandidat, n = kode, 2
+    while kandidat in brugte:
+        kandidat, n = f"{kode}{n}", n + 1
+    return kandidat
+
+
+@transaction.atomic
+def importer_budget(
+    *,
+    data: bytes,
+    filnavn: str,
+    aar: int,
+    nummer: int,
+    pr_dato: date | None = None,
+    dokumentdato: date | None = None,
+    metadata: dict | None = None,
+    bruger=None,
+) -> Importresultat:
+    """Import a round's figures from a file; creates the year, udvalg, rammer and round as needed.
+
+    Importing the same round again replaces that round's figures for the lines in the file. The adopted
+    budget of a ramme part never changes during the year: a line that says otherwise refuses the file.
+    """
+    linjer = laes_budgetfil(data, filnavn)
+    fejl: list[str] = []
+
+    budgetaar, _ = Budgetaar.objects.get_or_create(aar=aar)
+    opfoelgning = Opfoelgning.objects.select_for_update().filter(aar=budgetaar, nummer=nummer).first()
+    if opfoelgning and opfoelgning.er_laast:
+        raise ImportFejl([f"{opfoelgning} er låst og kan ikke ændres; ret i næste budgetopfølgning."])
+    if nummer > 1 and not Opfoelgning.objects.filter(aar=budgetaar, nummer=nummer - 1).exists():
+        raise ImportFejl([f"{nummer - 1}. budgetopfølgning {aar} findes ikke; importér den først."])
+
+    udvalg = {u.navn: u for u in Udvalg.objects.filter(aar=budgetaar)}
+    koder = {u.kode for u in udvalg.values()}
+    rammer = {r.nummer: r for r in Bevillingsramme.objects.filter(aar=budgetaar).select_related("udvalg")}
+    dele = {
+        (d.ramme.nummer, d.placering): d
+        for d in Rammedel.objects.filter(ramme__aar=budgetaar).select_related("ramme")
+    }
+
+    for linje in linjer:
+        ramme = rammer.get(linje.ramme)
+        if ramme and ramme.udvalg.navn != linje.udvalg:
+            fejl.append(
+                _fejl(linje.linjenr, "udvalg", f"Ramme {linje.ramme} hører til »{ramme.udvalg.navn}« i {aar}.")
+            )
+        eksisterende = dele.get((linje.ramme, linje.placering))
+        if eksisterende and eksisterende.oprindeligt_budget != linje.oprindeligt_budget:
+            fejl.append(
+                _fejl(
+                    linje.linjenr,
+                    "oprindeligt_budget",
+                    f"Det oprindelige budget for ramme {linje.ramme} ({linje.placering} for servicerammen) er "
+                    f"{eksisterende.oprindeligt_budget} kr. og kan ikke ændres i løbet af året.",
+                )
+            )
+        if linje.udvalg_kode and linje.udvalg in udvalg and udvalg[linje.udvalg].kode != linje.udvalg_kode:
+            fejl.append(
+                _fejl(
+                    linje.linjenr,
+                    "udvalg_kode",
+                    f"»{linje.udvalg}« har forkortelsen {udvalg[linje.udvalg].kode} i {aar}.",
+                )
+            )
+    if fejl:
+        raise ImportFejl(fejl)
+
+    if opfoelgning is None:
+        idag = date.today()
+        opfoelgning = Opfoelgning.objects.create(
+            aar=budgetaar,
+            nummer=nummer,
+            pr_dato=pr_dato or idag,
+            dokumentdato=dokumentdato or idag,
+            **(metadata or {}),
+        )
+    else:
+        changed = {k: v for k, v in (metadata or {}).items() if v}
+        if pr_dato:
+            changed["pr_dato"] = pr_dato
+        if dokumentdato:
+            changed["dokumentdato"] = dokumentdato
+        for key, value in changed.items():
+            setattr(opfoelgning, key, value)
+        if changed:
+            opfoelgning.save()
+
+    naeste_orden = max((u.raekkefoelge for u in udvalg.values()), default=0) + 1
+    oprettet = opdateret = 0
+    for linje in linjer:
+        u = udvalg.get(linje.udvalg)
+        if u is None:
+            kode = linje.udvalg_kode or _udvalgskode(linje.udvalg, koder)
+            if kode in koder:
+                raise ImportFejl([_fejl(linje.linjenr, "udvalg_kode", f"Forkortelsen {kode} er allerede brugt.")])
+            koder.add(kode)
+            u = udvalg[linje.udvalg] = Udvalg.objects.create(
+                aar=budgetaar, navn=linje.udvalg, kode=kode, raekkefoelge=naeste_orden
+            )
+            naeste_orden += 1
+        ramme = rammer.get(linje.ramme)
+        if ramme is None:
+            ramme = rammer[linje.ramme] = Bevillingsramme.objects.create(
+                aar=budgetaar, udvalg=u, nummer=linje.ramme, navn=linje.ramme_navn
+            )
+        elif ramme.navn != linje.ramme_navn:
+            ramme.navn = linje.ramme_navn
+            ramme.save(update_fields=["navn"])
+        rammedel = dele.get((linje.ramme, linje.placering))
+        if rammedel is None:
+            rammedel = dele[(linje.ramme, linje.placering)] = Rammedel.objects.create(
+                ramme=ramme, placering=linje.placering, oprindeligt_budget=linje.oprindeligt_budget
+            )
+        eksisterende = Opfoelgningslinje.objects.filter(opfoelgning=opfoelgning, rammedel=rammedel).first()
+        if eksisterende is None:
+            Opfoelgningslinje.objects.create(
+                opfoelgning=opfoelgning,
+                rammedel=rammedel,
+                korrektioner=linje.korrektioner,
+                forventet_forbrug=linje.forventet_forbrug,
+                forklaring=linje.forklaring,
+                aendret_af=bruger,
+            )
+            oprettet += 1
+        else:
+            eksisterende.korrektioner = linje.korrektioner
+            eksisterende.forventet_forbrug = linje.forventet_forbrug
+            eksisterende.forklaring = linje.forklaring
+            eksisterende.version += 1
+            eksisterende.aendret_af = bruger
+            eksisterende.save()
+            opdateret += 1
+    return Importresultat(opfoelgning=opfoelgning, oprettet=oprettet, opdateret=opdateret)
+
+
+@transaction.atomic
+def aabn_opfoelgning(
+    *,
+    aar: Budgetaar,
+    pr_dato: date,
+    dokumentdato: date,
+    sagsnr: str = "",
+    kontakt_center: str = "",
+    kontakt_navn: str = "",
+    kontakt_telefon: str = "",
+    kontakt_email: str = "",
+    bruger=None,
+) -> Opfoelgning:
+    """Open the year's next round. Forecasts and explanations start from the previous round's; korrektioner
+    start from 0, since they are decided anew at every round."""
+    forrige = Opfoelgning.objects.select_for_update().filter(aar=aar).order_by("-nummer").first()
+    opfoelgning = Opfoelgning.objects.create(
+        aar=aar,
+        nummer=(forrige.nummer + 1) if forrige else 1,
+        pr_dato=pr_dato,
+        dokumentdato=dokumentdato,
+        sagsnr=sagsnr,
+        kontakt_center=kontakt_center,
+        kontakt_navn=kontakt_navn,
+        kontakt_telefon=kontakt_telefon,
+        kontakt_email=kontakt_email,
+    )
+    gamle = {linje.rammedel_id: linje for linje in forrige.linjer.all()} if forrige else {}
+    Opfoelgningslinje.objects.bulk_create(
+        Opfoelgningslinje(
+            opfoelgning=opfoelgning,
+            rammedel=rammedel,
+            korrektioner=NUL,
+            forventet_forbrug=gamle[rammedel.pk].forventet_forbrug if rammedel.pk in gamle else NUL,
+            forklaring=gamle[rammedel.pk].forklaring if rammedel.pk in gamle else "",
+            aendret_af=bruger,
+        )
+        for rammedel in Rammedel.objects.filter(ramme__aar=aar)
+    )
+    return opfoelgning
+
+
+@transaction.atomic
+def laas_opfoelgning(*, opfoelgning: Opfoelgning, bruger=None) -> Opfoelgning:
+    """Lock a round: from now on it is a frozen snapshot."""
+    opfoelgning = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
+    opfoelgning.status = Opfoelgning.LAAST
+    opfoelgning.save(update_fields=["status"])
+    return opfoelgning

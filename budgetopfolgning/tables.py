@@ -1,0 +1,87 @@
+"""Tabel 1 and Tabel 2 and their per-ramme drill-downs, as django-tables2 tables."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from budgetopfolgning.beloeb import tusind_kr
+from budgetopfolgning.models import Opfoelgning
+from budgetopfolgning.selectors import Tabel
+
+
+class BeloebColumn(tables.Column):
+    """An amount in kroner, shown in 1.000 kr., right-aligned."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "tal"}, "th": {"class": "tal"}})
+        kwargs.setdefault("orderable", False)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return tusind_kr(value)
+
+
+class OpfoelgningsTabel(tables.Table):
+    """One of the round's two tables; rows are udvalg (or rammer in a drill-down), I alt first."""
+
+    navn = tables.Column(verbose_name="(1.000 kr.)", orderable=False)
+    oprindeligt = BeloebColumn(accessor="tal__oprindeligt")
+    tidligere = BeloebColumn(accessor="tal__tidligere", verbose_name="Tidligere korrektioner")
+    korrektioner = BeloebColumn(accessor="tal__korrektioner")
+    forslag = BeloebColumn(accessor="tal__forslag")
+    forventet = BeloebColumn(accessor="tal__forventet", verbose_name="Forventet forbrug")
+    afvigelse = BeloebColumn(accessor="tal__afvigelse", verbose_name="Afvigelse")
+    udvikling = BeloebColumn(accessor="tal__udvikling", verbose_name="Udvikling i forventet forbrug siden sidst",
+                             default="")
+
+    class Meta:
+        fields = ("navn", "oprindeligt", "tidligere", "korrektioner", "forslag", "forventet", "afvigelse",
+                  "udvikling")
+        orderable = False
+        template_name = "budgetopfolgning/_tabel.html"
+
+    def __init__(self, tabel: Tabel, *, opfoelgning: Opfoelgning, rammer: bool = False, udvikling: bool = False,
+                 caption: str = ""):
+        exclude = []
+        if opfoelgning.nummer == 1:
+            exclude.append("tidligere")
+        if not udvikling or opfoelgning.nummer == 1:
+            exclude.append("udvikling")
+        super().__init__(tabel.raekker, exclude=exclude)
+        aar = opfoelgning.aar.aar
+        self.opfoelgning = opfoelgning
+        self.rammer = rammer
+        self.caption = caption
+        self.columns["oprindeligt"].column.verbose_name = f"Oprindeligt budget {aar}"
+        self.columns["korrektioner"].column.verbose_name = (
+            f"Korrektioner ved {opfoelgning.ordenstal} budgetopfølgning {aar} *)"
+        )
+        self.columns["forslag"].column.verbose_name = (
+            f"Forslag til nyt budget pr. {opfoelgning.pr_dato_kort} inkl. overførsler"
+        )
+
+    def kolonnenumre(self) -> list[str]:
+        """The numbered row under the headers: 1, 2, 3, 4, (5)=(4)-(3) (one more with earlier korrektioner)."""
+        beloeb = [c.name for c in self.columns if c.name not in ("navn", "udvikling")]
+        numre = [str(i) for i in range(1, len(beloeb))]
+        n = len(beloeb)
+        numre.append(f"({n})=({n - 1})-({n - 2})")
+        if "udvikling" in [c.name for c in self.columns]:
+            numre.append("")
+        return numre
+
+    def render_navn(self, value, record):
+        if record.er_total:
+            return value
+        if record.udvalg is not None:
+            url = reverse(
+                "udvalg",
+                args=[self.opfoelgning.aar.aar, self.opfoelgning.nummer, record.udvalg.kode],
+            )
+            return format_html('<a href="{}">{}</a>', url, value)
+        if record.ramme is not None:
+            url = reverse(
+                "ramme", args=[self.opfoelgning.aar.aar, self.opfoelgning.nummer, record.ramme.nummer]
+            )
+            return format_html('<a href="{}">{}</a>', url, value)
+        return value

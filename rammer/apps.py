@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RammerConfig(AppConfig):
+    name = "rammer"
+    verbose_name = "Udvalg og bevillingsrammer"
