@@ -36,6 +36,16 @@ class Opfoelgning(models.Model):
     kontakt_telefon = models.CharField("telefon", max_length=50, blank=True)
     kontakt_email = models.EmailField("e-mail", blank=True)
     status = models.CharField(max_length=5, choices=STATUSSER, default=AABEN)
+    laast_tidspunkt = models.DateTimeField("låst", null=True, blank=True, editable=False)
+    laast_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        editable=False, verbose_name="låst af",
+    )
+    # SHA-256 of the canonical figures at locking; `verificer_runder` recomputes it.
+    tal_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    # The Bilag of a locked round is rendered once, at locking, and served as these exact bytes.
+    bilag_pdf = models.BinaryField(null=True, blank=True, editable=False)
+    bilag_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = OpfoelgningQuerySet.as_manager()
 
