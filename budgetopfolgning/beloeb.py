@@ -98,3 +98,9 @@ def parse_dansk(text: str) -> Decimal:
     if abs(value) >= Decimal("1e13"):
         raise UgyldigtBeloeb(f"»{text}« er for stort et beløb.")
     return value if value != 0 else NUL
+
+
+def redigerbart(value: Decimal) -> str:
+    """An amount as an edit field shows it: kroner with thousands dots, øre only when there are any."""
+    value = Decimal(value)
+    return dansk_tal(value, 2 if value != value.to_integral_value() else 0)

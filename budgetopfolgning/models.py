@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from budgetopfolgning.beloeb import BeloebField
 from rammer.models import Budgetaar, Rammedel
@@ -90,6 +91,8 @@ class Opfoelgningslinje(models.Model):
     aendret_af = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    history = HistoricalRecords(excluded_fields=["aendret"])
 
     class Meta:
         ordering = ["opfoelgning", "rammedel__ramme__nummer", "rammedel__placering"]

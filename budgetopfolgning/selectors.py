@@ -4,6 +4,8 @@ Every rule of the follow-up arithmetic lives in `Tal`. The queries are a fixed h
 the number of rammer, and every total is a sum of exact amounts; rounding is left to the templates.
 """
 
+import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -232,3 +234,99 @@ def forklaringer(alle: list[Linje], placering: str) -> list[Linje]:
     """Lines of one part that carry an explanation, in udvalg order then ramme order."""
     med = [linje for linje in alle if linje.rammedel.placering == placering and linje.forklaring.strip()]
     return sorted(med, key=lambda linje: (linje.ramme.udvalg.raekkefoelge, linje.ramme.nummer))
+
+
+def manglende_forklaringer(opfoelgning: Opfoelgning) -> list[Linje]:
+    """Ramme parts whose |afvigelse| reaches the year's threshold but have no explanation."""
+    graense = opfoelgning.aar.forklaringsgraense
+    return [
+        linje
+        for linje in linjer(opfoelgning)
+        if abs(linje.tal.afvigelse) >= graense and not linje.forklaring.strip()
+    ]
+
+
+def tal_sha256(opfoelgning: Opfoelgning) -> str:
+    """SHA-256 of the round's canonical figures: a sorted JSON of every line and the round's identity.
+
+    Amounts are written with two decimals as text, so the hash is the same on SQLite and PostgreSQL.
+    """
+    data = {
+        "aar": opfoelgning.aar.aar,
+        "nummer": opfoelgning.nummer,
+        "linjer": sorted(
+            [
+                linje.ramme.nummer,
+                linje.rammedel.placering,
+                f"{linje.tal.oprindeligt:.2f}",
+                f"{linje.tal.tidligere:.2f}",
+                f"{linje.tal.korrektioner:.2f}",
+                f"{linje.tal.forventet:.2f}",
+                linje.forklaring,
+            ]
+            for linje in linjer(opfoelgning)
+        ),
+    }
+    canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Aendring:
+    tidspunkt: object
+    bruger: str
+    placering: str
+    felt: str
+    foer: str
+    efter: str
+
+
+HISTORIK_FELTER = {
+    "korrektioner": "Korrektioner",
+    "forventet_forbrug": "Forventet forbrug",
+    "forklaring": "Forklaring",
+}
+
+
+def historik(opfoelgning: Opfoelgning, ramme: Bevillingsramme) -> list[Aendring]:
+    """Who changed which figure or explanation of the ramme in this round, when, from what to what."""
+    from budgetopfolgning.beloeb import dansk_tal
+
+    records = list(
+        Opfoelgningslinje.history.filter(opfoelgning_id=opfoelgning.pk, rammedel__ramme=ramme)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    result = []
+    forrige = {}
+    placering = dict(Rammedel.DELE)
+    dele = {d.pk: d.placering for d in Rammedel.objects.filter(ramme=ramme)}
+
+    def vis(felt, value):
+        if value is None:
+            return ""
+        return dansk_tal(value, 2) if felt != "forklaring" else value
+
+    for record in records:
+        before = forrige.get(record.id)
+        hvem = record.history_user.get_username() if record.history_user else "system"
+        for felt, navn in HISTORIK_FELTER.items():
+            ny = getattr(record, felt)
+            gammel = getattr(before, felt) if before is not None else None
+            if before is not None and gammel == ny:
+                continue
+            if before is None and record.history_type == "+" and not ny:
+                continue
+            result.append(
+                Aendring(
+                    tidspunkt=record.history_date,
+                    bruger=hvem,
+                    placering=placering.get(dele.get(record.rammedel_id), ""),
+                    felt=navn,
+                    foer=vis(felt, gammel) if before is not None else "",
+                    efter=vis(felt, ny),
+                )
+            )
+        forrige[record.id] = record
+    result.sort(key=lambda a: a.tidspunkt, reverse=True)
+    return result

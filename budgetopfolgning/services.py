@@ -14,7 +14,10 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
+from budgetopfolgning import selectors
 from budgetopfolgning.beloeb import NUL, UgyldigtBeloeb, parse_dansk
 from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
 from rammer.models import Bevillingsramme, Budgetaar, Rammedel, Udvalg
@@ -32,6 +35,10 @@ VALGFRIE_KOLONNER = ["udvalg_kode", "forklaring"]
 BELOEBSKOLONNER = ["oprindeligt_budget", "korrektioner", "forventet_forbrug"]
 RAMME_NUMMER = re.compile(r"^\d{2}\.\d{2}$")
 MAKS_FEJL = 50
+
+
+class RundeFejl(Exception):
+    """A round cannot be opened, locked or changed as asked; the message says why, in Danish."""
 
 
 class ImportFejl(Exception):
@@ -382,6 +389,8 @@ def aabn_opfoelgning(
     """Open the year's next round. Forecasts and explanations start from the previous round's; korrektioner
     start from 0, since they are decided anew at every round."""
     forrige = Opfoelgning.objects.select_for_update().filter(aar=aar).order_by("-nummer").first()
+    if forrige and not forrige.er_laast:
+        raise RundeFejl(f"{forrige} er stadig åben. Lås den, før en ny budgetopfølgning åbnes.")
     opfoelgning = Opfoelgning.objects.create(
         aar=aar,
         nummer=(forrige.nummer + 1) if forrige else 1,
@@ -394,24 +403,104 @@ def aabn_opfoelgning(
         kontakt_email=kontakt_email,
     )
     gamle = {linje.rammedel_id: linje for linje in forrige.linjer.all()} if forrige else {}
-    Opfoelgningslinje.objects.bulk_create(
-        Opfoelgningslinje(
+    bulk_create_with_history(
+        [
+            Opfoelgningslinje(
             opfoelgning=opfoelgning,
             rammedel=rammedel,
             korrektioner=NUL,
             forventet_forbrug=gamle[rammedel.pk].forventet_forbrug if rammedel.pk in gamle else NUL,
-            forklaring=gamle[rammedel.pk].forklaring if rammedel.pk in gamle else "",
-            aendret_af=bruger,
-        )
-        for rammedel in Rammedel.objects.filter(ramme__aar=aar)
+                forklaring=gamle[rammedel.pk].forklaring if rammedel.pk in gamle else "",
+                aendret_af=bruger,
+            )
+            for rammedel in Rammedel.objects.filter(ramme__aar=aar)
+        ],
+        Opfoelgningslinje,
+        default_user=bruger,
     )
     return opfoelgning
 
 
+
+
+@dataclass
+class Indtastning:
+    """What the edit form submits for one ramme part, with the version it was based on."""
+
+    korrektioner: Decimal
+    forventet_forbrug: Decimal
+    forklaring: str
+    version: int
+
+
+class Konflikt(Exception):
+    """Someone saved the ramme after the form was opened; nothing was written."""
+
+    def __init__(self, linje: Opfoelgningslinje):
+        self.linje = linje
+        hvem = linje.aendret_af.get_username() if linje.aendret_af else "en anden bruger"
+        tid = timezone.localtime(linje.aendret).strftime("%H.%M")
+        dato = timezone.localtime(linje.aendret).strftime("%d.%m.%Y")
+        super().__init__(f"Rammen er ændret af {hvem} kl. {tid} den {dato}, efter du åbnede den.")
+
+
+@transaction.atomic
+def gem_ramme(*, opfoelgning: Opfoelgning, indtastninger: dict[int, Indtastning], bruger) -> list[Opfoelgningslinje]:
+    """Save a ramme's parts in a round, keyed by Opfoelgningslinje pk, with optimistic locking.
+
+    The round row is locked first, so a save and a lock of the round never interleave. A line whose version
+    differs from the one the form was opened with raises Konflikt and nothing is written.
+    """
+    runde = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
+    if runde.er_laast:
+        raise RundeFejl(f"{runde} er låst. Ændringer hører til i næste budgetopfølgning.")
+    linjer = list(
+        Opfoelgningslinje.objects.select_for_update()
+        .select_related("aendret_af")
+        .filter(opfoelgning=runde, pk__in=list(indtastninger))
+        .order_by("pk")
+    )
+    if len(linjer) != len(indtastninger):
+        raise RundeFejl("Rammens dele er ændret, mens du havde formularen åben. Åbn den igen.")
+    for linje in linjer:
+        if linje.version != indtastninger[linje.pk].version:
+            raise Konflikt(linje)
+    for linje in linjer:
+        ny = indtastninger[linje.pk]
+        if (linje.korrektioner, linje.forventet_forbrug, linje.forklaring) == (
+            ny.korrektioner,
+            ny.forventet_forbrug,
+            ny.forklaring,
+        ):
+            continue
+        linje.korrektioner = ny.korrektioner
+        linje.forventet_forbrug = ny.forventet_forbrug
+        linje.forklaring = ny.forklaring
+        linje.version += 1
+        linje.aendret_af = bruger
+        linje._history_user = bruger
+        linje.save()
+    return linjer
+
+
 @transaction.atomic
 def laas_opfoelgning(*, opfoelgning: Opfoelgning, bruger=None) -> Opfoelgning:
-    """Lock a round: from now on it is a frozen snapshot."""
-    opfoelgning = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
-    opfoelgning.status = Opfoelgning.LAAST
-    opfoelgning.save(update_fields=["status"])
-    return opfoelgning
+    """Lock a round for good: it becomes a frozen snapshot, fingerprinted by a SHA-256 of its figures.
+
+    Refused while a ramme part whose afvigelse reaches the year's threshold has no explanation.
+    """
+    runde = Opfoelgning.objects.select_for_update().select_related("aar").get(pk=opfoelgning.pk)
+    if runde.er_laast:
+        raise RundeFejl(f"{runde} er allerede låst.")
+    mangler = selectors.manglende_forklaringer(runde)
+    if mangler:
+        navne = ", ".join(
+            f"{linje.ramme.nummer} ({linje.rammedel.get_placering_display().lower()})" for linje in mangler
+        )
+        raise RundeFejl(f"{runde} kan ikke låses: der mangler forklaring på {navne}.")
+    runde.status = Opfoelgning.LAAST
+    runde.laast_tidspunkt = timezone.now()
+    runde.laast_af = bruger
+    runde.tal_sha256 = selectors.tal_sha256(runde)
+    runde.save(update_fields=["status", "laast_tidspunkt", "laast_af", "tal_sha256"])
+    return runde

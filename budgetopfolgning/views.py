@@ -1,8 +1,14 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
-from budgetopfolgning import selectors
-from budgetopfolgning.models import Opfoelgning
+from budgetopfolgning import selectors, services
+from budgetopfolgning.beloeb import redigerbart
+from budgetopfolgning.forms import NyOpfoelgningForm, RammeForm
+from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
+from budgetopfolgning.rules import RammeIRunde
 from budgetopfolgning.tables import OpfoelgningsTabel
 from rammer.models import Bevillingsramme, Rammedel, Udvalg
 
@@ -10,10 +16,23 @@ FORTEGN_KORREKTIONER = ("+ = bevillingsrammen opskrives med beløbet", "- = bevi
 FORTEGN_AFVIGELSE = ("+ = merforbrug", "- = mindreforbrug")
 
 
-def hent_opfoelgning(request: HttpRequest, aar: int, nr: int) -> Opfoelgning:
-    """The one lookup of a round: 404 when it does not exist or the user may not see it."""
+def hent_opfoelgning(request: HttpRequest, aar: int, nr: int, perm: str | None = None) -> Opfoelgning:
+    """The one lookup of a round: 404 when it does not exist or the user may not see it (open rounds are
+    drafts, invisible to udvalgsmedlemmer); 403 when the user may see it but not do `perm` to it."""
     qs = Opfoelgning.objects.select_related("aar").for_user(request.user)
-    return get_object_or_404(qs, aar__aar=aar, nummer=nr)
+    runde = get_object_or_404(qs, aar__aar=aar, nummer=nr)
+    if perm and not request.user.has_perm(perm, runde):
+        raise PermissionDenied
+    return runde
+
+
+def hent_ramme_i_runde(request: HttpRequest, aar: int, nr: int, ramme_nr: str, *, rediger: bool = False):
+    """The one lookup of a ramme in a round; with `rediger`, 403 unless the user may edit it now."""
+    runde = hent_opfoelgning(request, aar, nr)
+    ramme = get_object_or_404(Bevillingsramme.objects.select_related("udvalg"), aar=runde.aar, nummer=ramme_nr)
+    if rediger and not request.user.has_perm("budgetopfolgning.rediger_ramme", RammeIRunde(runde, ramme)):
+        raise PermissionDenied
+    return runde, ramme
 
 
 def forside(request: HttpRequest) -> HttpResponse:
@@ -60,7 +79,11 @@ def opfoelgning_kontekst(opfoelgning: Opfoelgning) -> dict:
 
 def opfoelgning(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
     runde = hent_opfoelgning(request, aar, nr)
-    return render(request, "budgetopfolgning/opfoelgning.html", opfoelgning_kontekst(runde))
+    context = opfoelgning_kontekst(runde)
+    context["kan_laase"] = request.user.has_perm("budgetopfolgning.laas_opfoelgning", runde)
+    if context["kan_laase"]:
+        context["manglende_forklaringer"] = selectors.manglende_forklaringer(runde)
+    return render(request, "budgetopfolgning/opfoelgning.html", context)
 
 
 def udvalg_kontekst(opfoelgning: Opfoelgning, udvalg: Udvalg) -> dict:
@@ -86,12 +109,12 @@ def udvalg(request: HttpRequest, aar: int, nr: int, kode: str) -> HttpResponse:
 
 
 def ramme(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpResponse:
-    runde = hent_opfoelgning(request, aar, nr)
-    valgt = get_object_or_404(Bevillingsramme.objects.select_related("udvalg"), aar=runde.aar, nummer=ramme_nr)
+    runde, valgt = hent_ramme_i_runde(request, aar, nr, ramme_nr)
     linjer = selectors.linjer(runde, ramme=valgt)
     total = selectors.Tal(forventet_forrige=None if runde.nummer == 1 else selectors.NUL)
     for linje in linjer:
         total = total + linje.tal
+    andre = Opfoelgning.objects.for_user(request.user).filter(aar=runde.aar).exclude(pk=runde.pk)
     return render(
         request,
         "budgetopfolgning/ramme.html",
@@ -100,11 +123,105 @@ def ramme(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpRespons
             "ramme": valgt,
             "linjer": linjer,
             "total": total,
-            "andre_runder": Opfoelgning.objects.for_user(request.user).filter(aar=runde.aar).exclude(pk=runde.pk),
+            "andre_runder": andre.select_related("aar"),
+            "historik": selectors.historik(runde, valgt),
+            "kan_redigere": request.user.has_perm("budgetopfolgning.rediger_ramme", RammeIRunde(runde, valgt)),
             "fortegn_korrektioner": FORTEGN_KORREKTIONER,
             "fortegn_afvigelse": FORTEGN_AFVIGELSE,
         },
     )
 
 
+def _initial(linjer: list[Opfoelgningslinje]) -> dict:
+    initial = {}
+    for linje in linjer:
+        p = linje.rammedel.placering
+        initial[f"{p}_korrektioner"] = redigerbart(linje.korrektioner)
+        initial[f"{p}_forventet_forbrug"] = redigerbart(linje.forventet_forbrug)
+        initial[f"{p}_forklaring"] = linje.forklaring
+        initial[f"{p}_version"] = linje.version
+    return initial
 
+
+@require_http_methods(["GET", "POST"])
+def rediger_ramme(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpResponse:
+    runde, valgt = hent_ramme_i_runde(request, aar, nr, ramme_nr, rediger=True)
+    linjer = list(
+        Opfoelgningslinje.objects.filter(opfoelgning=runde, rammedel__ramme=valgt)
+        .select_related("rammedel", "aendret_af")
+        .order_by("rammedel__placering")
+    )
+    konflikt = None
+    status = 200
+    if request.method == "POST":
+        form = RammeForm(request.POST, linjer=linjer)
+        if form.is_valid():
+            data = form.cleaned_data
+            indtastninger = {
+                linje.pk: services.Indtastning(
+                    korrektioner=data[f"{linje.rammedel.placering}_korrektioner"],
+                    forventet_forbrug=data[f"{linje.rammedel.placering}_forventet_forbrug"],
+                    forklaring=data[f"{linje.rammedel.placering}_forklaring"].strip(),
+                    version=data[f"{linje.rammedel.placering}_version"],
+                )
+                for linje in linjer
+            }
+            try:
+                services.gem_ramme(opfoelgning=runde, indtastninger=indtastninger, bruger=request.user)
+            except services.Konflikt as exc:
+                konflikt = str(exc)
+                status = 409
+                # Show the current values; the user's own input is kept below for copying.
+                form = RammeForm(linjer=linjer, initial=_initial(
+                    list(Opfoelgningslinje.objects.filter(pk__in=[linje.pk for linje in linjer])
+                         .select_related("rammedel").order_by("rammedel__placering"))
+                ))
+            except services.RundeFejl as exc:
+                raise PermissionDenied(str(exc)) from exc
+            else:
+                messages.success(request, f"Dine tal for {valgt.nummer} {valgt.navn} er gemt.")
+                return redirect("ramme", aar, nr, valgt.nummer)
+        else:
+            status = 400
+    else:
+        form = RammeForm(linjer=linjer, initial=_initial(linjer))
+    return render(
+        request,
+        "budgetopfolgning/rediger_ramme.html",
+        {"opfoelgning": runde, "ramme": valgt, "form": form, "konflikt": konflikt,
+         "indsendt": request.POST if konflikt else None},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def laas(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
+    runde = hent_opfoelgning(request, aar, nr, perm="budgetopfolgning.laas_opfoelgning")
+    mangler = selectors.manglende_forklaringer(runde)
+    if request.method == "POST":
+        try:
+            services.laas_opfoelgning(opfoelgning=runde, bruger=request.user)
+        except services.RundeFejl as exc:
+            messages.error(request, str(exc))
+            return redirect("laas", aar, nr)
+        messages.success(request, f"{runde} er låst. Rettelser hører nu til i næste budgetopfølgning.")
+        return redirect("opfoelgning", aar, nr)
+    return render(request, "budgetopfolgning/laas.html", {"opfoelgning": runde, "mangler": mangler})
+
+
+@require_http_methods(["GET", "POST"])
+def ny_opfoelgning(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("budgetopfolgning.aabn_opfoelgning"):
+        raise PermissionDenied
+    form = NyOpfoelgningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            runde = services.aabn_opfoelgning(bruger=request.user, **data)
+        except services.RundeFejl as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{runde} er åbnet med forventninger og forklaringer fra forrige runde.")
+            return redirect("opfoelgning", runde.aar.aar, runde.nummer)
+    return render(request, "budgetopfolgning/ny_opfoelgning.html", {"form": form},
+                  status=400 if form.errors else 200)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from rammer.models import Bevillingsramme, Budgetaar, Rammedel, Udvalg
+from rammer.models import Bevillingsramme, Budgetaar, Rammeansvar, Rammedel, Udvalg
 
 
 @admin.register(Budgetaar)
@@ -25,3 +25,24 @@ class BevillingsrammeAdmin(admin.ModelAdmin):
     list_filter = ["aar", "udvalg"]
     search_fields = ["nummer", "navn"]
     inlines = [RammedelInline]
+
+
+@admin.register(Rammeansvar)
+class RammeansvarAdmin(admin.ModelAdmin):
+    list_display = ["bruger", "ramme", "aar"]
+    list_filter = ["ramme__aar", "bruger"]
+    search_fields = ["bruger__username", "bruger__first_name", "bruger__last_name", "ramme__nummer", "ramme__navn"]
+    autocomplete_fields = ["ramme"]
+
+    @admin.display(description="år", ordering="ramme__aar__aar")
+    def aar(self, obj):
+        return obj.ramme.aar.aar
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "bruger":
+            from django.contrib.auth.models import User
+
+            from budgetopfolgning import roller
+
+            kwargs["queryset"] = User.objects.filter(groups__name=roller.KONSULENT).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

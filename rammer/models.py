@@ -100,3 +100,20 @@ class Rammedel(models.Model):
 
     def __str__(self):
         return f"{self.ramme} – {self.get_placering_display().lower()}"
+
+
+class Rammeansvar(models.Model):
+    """An økonomikonsulent is responsible for a ramme in a year, and may edit it while a round is open."""
+
+    bruger = models.ForeignKey(
+        "auth.User", on_delete=models.CASCADE, related_name="rammeansvar", verbose_name="økonomikonsulent"
+    )
+    ramme = models.ForeignKey(Bevillingsramme, on_delete=models.CASCADE, related_name="ansvarlige")
+
+    class Meta:
+        verbose_name = "ansvar for ramme"
+        verbose_name_plural = "ansvar for rammer"
+        constraints = [models.UniqueConstraint(fields=["bruger", "ramme"], name="rammeansvar_unikt")]
+
+    def __str__(self):
+        return f"{self.bruger} – {self.ramme} ({self.ramme.aar_id and self.ramme.aar.aar})"

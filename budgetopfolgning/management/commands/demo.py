@@ -9,6 +9,7 @@ from django.db import transaction
 from budgetopfolgning import roller
 from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.services import aabn_opfoelgning, importer_budget, laas_opfoelgning
+from rammer.models import Bevillingsramme, Rammeansvar
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -55,6 +56,11 @@ class Command(BaseCommand):
                 kontakt_email=KONTAKT["kontakt_email"],
             )
             self.stdout.write("2. budgetopfølgning 2024 åbnet.")
+        konsulent = User.objects.get(username="konsulent")
+        for nummer in ("30.36", "30.46"):
+            Rammeansvar.objects.get_or_create(
+                bruger=konsulent, ramme=Bevillingsramme.objects.get(aar__aar=2024, nummer=nummer)
+            )
         self.stdout.write(self.style.SUCCESS("Demodata er klar. Log ind som okonomi, konsulent eller udvalg (demo)."))
 
     def _brugere(self):

@@ -1,0 +1,95 @@
+from django import forms
+
+from budgetopfolgning.beloeb import UgyldigtBeloeb, parse_dansk
+from budgetopfolgning.models import Opfoelgning
+from rammer.models import Budgetaar
+
+
+class BeloebFormField(forms.Field):
+    """An amount typed in Danish notation (1.234.567,89), converted to an exact Decimal."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(
+            {"inputmode": "decimal", "autocomplete": "off", "class": "beloeb", "maxlength": "30"}
+        )
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if value in self.empty_values:
+            return None
+        if len(value) > 30:
+            raise forms.ValidationError("Beløbet er for langt.", code="for_langt")
+        try:
+            return parse_dansk(value)
+        except UgyldigtBeloeb as exc:
+            raise forms.ValidationError(str(exc), code="ugyldigt_beloeb") from exc
+
+
+PLACERING_TEKST = {"inden": "inden for servicerammen", "uden": "uden for servicerammen"}
+
+
+class RammeForm(forms.Form):
+    """One form for all parts of a ramme: korrektioner, forventet forbrug, forklaring and the version seen.
+
+    Fields are named per part (`inden_korrektioner`, `uden_forventet_forbrug`, …) and listed explicitly.
+    """
+
+    FELTER = ("korrektioner", "forventet_forbrug", "forklaring", "version")
+
+    def __init__(self, *args, linjer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.linjer = linjer
+        for linje in linjer:
+            p = linje.rammedel.placering
+            tekst = PLACERING_TEKST[p]
+            self.fields[f"{p}_korrektioner"] = BeloebFormField(
+                label=f"Korrektioner {tekst} (kr.)",
+                help_text="+ = rammen opskrives, - = rammen nedskrives. Fx -1.500.000 eller 250.000,50.",
+            )
+            self.fields[f"{p}_forventet_forbrug"] = BeloebFormField(
+                label=f"Forventet forbrug {tekst} (kr.)",
+                help_text="Det forventede forbrug ved årets udgang i kroner, fx 174.800.000.",
+            )
+            self.fields[f"{p}_forklaring"] = forms.CharField(
+                label=f"Forklaring {tekst}",
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+            self.fields[f"{p}_version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def dele(self):
+        """The bound fields grouped per part, for the template."""
+        return [
+            {
+                "linje": linje,
+                "tekst": PLACERING_TEKST[linje.rammedel.placering],
+                "felter": [self[f"{linje.rammedel.placering}_{navn}"] for navn in self.FELTER],
+            }
+            for linje in self.linjer
+        ]
+
+
+class NyOpfoelgningForm(forms.ModelForm):
+    aar = forms.ModelChoiceField(queryset=Budgetaar.objects.all(), label="Budgetår", empty_label=None)
+
+    class Meta:
+        model = Opfoelgning
+        fields = [
+            "aar",
+            "pr_dato",
+            "dokumentdato",
+            "sagsnr",
+            "kontakt_center",
+            "kontakt_navn",
+            "kontakt_telefon",
+            "kontakt_email",
+        ]
+        widgets = {
+            "pr_dato": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "dokumentdato": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {"pr_dato": "Datoen tallene opgøres pr., fx 29. april."}
