@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from budgetopfolgning import selectors, services
 from budgetopfolgning.beloeb import redigerbart
@@ -35,6 +35,7 @@ def hent_ramme_i_runde(request: HttpRequest, aar: int, nr: int, ramme_nr: str, *
     return runde, ramme
 
 
+@require_safe
 def forside(request: HttpRequest) -> HttpResponse:
     runder = Opfoelgning.objects.select_related("aar").for_user(request.user).order_by("-aar__aar", "nummer")
     aar = {}
@@ -77,6 +78,7 @@ def opfoelgning_kontekst(opfoelgning: Opfoelgning) -> dict:
     }
 
 
+@require_safe
 def opfoelgning(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
     runde = hent_opfoelgning(request, aar, nr)
     context = opfoelgning_kontekst(runde)
@@ -102,12 +104,14 @@ def udvalg_kontekst(opfoelgning: Opfoelgning, udvalg: Udvalg) -> dict:
     }
 
 
+@require_safe
 def udvalg(request: HttpRequest, aar: int, nr: int, kode: str) -> HttpResponse:
     runde = hent_opfoelgning(request, aar, nr)
     valgt = get_object_or_404(Udvalg, aar=runde.aar, kode=kode)
     return render(request, "budgetopfolgning/udvalg.html", udvalg_kontekst(runde, valgt))
 
 
+@require_safe
 def ramme(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpResponse:
     runde, valgt = hent_ramme_i_runde(request, aar, nr, ramme_nr)
     linjer = selectors.linjer(runde, ramme=valgt)

@@ -1,29 +1,64 @@
 from django.contrib import admin
 
+from budgetopfolgning import roller
 from rammer.models import Bevillingsramme, Budgetaar, Rammeansvar, Rammedel, Udvalg
 
 
+def _aar_har_laast_runde(aar_id) -> bool:
+    from budgetopfolgning.models import Opfoelgning
+
+    return Opfoelgning.objects.filter(aar_id=aar_id, status=Opfoelgning.LAAST).exists()
+
+
+class LaastAarReadOnly:
+    """A year with a locked round is history: its udvalg, rammer and budgets can no longer be changed here,
+    because a locked round must read the same forever."""
+
+    def _aar_id(self, obj):
+        return obj.pk if isinstance(obj, Budgetaar) else obj.aar_id
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and _aar_har_laast_runde(self._aar_id(obj)):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and _aar_har_laast_runde(self._aar_id(obj)):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
 @admin.register(Budgetaar)
-class BudgetaarAdmin(admin.ModelAdmin):
+class BudgetaarAdmin(LaastAarReadOnly, admin.ModelAdmin):
     list_display = ["aar", "serviceramme", "forklaringsgraense"]
+    fields = ["aar", "serviceramme", "forklaringsgraense"]
 
 
 @admin.register(Udvalg)
-class UdvalgAdmin(admin.ModelAdmin):
+class UdvalgAdmin(LaastAarReadOnly, admin.ModelAdmin):
     list_display = ["navn", "kode", "aar", "raekkefoelge"]
     list_filter = ["aar"]
+    fields = ["aar", "navn", "kode", "raekkefoelge"]
 
 
 class RammedelInline(admin.TabularInline):
     model = Rammedel
     extra = 0
+    fields = ["placering", "oprindeligt_budget"]
+    # The adopted budget does not change during the year; it comes in through the import.
+    readonly_fields = ["placering", "oprindeligt_budget"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Bevillingsramme)
-class BevillingsrammeAdmin(admin.ModelAdmin):
+class BevillingsrammeAdmin(LaastAarReadOnly, admin.ModelAdmin):
     list_display = ["nummer", "navn", "udvalg", "aar"]
     list_filter = ["aar", "udvalg"]
     search_fields = ["nummer", "navn"]
+    fields = ["aar", "udvalg", "nummer", "navn"]
     inlines = [RammedelInline]
 
 
@@ -33,6 +68,7 @@ class RammeansvarAdmin(admin.ModelAdmin):
     list_filter = ["ramme__aar", "bruger"]
     search_fields = ["bruger__username", "bruger__first_name", "bruger__last_name", "ramme__nummer", "ramme__navn"]
     autocomplete_fields = ["ramme"]
+    fields = ["bruger", "ramme"]
 
     @admin.display(description="år", ordering="ramme__aar__aar")
     def aar(self, obj):
@@ -41,8 +77,6 @@ class RammeansvarAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "bruger":
             from django.contrib.auth.models import User
-
-            from budgetopfolgning import roller
 
             kwargs["queryset"] = User.objects.filter(groups__name=roller.KONSULENT).order_by("username")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

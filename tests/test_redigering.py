@@ -15,7 +15,7 @@ def _form_data(response) -> dict:
     """The values a browser would submit from the edit form as rendered."""
     form = response.context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         data[name] = "" if value is None else value
     return data
@@ -173,3 +173,23 @@ class OpenRoundTests(DemoTestCase):
         )
         self.assertContains(response, "er stadig åben", status_code=400)
         self.assertEqual(Opfoelgning.objects.count(), 2)
+
+
+class AdminTests(DemoTestCase):
+    def test_admin_cannot_change_a_locked_round_or_its_year(self):
+        self.okonomi.is_staff = True
+        self.okonomi.is_superuser = True
+        self.okonomi.save()
+        self.client.force_login(self.okonomi)
+        runde = Opfoelgning.objects.get(aar__aar=2024, nummer=1)
+        response = self.client.post(f"/admin/budgetopfolgning/opfoelgning/{runde.pk}/change/",
+                                    {"sagsnr": "ændret", "pr_dato": "2024-04-29", "dokumentdato": "2024-04-12"})
+        self.assertIn(response.status_code, (302, 403))
+        runde.refresh_from_db()
+        self.assertEqual(runde.sagsnr, "00.30.14-G01-2-24")
+        from rammer.models import Bevillingsramme
+
+        ramme = Bevillingsramme.objects.get(aar__aar=2024, nummer="30.46")
+        page = self.client.get(f"/admin/rammer/bevillingsramme/{ramme.pk}/change/")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, 'name="_save"')
