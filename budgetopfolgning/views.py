@@ -192,8 +192,20 @@ def rediger_ramme(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> Htt
     return render(
         request,
         "budgetopfolgning/rediger_ramme.html",
-        {"opfoelgning": runde, "ramme": valgt, "form": form, "konflikt": konflikt,
-         "indsendt": request.POST if konflikt else None},
+        {
+            "opfoelgning": runde,
+            "ramme": valgt,
+            "form": form,
+            "konflikt": konflikt,
+            # On a conflict, the user's own input is shown beside the current values so nothing typed is lost.
+            "indsendt": [
+                (field.label, request.POST.get(name, ""))
+                for name, field in form.fields.items()
+                if not name.endswith("_version")
+            ]
+            if konflikt
+            else None,
+        },
         status=status,
     )
 
