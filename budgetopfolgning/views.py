@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -241,3 +242,10 @@ def ny_opfoelgning(request: HttpRequest) -> HttpResponse:
             return redirect("opfoelgning", runde.aar.aar, runde.nummer)
     return render(request, "budgetopfolgning/ny_opfoelgning.html", {"form": form},
                   status=400 if form.errors else 200)
+
+
+@login_not_required
+@require_safe
+def tilgaengelighed(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement Danish public bodies must publish; public, like the login page."""
+    return render(request, "budgetopfolgning/tilgaengelighed.html")

@@ -58,3 +58,11 @@ class ErrorPageTests(BaseTestCase):
         self.client.force_login(self.udvalg)
         response = self.client.get("/opfolgning/ny/")
         self.assertContains(response, "Ingen adgang", status_code=403)
+
+
+class AccessibilityStatementTests(BaseTestCase):
+    def test_the_statement_is_public_and_linked_from_the_footer(self):
+        response = self.client.get("/tilgaengelighed/")
+        self.assertContains(response, "Tilgængelighedserklæring")
+        self.assertContains(response, "WCAG 2.1")
+        self.assertContains(self.client.get("/login/"), 'href="/tilgaengelighed/"')

@@ -1,0 +1,117 @@
+"""The access matrix of docs/adgang.md, checked for every route in urlpatterns and every kind of user."""
+
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
+from rammer.models import Bevillingsramme
+from tests.base import DemoTestCase
+
+SKIP = {"login", "logout", "tilgaengelighed"}  # public by nature; the admin has its own staff check
+
+ACTORS = ("anonym", "udvalg", "konsulent_egen", "konsulent_anden", "okonomi")
+LAAST, AABEN = 1, 2
+
+ALLE_200 = dict.fromkeys(ACTORS[1:], 200)
+KLADDE = {"udvalg": 404, "konsulent_egen": 200, "konsulent_anden": 200, "okonomi": 200}
+
+# route name → list of (kwargs builder(ramme_nr), expected GET status per actor except anonym)
+EXPECTED = {
+    "forside": [({}, ALLE_200)],
+    "opfoelgning": [({"nr": LAAST}, ALLE_200), ({"nr": AABEN}, KLADDE)],
+    "udvalg": [({"nr": LAAST, "kode": "BSU"}, ALLE_200), ({"nr": AABEN, "kode": "BSU"}, KLADDE)],
+    "ramme": [({"nr": LAAST, "ramme_nr": None}, ALLE_200), ({"nr": AABEN, "ramme_nr": None}, KLADDE)],
+    "rediger_ramme": [
+        ({"nr": LAAST, "ramme_nr": None}, dict.fromkeys(ACTORS[1:], 403)),
+        ({"nr": AABEN, "ramme_nr": None},
+         {"udvalg": 404, "konsulent_egen": 200, "konsulent_anden": 403, "okonomi": 200}),
+    ],
+    "laas": [
+        ({"nr": LAAST}, dict.fromkeys(ACTORS[1:], 403)),
+        ({"nr": AABEN}, {"udvalg": 404, "konsulent_egen": 403, "konsulent_anden": 403, "okonomi": 200}),
+    ],
+    "ny_opfoelgning": [({}, {"udvalg": 403, "konsulent_egen": 403, "konsulent_anden": 403, "okonomi": 200})],
+    "bilag_pdf": [({"nr": LAAST}, ALLE_200), ({"nr": AABEN}, KLADDE)],
+    "udvalg_bilag_pdf": [({"nr": LAAST, "kode": "BSU"}, ALLE_200), ({"nr": AABEN, "kode": "BSU"}, KLADDE)],
+    "tabeller_xlsx": [({"nr": LAAST}, ALLE_200), ({"nr": AABEN}, KLADDE)],
+    "tabel_csv": [({"nr": LAAST, "tabel": 1}, ALLE_200), ({"nr": AABEN, "tabel": 2}, KLADDE)],
+}
+
+
+def _routes(patterns=None, prefix=""):
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            if "admin" in str(p.pattern):
+                continue
+            yield from _routes(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern) and p.name and p.name not in SKIP:
+            yield p.name
+
+
+def _state():
+    return (
+        list(Opfoelgning.objects.order_by("pk").values_list("status", "nummer")),
+        list(Opfoelgningslinje.objects.order_by("pk").values_list("korrektioner", "forventet_forbrug", "version")),
+    )
+
+
+class AccessMatrixTests(DemoTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.eget, cls.andet = "30.46", "10.30"
+        assert Bevillingsramme.objects.filter(aar__aar=2024, nummer=cls.andet).exists()
+
+    def _client(self, actor):
+        client = Client()
+        user = {"udvalg": "udvalg", "konsulent_egen": "konsulent", "konsulent_anden": "konsulent",
+                "okonomi": "okonomi"}.get(actor)
+        if user:
+            client.force_login(User.objects.get(username=user))
+        return client
+
+    def _url(self, name, kwargs, actor):
+        from django.urls import reverse
+
+        kwargs = dict(kwargs)
+        if "ramme_nr" in kwargs:
+            kwargs["ramme_nr"] = self.andet if actor == "konsulent_anden" else self.eget
+        if name not in ("forside", "ny_opfoelgning") and "nr" in kwargs:
+            kwargs["aar"] = 2024
+        return reverse(name, kwargs=kwargs)
+
+    def test_every_route_has_expectations(self):
+        self.assertEqual(sorted(set(_routes())), sorted(EXPECTED))
+
+    def test_the_matrix(self):
+        for name in sorted(set(_routes())):
+            for kwargs, expected in EXPECTED[name]:
+                for actor in ACTORS:
+                    url = self._url(name, kwargs, actor)
+                    client = self._client(actor)
+                    with self.subTest(route=name, url=url, actor=actor):
+                        response = client.get(url)
+                        if actor == "anonym":
+                            self.assertEqual(response.status_code, 302)
+                            self.assertTrue(response["Location"].startswith("/login/?next="))
+                        else:
+                            self.assertEqual(response.status_code, expected[actor])
+
+    def test_refused_posts_change_nothing(self):
+        for name in sorted(set(_routes())):
+            for kwargs, expected in EXPECTED[name]:
+                for actor in ACTORS:
+                    url = self._url(name, kwargs, actor)
+                    if actor != "anonym" and expected[actor] == 200:
+                        continue
+                    before = _state()
+                    with self.subTest(route=name, url=url, actor=actor):
+                        response = self._client(actor).post(url, {"inden_forventet_forbrug": "1"})
+                        self.assertIn(response.status_code, (302, 403, 404, 405))
+                        self.assertEqual(_state(), before)
+
+    def test_read_only_pages_answer_post_with_405(self):
+        client = self._client("okonomi")
+        for url in ("/", "/opfolgning/2024/1/", "/opfolgning/2024/1/udvalg/BSU/", "/opfolgning/2024/1/ramme/30.46/"):
+            self.assertEqual(client.post(url).status_code, 405, url)
