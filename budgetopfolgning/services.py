@@ -503,4 +503,9 @@ def laas_opfoelgning(*, opfoelgning: Opfoelgning, bruger=None) -> Opfoelgning:
     runde.laast_af = bruger
     runde.tal_sha256 = selectors.tal_sha256(runde)
     runde.save(update_fields=["status", "laast_tidspunkt", "laast_af", "tal_sha256"])
+    # The Bilag is rendered once, now, and every later download serves these bytes. Imported here because
+    # the PDF module builds on the views, which build on this module.
+    from budgetopfolgning.bilag import frys_bilag
+
+    frys_bilag(runde)
     return runde

@@ -1,14 +1,22 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from budgetopfolgning import views
+from budgetopfolgning import bilag, views
 
 urlpatterns = [
     path("", views.forside, name="forside"),
     path("opfolgning/<int:aar>/<int:nr>/", views.opfoelgning, name="opfoelgning"),
     path("opfolgning/<int:aar>/<int:nr>/udvalg/<str:kode>/", views.udvalg, name="udvalg"),
     path("opfolgning/<int:aar>/<int:nr>/ramme/<str:ramme_nr>/", views.ramme, name="ramme"),
+    path("opfolgning/<int:aar>/<int:nr>/ramme/<str:ramme_nr>/rediger/", views.rediger_ramme, name="rediger_ramme"),
+    path("opfolgning/<int:aar>/<int:nr>/laas/", views.laas, name="laas"),
+    path("opfolgning/ny/", views.ny_opfoelgning, name="ny_opfoelgning"),
+    path("opfolgning/<int:aar>/<int:nr>/bilag.pdf", bilag.bilag_pdf, name="bilag_pdf"),
+    path("opfolgning/<int:aar>/<int:nr>/udvalg/<str:kode>/bilag.pdf", bilag.udvalg_bilag_pdf, name="udvalg_bilag_pdf"),
+    path("opfolgning/<int:aar>/<int:nr>/tabeller.xlsx", bilag.tabeller_xlsx, name="tabeller_xlsx"),
+    path("opfolgning/<int:aar>/<int:nr>/tabel-<int:tabel>.csv", bilag.tabel_csv, name="tabel_csv"),
+    path("tilgaengelighed/", views.tilgaengelighed, name="tilgaengelighed"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -20,7 +20,7 @@ FORTEGN_AFVIGELSE = ("+ = merforbrug", "- = mindreforbrug")
 def hent_opfoelgning(request: HttpRequest, aar: int, nr: int, perm: str | None = None) -> Opfoelgning:
     """The one lookup of a round: 404 when it does not exist or the user may not see it (open rounds are
     drafts, invisible to udvalgsmedlemmer); 403 when the user may see it but not do `perm` to it."""
-    qs = Opfoelgning.objects.select_related("aar").for_user(request.user)
+    qs = Opfoelgning.objects.select_related("aar").defer("bilag_pdf").for_user(request.user)
     runde = get_object_or_404(qs, aar__aar=aar, nummer=nr)
     if perm and not request.user.has_perm(perm, runde):
         raise PermissionDenied
