@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint migrate demo clean
+.PHONY: install run test lint migrate demo clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ run: demo
 
 test: install
 	$(BIN)/pytest
+
+screenshots: install
+	SKAERMBILLEDER=1 $(BIN)/pytest tests/test_browser.py -k "AxeTests"
 
 lint: install
 	$(BIN)/ruff check .

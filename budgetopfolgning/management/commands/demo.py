@@ -75,4 +75,4 @@ class Command(BaseCommand):
             if created:
                 user.set_password("demo")
                 user.save()
-            user.groups.add(Group.objects.get(name=rolle))
+            user.groups.add(Group.objects.get_or_create(name=rolle)[0])
