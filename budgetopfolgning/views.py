@@ -1,3 +1,4 @@
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -22,7 +23,7 @@ def hent_opfoelgning(request: HttpRequest, aar: int, nr: int, perm: str | None =
     drafts, invisible to udvalgsmedlemmer); 403 when the user may see it but not do `perm` to it."""
     qs = Opfoelgning.objects.select_related("aar").defer("bilag_pdf").for_user(request.user)
     runde = get_object_or_404(qs, aar__aar=aar, nummer=nr)
-    if perm and not request.user.has_perm(perm, runde):
+    if perm and not rules.has_perm(perm, request.user, runde):
         raise PermissionDenied
     return runde
 
@@ -31,7 +32,7 @@ def hent_ramme_i_runde(request: HttpRequest, aar: int, nr: int, ramme_nr: str, *
     """The one lookup of a ramme in a round; with `rediger`, 403 unless the user may edit it now."""
     runde = hent_opfoelgning(request, aar, nr)
     ramme = get_object_or_404(Bevillingsramme.objects.select_related("udvalg"), aar=runde.aar, nummer=ramme_nr)
-    if rediger and not request.user.has_perm("budgetopfolgning.rediger_ramme", RammeIRunde(runde, ramme)):
+    if rediger and not rules.has_perm("budgetopfolgning.rediger_ramme", request.user, RammeIRunde(runde, ramme)):
         raise PermissionDenied
     return runde, ramme
 
@@ -83,7 +84,7 @@ def opfoelgning_kontekst(opfoelgning: Opfoelgning) -> dict:
 def opfoelgning(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
     runde = hent_opfoelgning(request, aar, nr)
     context = opfoelgning_kontekst(runde)
-    context["kan_laase"] = request.user.has_perm("budgetopfolgning.laas_opfoelgning", runde)
+    context["kan_laase"] = rules.has_perm("budgetopfolgning.laas_opfoelgning", request.user, runde)
     if context["kan_laase"]:
         context["manglende_forklaringer"] = selectors.manglende_forklaringer(runde)
     return render(request, "budgetopfolgning/opfoelgning.html", context)
@@ -130,7 +131,7 @@ def ramme(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpRespons
             "total": total,
             "andre_runder": andre.select_related("aar"),
             "historik": selectors.historik(runde, valgt),
-            "kan_redigere": request.user.has_perm("budgetopfolgning.rediger_ramme", RammeIRunde(runde, valgt)),
+            "kan_redigere": rules.has_perm("budgetopfolgning.rediger_ramme", request.user, RammeIRunde(runde, valgt)),
             "fortegn_korrektioner": FORTEGN_KORREKTIONER,
             "fortegn_afvigelse": FORTEGN_AFVIGELSE,
         },
@@ -228,7 +229,7 @@ def laas(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def ny_opfoelgning(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("budgetopfolgning.aabn_opfoelgning"):
+    if not rules.has_perm("budgetopfolgning.aabn_opfoelgning", request.user):
         raise PermissionDenied
     form = NyOpfoelgningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

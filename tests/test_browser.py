@@ -89,6 +89,9 @@ class AxeTests(BrowserTestCase):
             ("/opfolgning/2024/2/udvalg/BSU/", "udvalg"),
             ("/opfolgning/2024/2/ramme/30.46/", "ramme"),
             ("/opfolgning/2024/2/ramme/30.46/rediger/", "rediger"),
+            ("/omstilling/2019/", "omstilling-oversigt"),
+            ("/omstilling/2019/TMU-07/", "omstillingsforslag"),
+            ("/omstilling/2019/TMU-07/rediger/", None),
             ("/tilgaengelighed/", None),
             ("/findes/ikke/", None),
         ]
@@ -159,6 +162,7 @@ class KeyboardTests(BrowserTestCase):
         page.wait_for_url(f"{self.live_server_url}/opfolgning/2024/2/udvalg/BSU/")
         self.tab_to("30.46 Forebyggelse/anbringelse af børn og unge uden for hjemmet")
         page.keyboard.press("Enter")
+        page.wait_for_url(f"{self.live_server_url}/opfolgning/2024/2/ramme/30.46/")
         self.tab_to("Rediger tal og forklaringer")
         page.keyboard.press("Enter")
         page.wait_for_url(f"{self.live_server_url}/opfolgning/2024/2/ramme/30.46/rediger/")

@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -56,6 +57,7 @@ class Command(BaseCommand):
                 kontakt_email=KONTAKT["kontakt_email"],
             )
             self.stdout.write("2. budgetopfølgning 2024 åbnet.")
+        call_command("indlaes_omstilling", str(FIXTURES / "omstilling_2019.json"), stdout=self.stdout)
         konsulent = User.objects.get(username="konsulent")
         for nummer in ("30.36", "30.46"):
             Rammeansvar.objects.get_or_create(

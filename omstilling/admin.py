@@ -1,0 +1,44 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from omstilling.models import Forslag, Forslagsaar, Forslagsopfoelgning, Forslagsramme, Katalog, Katalogudvalg, Krav
+
+
+class KravInline(admin.TabularInline):
+    model = Krav
+    extra = 0
+
+
+class KatalogudvalgInline(admin.TabularInline):
+    model = Katalogudvalg
+    extra = 0
+
+
+@admin.register(Katalog)
+class KatalogAdmin(admin.ModelAdmin):
+    list_display = ["aar", "titel", "aar_fra", "aar_til", "dato"]
+    inlines = [KravInline, KatalogudvalgInline]
+
+
+class ForslagsaarInline(admin.TabularInline):
+    model = Forslagsaar
+    extra = 0
+
+
+class ForslagsrammeInline(admin.TabularInline):
+    model = Forslagsramme
+    extra = 0
+
+
+@admin.register(Forslag)
+class ForslagAdmin(SimpleHistoryAdmin):
+    list_display = ["nr", "titel", "udvalg", "status"]
+    list_filter = ["katalog", "udvalg", "status"]
+    search_fields = ["nr", "titel"]
+    inlines = [ForslagsaarInline, ForslagsrammeInline]
+
+
+@admin.register(Forslagsopfoelgning)
+class ForslagsopfoelgningAdmin(SimpleHistoryAdmin):
+    list_display = ["forslag", "opfoelgning", "indsats", "oekonomi", "realiseret"]
+    list_filter = ["opfoelgning", "indsats", "oekonomi"]

@@ -1,0 +1,184 @@
+"""Input only: the forms validate and convert; saving is `services.gem_forslag` / `services.gem_opfoelgning`."""
+
+from django import forms
+
+from budgetopfolgning.beloeb import NUL, redigerbart
+from budgetopfolgning.forms import BeloebFormField
+from omstilling.models import Forslag, Forslagsopfoelgning, Katalog, ramme_nummer_validator
+
+DATO = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ForslagForm(forms.ModelForm):
+    """The facts and texts of a proposal. The udvalg are those of its catalogue."""
+
+    class Meta:
+        model = Forslag
+        fields = [
+            "nr",
+            "titel",
+            "udvalg",
+            "status",
+            "effektivisering",
+            "serviceniveau",
+            "besparelse",
+            "forslagsstiller",
+            "kontakt_navn",
+            "kontakt_telefon",
+            "kontakt_email",
+            "dato",
+            "sagsid",
+            "beskrivelse",
+            "finansiering",
+            "vurdering",
+            "uddybning",
+            "konsekvenser",
+            "bemaerkninger",
+        ]
+        labels = {
+            "nr": "Nummer",
+            "titel": "Titel",
+            "udvalg": "Udvalg",
+            "effektivisering": "Effektivisering (digitalisering, arbejdsgange og organisering)",
+            "serviceniveau": "Serviceniveau (ydelsernes indhold, omfang og kvalitet samt kvalitetsstandarder)",
+            "besparelse": "Besparelse (reduktion af bevillingsrammerne)",
+            "forslagsstiller": "Forslagsstiller (center)",
+            "kontakt_navn": "Kontaktperson",
+            "kontakt_telefon": "Telefon",
+            "kontakt_email": "E-mail",
+            "dato": "Dato",
+            "sagsid": "Sagsid",
+            "beskrivelse": "Beskrivelse",
+            "finansiering": "Finansiering",
+            "vurdering": "Vurdering/bemærkning",
+            "uddybning": "Uddybning af forslaget",
+            "konsekvenser": "Konsekvenser for andre bevillingsrammer",
+            "bemaerkninger": "Øvrige bemærkninger",
+        }
+        help_texts = {"nr": "Udvalgets forkortelse, bindestreg og to cifre, evt. et bogstav: TMU-01, KFU-04A."}
+        widgets = {
+            "dato": DATO,
+            **{
+                felt: forms.Textarea(attrs={"rows": 4})
+                for felt in ("beskrivelse", "finansiering", "vurdering", "uddybning", "konsekvenser", "bemaerkninger")
+            },
+        }
+
+    def __init__(self, *args, katalog: Katalog, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.katalog = katalog
+        self.instance.katalog = katalog
+        self.fields["udvalg"].queryset = katalog.udvalg.all()
+        self.fields["udvalg"].empty_label = "Vælg udvalg"
+        self.fields["nr"].widget.attrs["autocomplete"] = "off"
+
+    def clean_nr(self):
+        nr = self.cleaned_data["nr"].strip().upper()
+        dublet = Forslag.objects.filter(katalog=self.katalog, nr=nr).exclude(pk=self.instance.pk)
+        if dublet.exists():
+            raise forms.ValidationError(f"Der findes allerede et forslag {nr} i kataloget.")
+        return nr
+
+    def clean(self):
+        data = super().clean()
+        nr, udvalg = data.get("nr"), data.get("udvalg")
+        # The number begins with the udvalg's abbreviation (TMU-01 belongs to TMU): a mismatch is a typo.
+        if nr and udvalg and not nr.startswith(f"{udvalg.kode}-"):
+            self.add_error("nr", f"Nummeret skal begynde med udvalgets forkortelse, {udvalg.kode}-.")
+        if not any(data.get(f) for f, _ in Forslag.ARTER):
+            self.add_error(None, "Markér mindst én art: effektivisering, serviceniveau eller besparelse.")
+        return data
+
+
+AARSFELTER = [
+    ("driftsbesparelse", "Driftsbesparelse"),
+    ("driftsudgift", "Driftsudgift (investering)"),
+    ("anlaegsudgift", "Anlægsudgift"),
+    ("inden_for_serviceramme", "Heraf inden for servicerammen"),
+]
+
+
+class AarForm(forms.Form):
+    """One year's figures in kroner, typed in Danish notation. A blank field is 0, as a blank cell on the form."""
+
+    def __init__(self, *args, aar: int, **kwargs):
+        super().__init__(*args, prefix=f"aar{aar}", **kwargs)
+        self.aar = aar
+        for felt, tekst in AARSFELTER:
+            self.fields[felt] = BeloebFormField(
+                label=f"{tekst} {aar} (kr.)",
+                required=False,
+                help_text="Besparelser skrives som positive tal." if felt == "driftsbesparelse" else "",
+            )
+
+    def clean(self):
+        data = super().clean()
+        for felt, _ in AARSFELTER:
+            if data.get(felt) is None and felt not in self.errors:
+                data[felt] = NUL
+        return data
+
+    @staticmethod
+    def initial_for(tal) -> dict:
+        return {felt: redigerbart(getattr(tal, felt)) for felt, _ in AARSFELTER} if tal is not None else {}
+
+
+class RammeForm(forms.Form):
+    """A bevillingsramme the proposal touches. A row with an empty number is left out (that is how one is removed)."""
+
+    nummer = forms.CharField(
+        label="Rammenummer", max_length=5, required=False, validators=[ramme_nummer_validator], help_text="Fx 10.22."
+    )
+    navn = forms.CharField(label="Rammens navn", max_length=200, required=False)
+    konto = forms.CharField(label="Kontonr.", max_length=100, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("nummer") and (data.get("navn") or data.get("konto")) and "nummer" not in self.errors:
+            self.add_error("nummer", "Skriv rammens nummer, eller ryd hele rækken for at fjerne rammen.")
+        return data
+
+
+RammeFormSet = forms.formset_factory(RammeForm, extra=2, max_num=20, validate_max=True)
+
+
+def rammer_fra(formset) -> list[dict]:
+    return [
+        {felt: f.cleaned_data.get(felt, "") for felt in ("nummer", "navn", "konto")}
+        for f in formset.forms
+        if f.cleaned_data.get("nummer")
+    ]
+
+
+def rammer_initial(forslag: Forslag) -> list[dict]:
+    return [{"nummer": r.nummer, "navn": r.navn, "konto": r.konto} for r in forslag.rammer.all()]
+
+
+class OpfoelgningForm(forms.ModelForm):
+    """A proposal's follow-up in one round: two smileys, a comment and the saving realised in the year."""
+
+    realiseret = BeloebFormField(
+        label="Realiseret besparelse i året (kr.)",
+        required=False,
+        help_text="Besparelser som positive tal. Lad feltet stå tomt, hvis besparelsen endnu ikke er opgjort.",
+    )
+
+    class Meta:
+        model = Forslagsopfoelgning
+        fields = ["indsats", "oekonomi", "kommentar", "realiseret"]
+        labels = {"indsats": "Status for indsatsen", "oekonomi": "Status for økonomien", "kommentar": "Kommentar"}
+        widgets = {
+            "indsats": forms.RadioSelect,
+            "oekonomi": forms.RadioSelect,
+            "kommentar": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for felt in ("indsats", "oekonomi"):
+            # Only the three statuses (no blank choice); the template draws each face next to its word.
+            self.fields[felt].choices = Forslagsopfoelgning.STATUSSER
+            self.fields[felt].required = True
+            self.fields[felt].error_messages["required"] = "Vælg en status."
+        if self.instance.realiseret is not None and not self.is_bound:
+            self.initial["realiseret"] = redigerbart(self.instance.realiseret)

@@ -1,0 +1,34 @@
+"""Who may do what with omstillingsforslag, as `rules` predicates (loaded by rules' autodiscovery).
+
+Everyone logged in reads catalogues and proposals. Center for Økonomi and økonomikonsulenter create and edit
+proposals. A proposal's follow-up in a round is edited by the same two roles, and only while the round is open.
+Views check these with `rules.has_perm`, not `user.has_perm`: Django's user check lets a superuser through
+everything, and a locked round must stay locked for everyone.
+"""
+
+import rules
+
+from budgetopfolgning import roller
+
+
+@rules.predicate
+def er_okonomi(user):
+    return roller.er_okonomi(user)
+
+
+@rules.predicate
+def er_konsulent(user):
+    return roller.er_konsulent(user)
+
+
+@rules.predicate
+def runde_er_aaben(user, runde):
+    """`runde` is a `budgetopfolgning.models.Opfoelgning`."""
+    return runde is not None and not runde.er_laast
+
+
+kan_redigere_forslag = er_okonomi | er_konsulent
+
+rules.add_perm("omstilling.add_forslag", kan_redigere_forslag)
+rules.add_perm("omstilling.change_forslag", kan_redigere_forslag)
+rules.add_perm("omstilling.change_forslagsopfoelgning", kan_redigere_forslag & runde_er_aaben)

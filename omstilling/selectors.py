@@ -1,0 +1,483 @@
+"""Read logic: the catalogue overview, a proposal's economics table, its history, a round's follow-up.
+
+Totals are summed from the exact kroner by the database and rounded only when shown, so the overview prints
+−6,73 for Økonomiudvalget in 2019 (exactly −6,725) and a Restbeløb of 7,14 (39,40 − 32,265).
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import DecimalField, F, Q, Sum
+
+from budgetopfolgning.beloeb import NUL, dansk_tal, tusind_kr
+from budgetopfolgning.models import Opfoelgning
+from omstilling.models import (
+    Forslag,
+    Forslagsaar,
+    Forslagsopfoelgning,
+    Forslagsramme,
+    Katalog,
+    Katalogudvalg,
+)
+from omstilling.services import AARSFELTER, FORSLAGSFELTER, MED_FORSLAGET
+
+FORTEGN_OVERSIGT = ("+ = Merudgifter eller mindreindtægter", "- = Mindreudgifter eller merindtægter")
+BELOEB = DecimalField(max_digits=15, decimal_places=2)
+
+
+def _netto_sum():
+    return Sum(F("driftsbesparelse") - F("driftsudgift"), output_field=BELOEB, default=NUL)
+
+
+# --- The overview -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Oversigtsraekke:
+    forslag: Forslag
+    netto: list[Decimal | None]  # in the overview's sign (− = mindreudgift); None: no operating figure that year
+    anlaeg: Decimal | None  # anlæg over all the years; None when there is none
+
+
+@dataclass
+class Udvalgsafsnit:
+    udvalg: Katalogudvalg
+    raekker: list[Oversigtsraekke]
+    i_alt: list[Decimal]
+    anlaeg: Decimal
+
+
+@dataclass
+class Oversigt:
+    katalog: Katalog
+    aarene: list[int]
+    afsnit: list[Udvalgsafsnit]
+    i_alt: list[Decimal]
+    krav: list[Decimal]
+    restbeloeb: list[Decimal]
+    anlaeg: list[Decimal]
+    anlaeg_i_alt: Decimal
+    ikke_medtaget: list[Forslag]
+    fortegn: tuple[str, str] = FORTEGN_OVERSIGT
+
+    @property
+    def antal(self) -> int:
+        return sum(len(a.raekker) for a in self.afsnit)
+
+
+def oversigt(katalog: Katalog) -> Oversigt:
+    """The catalogue as the seed's overview prints it: the proposals taken into the budget, per udvalg.
+
+    Savings are stored positive; the overview shows them negative (− = mindreudgifter), so every figure here is the
+    negated nettodriftsbesparelse. Restbeløb = krav + I alt (+ = mangler).
+    """
+    aarene = katalog.aarene
+    medtaget = Forslagsaar.objects.filter(forslag__katalog=katalog, forslag__status=Forslag.MEDTAGET)
+    pr_udvalg = {
+        (r["forslag__udvalg_id"], r["aar"]): r
+        for r in medtaget.values("forslag__udvalg_id", "aar").annotate(
+            netto=_netto_sum(), anlaeg=Sum("anlaegsudgift", default=NUL)
+        )
+    }
+    pr_aar = {
+        r["aar"]: r
+        for r in medtaget.values("aar").annotate(netto=_netto_sum(), anlaeg=Sum("anlaegsudgift", default=NUL))
+    }
+    krav = dict(katalog.krav.values_list("aar", "beloeb"))
+
+    forslag = list(katalog.forslag.filter(status=Forslag.MEDTAGET).select_related("udvalg").prefetch_related("aarstal"))
+    afsnit = []
+    for udvalg in katalog.udvalg.all():
+        raekker = []
+        for f in (f for f in forslag if f.udvalg_id == udvalg.pk):
+            tal = {a.aar: a for a in f.aarstal.all()}
+            anlaeg = sum((a.anlaegsudgift for a in tal.values()), NUL)
+            raekker.append(
+                Oversigtsraekke(
+                    forslag=f,
+                    netto=[-tal[a].nettodriftsbesparelse if a in tal and tal[a].har_drift else None for a in aarene],
+                    anlaeg=anlaeg or None,
+                )
+            )
+        rk = [pr_udvalg.get((udvalg.pk, a)) for a in aarene]
+        afsnit.append(
+            Udvalgsafsnit(
+                udvalg=udvalg,
+                raekker=raekker,
+                i_alt=[-r["netto"] if r else NUL for r in rk],
+                anlaeg=sum((r["anlaeg"] for r in rk if r), NUL),
+            )
+        )
+    i_alt = [-pr_aar[a]["netto"] if a in pr_aar else NUL for a in aarene]
+    anlaeg = [pr_aar[a]["anlaeg"] if a in pr_aar else NUL for a in aarene]
+    kravliste = [krav.get(a, NUL) for a in aarene]
+    return Oversigt(
+        katalog=katalog,
+        aarene=aarene,
+        afsnit=afsnit,
+        i_alt=i_alt,
+        krav=kravliste,
+        restbeloeb=[k + t for k, t in zip(kravliste, i_alt, strict=True)],
+        anlaeg=anlaeg,
+        anlaeg_i_alt=sum(anlaeg, NUL),
+        ikke_medtaget=list(katalog.forslag.exclude(status=Forslag.MEDTAGET).select_related("udvalg")),
+    )
+
+
+# --- One proposal -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Tabelraekke:
+    navn: str
+    tal: list[Decimal | None]
+    total: bool = False
+
+
+def oekonomitabel(forslag: Forslag, katalog: Katalog) -> list[Tabelraekke]:
+    """The form's "(I 1.000 kr.)" table, savings positive. A cell is blank where the form leaves it blank: an entered
+    figure of 0, or a computed one in a year without any of its parts (TMU-07 has no drift in 2019)."""
+    tal = {a.aar: a for a in forslag.aarstal.all()}
+    aarene = katalog.aarene
+
+    def kolonne(hent, vis):
+        return [hent(tal[a]) if a in tal and vis(tal[a]) else None for a in aarene]
+
+    return [
+        Tabelraekke("Driftsbesparelse", kolonne(lambda a: a.driftsbesparelse, lambda a: a.driftsbesparelse != NUL)),
+        Tabelraekke("Driftsudgift (investering)", kolonne(lambda a: a.driftsudgift, lambda a: a.driftsudgift != NUL)),
+        Tabelraekke("Nettodriftsbesparelse", kolonne(lambda a: a.nettodriftsbesparelse, lambda a: a.har_drift), True),
+        Tabelraekke("Anlægsudgift", kolonne(lambda a: a.anlaegsudgift, lambda a: a.anlaegsudgift != NUL)),
+        Tabelraekke("Samlet nettobesparelse", kolonne(lambda a: a.samlet_nettobesparelse, lambda a: a.har_tal), True),
+    ]
+
+
+def servicerammetabel(forslag: Forslag, katalog: Katalog) -> list[Tabelraekke]:
+    """The split of the nettodriftsbesparelse into the part inside the serviceramme and the rest."""
+    tal = {a.aar: a for a in forslag.aarstal.all()}
+
+    def kolonne(hent):
+        return [hent(tal[a]) if a in tal and tal[a].har_drift else None for a in katalog.aarene]
+
+    return [
+        Tabelraekke("Inden for servicerammen", kolonne(lambda a: a.inden_for_serviceramme)),
+        Tabelraekke("Uden for servicerammen", kolonne(lambda a: a.uden_for_serviceramme)),
+        Tabelraekke("Nettodriftsbesparelse", kolonne(lambda a: a.nettodriftsbesparelse), True),
+    ]
+
+
+def version(forslag: Forslag) -> int:
+    """A mark that grows with every saved change to the proposal, its figures or its rammer: the form carries it,
+    and a save from a form opened before someone else's save is refused."""
+    return (
+        Forslag.history.filter(id=forslag.pk).count()
+        + Forslagsaar.history.filter(forslag_id=forslag.pk).count()
+        + Forslagsramme.history.filter(forslag_id=forslag.pk).count()
+    )
+
+
+# --- History ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Aendring:
+    tidspunkt: object
+    bruger: str
+    felt: str
+    foer: str
+    efter: str
+    grund: str = ""
+
+
+def _hvem(record) -> str:
+    bruger = record.history_user
+    if bruger is None:
+        return "System"
+    return bruger.get_full_name() or bruger.get_username()
+
+
+def _vis(model, felt: str, value, udvalg: dict) -> str:
+    if value is None or value == "":
+        return ""
+    if felt == "udvalg":
+        return udvalg.get(value, str(value))
+    f = model._meta.get_field(felt)
+    if f.choices:
+        return dict(f.choices).get(value, value)
+    if isinstance(value, bool):
+        return "Ja" if value else "Nej"
+    if isinstance(value, Decimal):
+        return dansk_tal(value, 2)
+    if hasattr(value, "strftime"):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
+def _label(model, felt: str) -> str:
+    return str(model._meta.get_field(felt).verbose_name).capitalize()
+
+
+def _aendringer(records, model, felter, udvalg, *, prefiks, ny_tekst, slettet_tekst) -> list[Aendring]:
+    """Field-by-field changes of a sequence of historical records (oldest first) of one or more rows."""
+    result = []
+    forrige = {}
+    for r in records:
+        foer = forrige.get(r.id)
+        forrige[r.id] = r
+        grund = r.history_change_reason or ""
+        if r.history_type == "+":
+            if grund != MED_FORSLAGET:
+                result.append(Aendring(r.history_date, _hvem(r), prefiks(r), "", ny_tekst(r), grund))
+            continue
+        if r.history_type == "-":
+            result.append(Aendring(r.history_date, _hvem(r), prefiks(r), slettet_tekst(r), "", grund))
+            continue
+        if foer is None:
+            continue
+        for felt in felter:
+            navn = "udvalg_id" if felt == "udvalg" else felt
+            gammel, ny = getattr(foer, navn), getattr(r, navn)
+            if gammel != ny:
+                label = f"{prefiks(r)}: {_label(model, felt)}" if prefiks(r) else _label(model, felt)
+                result.append(
+                    Aendring(
+                        r.history_date,
+                        _hvem(r),
+                        label,
+                        _vis(model, felt, gammel, udvalg),
+                        _vis(model, felt, ny, udvalg),
+                        grund,
+                    )
+                )
+    return result
+
+
+def historik(forslag: Forslag, user) -> list[Aendring]:
+    """Who changed what on the proposal, its figures, its rammer and (in rounds the user may see) its follow-ups,
+    newest first."""
+    udvalg = dict(Katalogudvalg.objects.filter(katalog_id=forslag.katalog_id).values_list("pk", "navn"))
+    result = _aendringer(
+        Forslag.history.filter(id=forslag.pk).select_related("history_user").order_by("history_date", "history_id"),
+        Forslag,
+        ("nr", "udvalg") + FORSLAGSFELTER,
+        udvalg,
+        prefiks=lambda r: "",
+        ny_tekst=lambda r: "Forslaget oprettet",
+        slettet_tekst=lambda r: "Forslaget slettet",
+    )
+    result += _aendringer(
+        Forslagsaar.history.filter(forslag_id=forslag.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id"),
+        Forslagsaar,
+        AARSFELTER,
+        udvalg,
+        prefiks=lambda r: str(r.aar),
+        ny_tekst=lambda r: f"Tal for {r.aar} tilføjet",
+        slettet_tekst=lambda r: f"Tal for {r.aar}",
+    )
+    result += _aendringer(
+        Forslagsramme.history.filter(forslag_id=forslag.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id"),
+        Forslagsramme,
+        ("nummer", "navn", "konto"),
+        udvalg,
+        prefiks=lambda r: "Bevillingsramme",
+        ny_tekst=lambda r: f"{r.nummer} {r.navn}".strip(),
+        slettet_tekst=lambda r: f"{r.nummer} {r.navn}".strip(),
+    )
+    runder = {r.pk: r for r in Opfoelgning.objects.for_user(user).select_related("aar")}
+    result += _aendringer(
+        [
+            r
+            for r in Forslagsopfoelgning.history.filter(forslag_id=forslag.pk)
+            .select_related("history_user")
+            .order_by("history_date", "history_id")
+            if r.opfoelgning_id in runder
+        ],
+        Forslagsopfoelgning,
+        ("indsats", "oekonomi", "kommentar", "realiseret"),
+        udvalg,
+        prefiks=lambda r: str(runder[r.opfoelgning_id]),
+        ny_tekst=lambda r: "Opfølgning oprettet",
+        slettet_tekst=lambda r: "Opfølgning slettet",
+    )
+    result.sort(key=lambda a: a.tidspunkt, reverse=True)
+    return result
+
+
+# --- Follow-up in a round -----------------------------------------------------------------------------------------
+
+
+def kataloger_i_aar(aar: int):
+    """The catalogues running in a year: their proposals are followed up in that year's rounds."""
+    return Katalog.objects.filter(aar_fra__lte=aar, aar_til__gte=aar)
+
+
+def forrige_runde(runde: Opfoelgning, user) -> Opfoelgning | None:
+    """The round before this one (the previous year's last, for a year's first), among those the user may see."""
+    return (
+        Opfoelgning.objects.for_user(user)
+        .select_related("aar")
+        .filter(Q(aar__aar__lt=runde.aar.aar) | Q(aar__aar=runde.aar.aar, nummer__lt=runde.nummer))
+        .order_by("-aar__aar", "-nummer")
+        .first()
+    )
+
+
+@dataclass
+class Opfoelgningsraekke:
+    forslag: Forslag
+    planlagt: Decimal | None
+    opfoelgning: Forslagsopfoelgning | None
+    forrige: Forslagsopfoelgning | None
+    aendringer: list[str]
+
+    @property
+    def forskel(self) -> Decimal | None:
+        if self.opfoelgning is None or self.opfoelgning.realiseret is None:
+            return None
+        return self.opfoelgning.realiseret - (self.planlagt or NUL)
+
+
+@dataclass
+class Opfoelgningsafsnit:
+    udvalg: Katalogudvalg
+    raekker: list[Opfoelgningsraekke]
+    planlagt: Decimal = NUL
+    realiseret: Decimal = NUL
+    realiseret_forrige: Decimal | None = None
+    mangler: int = 0
+    status: dict = field(default_factory=dict)
+
+    @property
+    def forskel(self) -> Decimal:
+        return self.realiseret - self.planlagt
+
+    @property
+    def udvikling(self) -> Decimal | None:
+        """Realised saving now against the previous round of the same year."""
+        return None if self.realiseret_forrige is None else self.realiseret - self.realiseret_forrige
+
+
+def _aendringer_siden(
+    ny: Forslagsopfoelgning | None, gammel: Forslagsopfoelgning | None, *, samme_aar: bool, har_forrige: bool
+) -> list[str]:
+    """What changed since the last round, in words a reader can scan."""
+    if ny is None:
+        return []  # the status cells already say "Ikke vurderet"
+    if not har_forrige:
+        return []
+    if gammel is None:
+        return ["Ny i denne runde"]
+    result = []
+    for felt, navn in (("indsats", "Indsats"), ("oekonomi", "Økonomi")):
+        a, b = getattr(gammel, felt), getattr(ny, felt)
+        if a != b:
+            result.append(
+                f"{navn}: {Forslagsopfoelgning.KORT.get(a, 'ikke vurderet')} → "
+                f"{Forslagsopfoelgning.KORT.get(b, 'ikke vurderet')}"
+            )
+    if samme_aar and gammel.realiseret != ny.realiseret:
+        foer = tusind_kr(gammel.realiseret) if gammel.realiseret is not None else "ikke opgjort"
+        efter = tusind_kr(ny.realiseret) if ny.realiseret is not None else "ikke opgjort"
+        result.append(f"Realiseret: {foer} → {efter} (1.000 kr.)")
+    if gammel.kommentar != ny.kommentar:
+        result.append("Kommentaren er ændret")
+    return result or ["Uændret"]
+
+
+def runde_opfoelgning(runde: Opfoelgning, user) -> dict:
+    """Every proposal of the catalogues running in the round's year, with its follow-up in this round and in the
+    previous one, planned against realised saving per udvalg (savings positive, as the forms print them)."""
+    aar = runde.aar.aar
+    forrige = forrige_runde(runde, user)
+    nu = {o.forslag_id: o for o in Forslagsopfoelgning.objects.filter(opfoelgning=runde)}
+    sidst = {o.forslag_id: o for o in Forslagsopfoelgning.objects.filter(opfoelgning=forrige)} if forrige else {}
+    samme_aar = forrige is not None and forrige.aar_id == runde.aar_id
+    kataloger = []
+    for katalog in kataloger_i_aar(aar).prefetch_related("udvalg"):
+        forslag = list(
+            katalog.forslag.filter(status=Forslag.MEDTAGET).select_related("udvalg").prefetch_related("aarstal")
+        )
+        afsnit = []
+        for udvalg in katalog.udvalg.all():
+            a = Opfoelgningsafsnit(udvalg=udvalg, raekker=[])
+            if samme_aar:
+                a.realiseret_forrige = NUL
+            for f in (f for f in forslag if f.udvalg_id == udvalg.pk):
+                tal = next((t for t in f.aarstal.all() if t.aar == aar), None)
+                planlagt = tal.nettodriftsbesparelse if tal is not None and tal.har_drift else None
+                ny, gammel = nu.get(f.pk), sidst.get(f.pk)
+                a.raekker.append(
+                    Opfoelgningsraekke(
+                        forslag=f,
+                        planlagt=planlagt,
+                        opfoelgning=ny,
+                        forrige=gammel,
+                        aendringer=_aendringer_siden(ny, gammel, samme_aar=samme_aar, har_forrige=forrige is not None),
+                    )
+                )
+                a.planlagt += planlagt or NUL
+                if ny is not None and ny.realiseret is not None:
+                    a.realiseret += ny.realiseret
+                else:
+                    a.mangler += 1
+                if samme_aar and gammel is not None and gammel.realiseret is not None:
+                    a.realiseret_forrige += gammel.realiseret
+                for felt in ("indsats", "oekonomi"):
+                    status = getattr(ny, felt, "") or ""
+                    a.status.setdefault(felt, {}).setdefault(status, 0)
+                    a.status[felt][status] += 1
+            if a.raekker:
+                afsnit.append(a)
+        kataloger.append(
+            {
+                "katalog": katalog,
+                "afsnit": afsnit,
+                "planlagt": sum((a.planlagt for a in afsnit), NUL),
+                "realiseret": sum((a.realiseret for a in afsnit), NUL),
+                "realiseret_forrige": sum((a.realiseret_forrige for a in afsnit), NUL) if samme_aar else None,
+                "mangler": sum(a.mangler for a in afsnit),
+            }
+        )
+    for k in kataloger:
+        k["forskel"] = k["realiseret"] - k["planlagt"]
+        k["udvikling"] = None if k["realiseret_forrige"] is None else k["realiseret"] - k["realiseret_forrige"]
+    return {"runde": runde, "forrige": forrige, "samme_aar": samme_aar, "kataloger": kataloger}
+
+
+def forslagets_opfoelgninger(forslag: Forslag, user) -> list[dict]:
+    """The proposal's follow-up in each round the user may see, oldest first, with the planned saving that year."""
+    planlagt = {t.aar: t.nettodriftsbesparelse for t in forslag.aarstal.all() if t.har_drift}
+    synlige = Opfoelgning.objects.for_user(user)
+    return [
+        {"opfoelgning": o, "runde": o.opfoelgning, "planlagt": planlagt.get(o.opfoelgning.aar.aar)}
+        for o in forslag.opfoelgninger.filter(opfoelgning__in=synlige)
+        .select_related("opfoelgning__aar")
+        .order_by("opfoelgning__aar__aar", "opfoelgning__nummer")
+    ]
+
+
+def forslag_for_ramme(nummer: str, aar: int) -> list[dict]:
+    """Proposals touching a ramme number in catalogues running in the year, with their planned net saving then."""
+    rammer = (
+        Forslagsramme.objects.filter(
+            nummer=nummer, forslag__katalog__aar_fra__lte=aar, forslag__katalog__aar_til__gte=aar
+        )
+        .select_related("forslag__katalog", "forslag__udvalg")
+        .order_by("-forslag__katalog__aar", "forslag__udvalg__raekkefoelge", "forslag__nr")
+    )
+    valgt = {}
+    for r in rammer:
+        valgt.setdefault(r.forslag_id, r.forslag)  # a proposal naming the ramme twice is listed once
+    tal = {t.forslag_id: t for t in Forslagsaar.objects.filter(forslag_id__in=valgt, aar=aar)}
+    return [
+        {
+            "forslag": f,
+            "katalog": f.katalog,
+            "planlagt": tal[pk].nettodriftsbesparelse if pk in tal and tal[pk].har_drift else None,
+        }
+        for pk, f in valgt.items()
+    ]

@@ -1,0 +1,441 @@
+"""Writes that span several models: loading a catalogue, saving a proposal with its figures and rammer, saving a
+follow-up. Each runs in one transaction, so a failure leaves nothing half-written."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from budgetopfolgning.beloeb import NUL
+from budgetopfolgning.models import Opfoelgning
+from omstilling.models import (
+    Forslag,
+    Forslagsaar,
+    Forslagsopfoelgning,
+    Forslagsramme,
+    Katalog,
+    Katalogudvalg,
+    Krav,
+)
+
+AARSFELTER = ("driftsbesparelse", "driftsudgift", "anlaegsudgift", "inden_for_serviceramme")
+RAMMEFELTER = ("nummer", "navn", "konto")
+# Child rows written together with a new proposal carry this reason, so the history shows one "oprettet" line for
+# the proposal instead of one per year and ramme.
+MED_FORSLAGET = "oprettet med forslaget"
+
+
+class Indlaesningsfejl(Exception):
+    """The file cannot be loaded; `fejl` lists every problem found, in Danish, so all can be fixed in one go."""
+
+    def __init__(self, fejl: list[str]):
+        super().__init__("\n".join(fejl))
+        self.fejl = fejl
+
+
+class OpfoelgningLaast(Exception):
+    pass
+
+
+@dataclass
+class Indlaesning:
+    katalog: Katalog
+    oprettet: bool = False
+    aendrede: int = 0
+    kun_i_databasen: list[str] = field(default_factory=list)
+
+
+def _beloeb(value, sted: str, fejl: list[str]) -> Decimal:
+    """Amounts in the file are kroner as strings or integers; floats are refused, they may already be inexact."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        fejl.append(f'{sted}: beløbet skal være kroner som tekst eller heltal, fx "50000" (fik {value!r}).')
+        return NUL
+    try:
+        beloeb = Decimal(str(value))
+    except InvalidOperation:
+        fejl.append(f"{sted}: »{value}« er ikke et beløb.")
+        return NUL
+    if not beloeb.is_finite() or beloeb != beloeb.quantize(Decimal("0.01")):
+        fejl.append(f"{sted}: »{value}« har mere end to decimaler.")
+        return NUL
+    return beloeb + NUL  # normalises -0 to 0
+
+
+def _dato(value, sted: str, fejl: list[str]) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        fejl.append(f"{sted}: »{value}« er ikke en dato på formen ÅÅÅÅ-MM-DD.")
+        return None
+
+
+def _valider(obj, sted: str, fejl: list[str], exclude: tuple[str, ...] = ()) -> None:
+    try:
+        obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for navn, beskeder in exc.message_dict.items():
+            for besked in beskeder:
+                fejl.append(f"{sted}, {navn}: {besked}")
+
+
+@dataclass
+class _Plan:
+    """The whole file as unsaved model instances, checked before anything is written."""
+
+    katalog: Katalog
+    krav: list[Krav]
+    udvalg: list[Katalogudvalg]
+    forslag: list[tuple[Forslag, str, list[Forslagsaar], list[Forslagsramme]]]
+
+
+def _laes(data: dict) -> _Plan:
+    fejl: list[str] = []
+    if not isinstance(data, dict):
+        raise Indlaesningsfejl(["Filen skal indeholde ét JSON-objekt."])
+    for noegle in ("aar", "aar_fra", "aar_til", "titel", "krav", "udvalg", "forslag"):
+        if noegle not in data:
+            fejl.append(f"Feltet »{noegle}« mangler.")
+    if fejl:
+        raise Indlaesningsfejl(fejl)
+
+    katalog = Katalog(
+        aar=data["aar"],
+        aar_fra=data["aar_fra"],
+        aar_til=data["aar_til"],
+        titel=data["titel"],
+        dato=_dato(data.get("dato"), "Kataloget", fejl),
+        sagsnr=data.get("sagsnr", ""),
+    )
+    _valider(katalog, "Kataloget", fejl)
+    if fejl:
+        raise Indlaesningsfejl(fejl)
+    if katalog.aar_fra > katalog.aar_til:
+        raise Indlaesningsfejl([f"Kataloget: første år {katalog.aar_fra} ligger efter sidste år {katalog.aar_til}."])
+    aarene = [str(a) for a in katalog.aarene]
+
+    krav = []
+    if not isinstance(data["krav"], dict) or sorted(data["krav"]) != aarene:
+        fejl.append(f"Krav: der skal være ét beløb for hvert af årene {', '.join(aarene)}.")
+    else:
+        krav = [Krav(aar=int(a), beloeb=_beloeb(v, f"Krav {a}", fejl)) for a, v in sorted(data["krav"].items())]
+
+    udvalg = []
+    for i, u in enumerate(data["udvalg"], start=1):
+        obj = Katalogudvalg(kode=u.get("kode", ""), navn=u.get("navn", ""), raekkefoelge=i)
+        _valider(obj, f"Udvalg {obj.kode or i}", fejl, exclude=("katalog",))
+        udvalg.append(obj)
+    koder = [u.kode for u in udvalg]
+    if len(set(koder)) != len(koder):
+        fejl.append("Udvalg: den samme forkortelse står mere end én gang.")
+
+    forslag = []
+    set_nr = set()
+    arter = {felt for felt, _ in Forslag.ARTER}
+    for i, f in enumerate(data["forslag"], start=1):
+        nr = f.get("nr", "")
+        sted = f"Forslag {nr or i}"
+        if nr in set_nr:
+            fejl.append(f"{sted}: nummeret står mere end én gang.")
+        set_nr.add(nr)
+        if f.get("udvalg") not in koder:
+            fejl.append(f"{sted}: udvalget »{f.get('udvalg')}« står ikke i listen over udvalg.")
+        ukendte = set(f.get("arter", [])) - arter
+        if ukendte:
+            fejl.append(f"{sted}: ukendt art {', '.join(sorted(ukendte))}.")
+        tekster = f.get("tekster", {})
+        obj = Forslag(
+            nr=nr,
+            titel=f.get("titel", ""),
+            effektivisering="effektivisering" in f.get("arter", []),
+            serviceniveau="serviceniveau" in f.get("arter", []),
+            besparelse="besparelse" in f.get("arter", []),
+            forslagsstiller=f.get("forslagsstiller", ""),
+            kontakt_navn=f.get("kontakt_navn", ""),
+            kontakt_telefon=f.get("kontakt_telefon", ""),
+            kontakt_email=f.get("kontakt_email", ""),
+            dato=_dato(f.get("dato"), sted, fejl),
+            sagsid=f.get("sagsid", ""),
+            status=f.get("status", Forslag.MEDTAGET),
+            **{felt: tekster.get(felt, "") for felt, _ in Forslag.TEKSTER},
+        )
+        _valider(obj, sted, fejl, exclude=("katalog", "udvalg"))
+
+        aar_data = f.get("aar", {})
+        aarstal = []
+        if not isinstance(aar_data, dict) or sorted(aar_data) != aarene:
+            fejl.append(f"{sted}: der skal være tal for hvert af årene {', '.join(aarene)}.")
+        else:
+            aarstal = [
+                Forslagsaar(
+                    aar=int(a), **{felt: _beloeb(v.get(felt, "0"), f"{sted} {a} {felt}", fejl) for felt in AARSFELTER}
+                )
+                for a, v in sorted(aar_data.items())
+            ]
+        rammer = []
+        for j, r in enumerate(f.get("rammer", []), start=1):
+            ramme = Forslagsramme(raekkefoelge=j, **{felt: r.get(felt, "") for felt in RAMMEFELTER})
+            _valider(ramme, f"{sted}, ramme {ramme.nummer or j}", fejl, exclude=("forslag",))
+            rammer.append(ramme)
+        forslag.append((obj, f.get("udvalg"), aarstal, rammer))
+
+    if fejl:
+        raise Indlaesningsfejl(fejl)
+    return _Plan(katalog=katalog, krav=krav, udvalg=udvalg, forslag=forslag)
+
+
+# simple_history stores the reason in a varchar(100); a long file name must not make PostgreSQL refuse the save.
+GRUND_MAKS = 100
+
+
+def _gem(obj, grund: str, bruger=None) -> None:
+    obj._change_reason = grund[:GRUND_MAKS]
+    if bruger is not None:
+        obj._history_user = bruger
+    obj.save()
+
+
+def _opdater(obj, ny, felter, grund: str) -> bool:
+    """Copy the fields that differ from `ny` onto `obj` and save; untouched rows get no history entry."""
+    aendret = [f for f in felter if getattr(obj, f) != getattr(ny, f)]
+    if not aendret:
+        return False
+    for f in aendret:
+        setattr(obj, f, getattr(ny, f))
+    _gem(obj, grund)
+    return True
+
+
+FORSLAGSFELTER = (
+    "titel",
+    "effektivisering",
+    "serviceniveau",
+    "besparelse",
+    "forslagsstiller",
+    "kontakt_navn",
+    "kontakt_telefon",
+    "kontakt_email",
+    "dato",
+    "sagsid",
+    "beskrivelse",
+    "finansiering",
+    "vurdering",
+    "uddybning",
+    "konsekvenser",
+    "bemaerkninger",
+    "status",
+)
+
+
+def _rammer_ens(gamle: list[Forslagsramme], nye: list[Forslagsramme]) -> bool:
+    return [tuple(getattr(r, f) for f in RAMMEFELTER) for r in gamle] == [
+        tuple(getattr(r, f) for f in RAMMEFELTER) for r in nye
+    ]
+
+
+def _erstat_rammer(forslag: Forslag, nye: list[Forslagsramme], grund: str, bruger=None) -> None:
+    """Make the proposal's rammer equal `nye`: unchanged ones stay (no history noise), the rest are removed/added."""
+    gamle = {}
+    for r in forslag.rammer.all():
+        gamle.setdefault(tuple(getattr(r, f) for f in RAMMEFELTER), []).append(r)
+    for i, ny in enumerate(nye, start=1):
+        match = gamle.get(tuple(getattr(ny, f) for f in RAMMEFELTER))
+        if match:
+            beholdt = match.pop(0)
+            if beholdt.raekkefoelge != i:
+                beholdt.raekkefoelge = i
+                _gem(beholdt, grund, bruger)
+            continue
+        ny.pk = None
+        ny.forslag = forslag
+        ny.raekkefoelge = i
+        _gem(ny, grund, bruger)
+    for rest in gamle.values():
+        for gammel in rest:
+            gammel._change_reason = grund[:GRUND_MAKS]
+            if bruger is not None:
+                gammel._history_user = bruger
+            gammel.delete()
+
+
+@transaction.atomic
+def indlaes_katalog(*, data: dict, kilde: str, opdater: bool = False) -> Indlaesning:
+    """Load a catalogue of proposals from the JSON format of `fixtures/omstilling_2019.json`.
+
+    Everything is checked before anything is written, and the writes run in one transaction: a file with one bad
+    amount loads nothing. An existing catalogue is left as it is (edits made in the browser survive a second run of
+    the demo) unless `opdater` is given; then fields that differ from the file are overwritten, each change in the
+    history with the file as its reason. Proposals that are in the database but not in the file are kept.
+    """
+    plan = _laes(data)
+    grund = f"indlæst fra {kilde}"
+    eksisterende = Katalog.objects.select_for_update().filter(aar=plan.katalog.aar).first()
+    if eksisterende is None:
+        return _opret(plan, grund)
+    resultat = Indlaesning(katalog=eksisterende)
+    if not opdater:
+        return resultat
+
+    katalog = eksisterende
+    resultat.aendrede += _opdater(katalog, plan.katalog, ("aar_fra", "aar_til", "titel", "dato", "sagsnr"), grund)
+    for krav in plan.krav:
+        gammel, oprettet = Krav.objects.get_or_create(katalog=katalog, aar=krav.aar, defaults={"beloeb": krav.beloeb})
+        resultat.aendrede += oprettet or _opdater(gammel, krav, ("beloeb",), grund)
+    udvalg = {}
+    for u in plan.udvalg:
+        gammel, oprettet = Katalogudvalg.objects.get_or_create(
+            katalog=katalog, kode=u.kode, defaults={"navn": u.navn, "raekkefoelge": u.raekkefoelge}
+        )
+        resultat.aendrede += oprettet or _opdater(gammel, u, ("navn", "raekkefoelge"), grund)
+        udvalg[u.kode] = gammel
+    i_filen = set()
+    for ny, kode, aarstal, rammer in plan.forslag:
+        i_filen.add(ny.nr)
+        gammel = Forslag.objects.filter(katalog=katalog, nr=ny.nr).first()
+        if gammel is None:
+            _opret_forslag(katalog, udvalg[kode], ny, aarstal, rammer, grund)
+            resultat.aendrede += 1
+            continue
+        ny.udvalg = udvalg[kode]
+        resultat.aendrede += _opdater(gammel, ny, FORSLAGSFELTER + ("udvalg",), grund)
+        for aar in aarstal:
+            row, oprettet = Forslagsaar.objects.get_or_create(
+                forslag=gammel, aar=aar.aar, defaults={f: getattr(aar, f) for f in AARSFELTER}
+            )
+            resultat.aendrede += oprettet or _opdater(row, aar, AARSFELTER, grund)
+        if not _rammer_ens(list(gammel.rammer.all()), rammer):
+            _erstat_rammer(gammel, rammer, grund)
+            resultat.aendrede += 1
+    resultat.kun_i_databasen = list(katalog.forslag.exclude(nr__in=i_filen).values_list("nr", flat=True))
+    return resultat
+
+
+def _opret(plan: _Plan, grund: str) -> Indlaesning:
+    katalog = plan.katalog
+    katalog.save()
+    for krav in plan.krav:
+        krav.katalog = katalog
+        krav.save()
+    udvalg = {}
+    for u in plan.udvalg:
+        u.katalog = katalog
+        u.save()
+        udvalg[u.kode] = u
+    for ny, kode, aarstal, rammer in plan.forslag:
+        _opret_forslag(katalog, udvalg[kode], ny, aarstal, rammer, grund)
+    return Indlaesning(katalog=katalog, oprettet=True, aendrede=len(plan.forslag))
+
+
+def _opret_forslag(katalog, udvalg, forslag, aarstal, rammer, grund, bruger=None) -> Forslag:
+    forslag.katalog = katalog
+    forslag.udvalg = udvalg
+    _gem(forslag, grund, bruger)
+    for aar in aarstal:
+        aar.forslag = forslag
+        _gem(aar, MED_FORSLAGET, bruger)
+    for i, ramme in enumerate(rammer, start=1):
+        ramme.forslag = forslag
+        ramme.raekkefoelge = i
+        _gem(ramme, MED_FORSLAGET, bruger)
+    return forslag
+
+
+class Konflikt(Exception):
+    """Someone else saved the same thing after the form was opened; nothing was written."""
+
+
+@transaction.atomic
+def gem_forslag(
+    *,
+    forslag: Forslag,
+    aarstal: dict[int, dict[str, Decimal]],
+    rammer: list[dict[str, str]],
+    bruger,
+    set_version: int | None = None,
+) -> Forslag:
+    """Save a proposal from the browser with its per-year figures and its rammer, all or nothing.
+
+    `set_version` is the history mark the form was opened at (see `selectors.version`); if the proposal has changed
+    since, `Konflikt` is raised and nothing is written, so two people editing at once cannot overwrite each other
+    unseen.
+    """
+    from omstilling.selectors import version
+
+    nye_rammer = [Forslagsramme(**r) for r in rammer]
+    nye_aar = [Forslagsaar(aar=aar, **vaerdier) for aar, vaerdier in sorted(aarstal.items())]
+    if forslag.pk is None:
+        return _opret_forslag(forslag.katalog, forslag.udvalg, forslag, nye_aar, nye_rammer, "oprettet", bruger)
+
+    # Lock the proposal row so two saves of the same proposal queue instead of interleaving.
+    Forslag.objects.select_for_update().filter(pk=forslag.pk).first()
+    if set_version is not None and version(forslag) != set_version:
+        raise Konflikt("Forslaget er blevet ændret af en anden, efter du åbnede formularen. Intet er gemt.")
+    gemt = Forslag.objects.get(pk=forslag.pk)
+    if any(getattr(gemt, f) != getattr(forslag, f) for f in FORSLAGSFELTER + ("nr", "udvalg_id")):
+        _gem(forslag, "", bruger)
+    for ny in nye_aar:
+        row = Forslagsaar.objects.filter(forslag=forslag, aar=ny.aar).first()
+        if row is None:
+            ny.forslag = forslag
+            _gem(ny, "", bruger)
+            continue
+        aendret = [f for f in AARSFELTER if getattr(row, f) != getattr(ny, f)]
+        if aendret:
+            for f in aendret:
+                setattr(row, f, getattr(ny, f))
+            _gem(row, "", bruger)
+    if not _rammer_ens(list(forslag.rammer.all()), nye_rammer):
+        _erstat_rammer(forslag, nye_rammer, "", bruger)
+    return forslag
+
+
+@transaction.atomic
+def gem_opfoelgning(*, opfoelgning: Forslagsopfoelgning, bruger, set_version: int | None = None) -> Forslagsopfoelgning:
+    """Save a proposal's follow-up in a round, refusing once the round is locked.
+
+    The round row is locked first, so a follow-up cannot slip in between the lock's check and its commit.
+    `set_version` is the number of history entries the form saw; a different count means someone else saved first.
+    """
+    runde = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.opfoelgning_id)
+    if runde.er_laast:
+        raise OpfoelgningLaast(f"{runde} er låst. Opfølgningen kan ikke længere ændres.")
+    if set_version is not None:
+        nu = Forslagsopfoelgning.history.filter(
+            forslag_id=opfoelgning.forslag_id, opfoelgning_id=opfoelgning.opfoelgning_id
+        ).count()
+        if nu != set_version:
+            raise Konflikt("Opfølgningen er blevet ændret af en anden, efter du åbnede formularen. Intet er gemt.")
+    opfoelgning.aendret_af = bruger
+    _gem(opfoelgning, "", bruger)
+    return opfoelgning
+
+
+@transaction.atomic
+def overfoer_fra_forrige(*, runde: Opfoelgning, forrige: Opfoelgning, forslag: list[Forslag], bruger) -> int:
+    """Start a round's follow-ups from the previous round's statuses and comments, as forecasts start from the
+    previous round's. Only proposals without a follow-up in this round get one; the realised saving is not copied,
+    since it belongs to its round. Returns how many were created."""
+    runde = Opfoelgning.objects.select_for_update().get(pk=runde.pk)
+    if runde.er_laast:
+        raise OpfoelgningLaast(f"{runde} er låst. Opfølgningen kan ikke længere ændres.")
+    har = set(Forslagsopfoelgning.objects.filter(opfoelgning=runde).values_list("forslag_id", flat=True))
+    sidste = {o.forslag_id: o for o in Forslagsopfoelgning.objects.filter(opfoelgning=forrige, forslag__in=forslag)}
+    antal = 0
+    for f in forslag:
+        if f.pk in har or f.pk not in sidste:
+            continue
+        gammel = sidste[f.pk]
+        ny = Forslagsopfoelgning(
+            forslag=f,
+            opfoelgning=runde,
+            indsats=gammel.indsats,
+            oekonomi=gammel.oekonomi,
+            kommentar=gammel.kommentar,
+            aendret_af=bruger,
+        )
+        _gem(ny, f"overført fra {forrige}", bruger)
+        antal += 1
+    return antal

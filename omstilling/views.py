@@ -1,0 +1,311 @@
+import rules
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from budgetopfolgning.models import Opfoelgning
+from omstilling import eksport, selectors, services
+from omstilling.forms import AarForm, ForslagForm, OpfoelgningForm, RammeFormSet, rammer_fra, rammer_initial
+from omstilling.models import Forslag, Forslagsopfoelgning, Katalog
+
+LAAST_BESKED = "Budgetopfølgningen er låst. Opfølgningen på forslagene kan ikke længere ændres."
+
+
+# --- Lookups: one per model, each with its permission check ---------------------------------------------------------
+
+
+def hent_katalog(request: HttpRequest, aar: int, perm: str | None = None) -> Katalog:
+    """The catalogue of a budget year: 404 if there is none, 403 if `perm` is given and the user lacks it."""
+    katalog = get_object_or_404(Katalog, aar=aar)
+    if perm and not rules.has_perm(perm, request.user, katalog):
+        raise PermissionDenied("Du har ikke adgang til at oprette omstillingsforslag.")
+    return katalog
+
+
+def hent_forslag(request: HttpRequest, aar: int, nr: str, *, rediger: bool = False) -> Forslag:
+    """A proposal by catalogue year and number; with `rediger`, 403 unless the user may edit proposals."""
+    forslag = get_object_or_404(Forslag.objects.select_related("katalog", "udvalg"), katalog__aar=aar, nr=nr)
+    if rediger and not rules.has_perm("omstilling.change_forslag", request.user, forslag):
+        raise PermissionDenied("Du har ikke adgang til at redigere omstillingsforslag.")
+    return forslag
+
+
+def hent_runde(request: HttpRequest, aar: int, nr: int, *, rediger: bool = False) -> Opfoelgning:
+    """A round as the user may see it (open rounds are drafts, hidden from udvalgsmedlemmer: 404); with `rediger`,
+    403 unless the user may edit follow-ups in it now (a locked round refuses everyone)."""
+    qs = Opfoelgning.objects.select_related("aar").for_user(request.user)
+    runde = get_object_or_404(qs, aar__aar=aar, nummer=nr)
+    if rediger and not rules.has_perm("omstilling.change_forslagsopfoelgning", request.user, runde):
+        raise PermissionDenied(LAAST_BESKED if runde.er_laast else "Du har ikke adgang til at redigere opfølgningen.")
+    return runde
+
+
+def hent_forslagsopfoelgning(
+    request: HttpRequest, runde_aar: int, runde_nr: int, aar: int, nr: str, *, rediger: bool = False
+) -> Forslagsopfoelgning:
+    """A proposal's follow-up in a round (unsaved if none yet). 404 unless the proposal is taken into the budget and
+    its catalogue runs in the round's year; 403 as for the round."""
+    runde = hent_runde(request, runde_aar, runde_nr, rediger=rediger)
+    forslag = hent_forslag(request, aar, nr)
+    if forslag.status != Forslag.MEDTAGET or not forslag.katalog.daekker(runde.aar.aar):
+        raise Http404("Forslaget følges ikke op i denne budgetopfølgning.")
+    opf = Forslagsopfoelgning.objects.filter(forslag=forslag, opfoelgning=runde).first()
+    return opf or Forslagsopfoelgning(forslag=forslag, opfoelgning=runde)
+
+
+def _kan(request: HttpRequest, perm: str, obj=None) -> bool:
+    return rules.has_perm(perm, request.user, obj)
+
+
+# --- The catalogue ---------------------------------------------------------------------------------------------------
+
+
+@require_safe
+def katalog_liste(request: HttpRequest) -> HttpResponse:
+    kataloger = Katalog.objects.annotate(antal=Count("forslag"))
+    return render(request, "omstilling/katalog_liste.html", {"kataloger": kataloger})
+
+
+def oversigt_kontekst(katalog: Katalog) -> dict:
+    """What the overview page, its PDF and its workbook show: one function, so they cannot disagree."""
+    return {"katalog": katalog, "oversigt": selectors.oversigt(katalog)}
+
+
+@require_safe
+def oversigt(request: HttpRequest, aar: int) -> HttpResponse:
+    katalog = hent_katalog(request, aar)
+    kontekst = oversigt_kontekst(katalog)
+    kontekst["kan_oprette"] = _kan(request, "omstilling.add_forslag", katalog)
+    kontekst["runder"] = (
+        Opfoelgning.objects.for_user(request.user)
+        .select_related("aar")
+        .filter(aar__aar__gte=katalog.aar_fra, aar__aar__lte=katalog.aar_til)
+        .order_by("aar__aar", "nummer")
+    )
+    return render(request, "omstilling/oversigt.html", kontekst)
+
+
+@require_safe
+def oversigt_pdf(request: HttpRequest, aar: int) -> HttpResponse:
+    katalog = hent_katalog(request, aar)
+    data = eksport.render_pdf("omstilling/oversigt_pdf.html", oversigt_kontekst(katalog), titel=katalog.titel)
+    return _fil(data, "application/pdf", f"omstillingsforslag-{katalog.aar}.pdf", vedhaeft=False)
+
+
+@require_safe
+def oversigt_xlsx(request: HttpRequest, aar: int) -> HttpResponse:
+    katalog = hent_katalog(request, aar)
+    data = eksport.oversigt_workbook(oversigt_kontekst(katalog))
+    return _fil(
+        data,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"omstillingsforslag-{katalog.aar}.xlsx",
+        vedhaeft=True,
+    )
+
+
+def _fil(data: bytes, content_type: str, filnavn: str, *, vedhaeft: bool) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(vedhaeft, filnavn)
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# --- One proposal ----------------------------------------------------------------------------------------------------
+
+
+def forslag_kontekst(forslag: Forslag) -> dict:
+    """The proposal as its form prints it: facts, texts, the economics table and the serviceramme split."""
+    katalog = forslag.katalog
+    return {
+        "katalog": katalog,
+        "forslag": forslag,
+        "aarene": katalog.aarene,
+        "oekonomi": selectors.oekonomitabel(forslag, katalog),
+        "serviceramme": selectors.servicerammetabel(forslag, katalog),
+    }
+
+
+@require_safe
+def forslag(request: HttpRequest, aar: int, nr: str) -> HttpResponse:
+    valgt = hent_forslag(request, aar, nr)
+    kontekst = forslag_kontekst(valgt)
+    kontekst.update(
+        {
+            "kan_redigere": _kan(request, "omstilling.change_forslag", valgt),
+            "opfoelgninger": selectors.forslagets_opfoelgninger(valgt, request.user),
+            "historik": selectors.historik(valgt, request.user),
+        }
+    )
+    return render(request, "omstilling/forslag.html", kontekst)
+
+
+@require_safe
+def forslag_pdf(request: HttpRequest, aar: int, nr: str) -> HttpResponse:
+    valgt = hent_forslag(request, aar, nr)
+    data = eksport.render_pdf("omstilling/forslag_pdf.html", forslag_kontekst(valgt), titel=f"{valgt.nr} {valgt.titel}")
+    return _fil(data, "application/pdf", f"omstillingsforslag-{aar}-{valgt.nr}.pdf", vedhaeft=False)
+
+
+def _heltal(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _forslagsformular(request: HttpRequest, katalog: Katalog, valgt: Forslag | None) -> HttpResponse:
+    """Create or edit a proposal with its per-year figures and rammer: all forms valid, or nothing is saved."""
+    # The form validates into its own copy, so the page heading keeps the saved title when the input is refused.
+    instans = Forslag.objects.get(pk=valgt.pk) if valgt else Forslag(katalog=katalog)
+    tal = {t.aar: t for t in valgt.aarstal.all()} if valgt else {}
+    konflikt = ""
+    if request.method == "POST":
+        form = ForslagForm(request.POST, instance=instans, katalog=katalog)
+        aarsformer = [AarForm(request.POST, aar=a) for a in katalog.aarene]
+        rammeformer = RammeFormSet(request.POST, prefix="ramme")
+        if form.is_valid() & all([f.is_valid() for f in aarsformer]) & rammeformer.is_valid():
+            try:
+                gemt = services.gem_forslag(
+                    forslag=form.save(commit=False),
+                    aarstal={f.aar: f.cleaned_data for f in aarsformer},
+                    rammer=rammer_fra(rammeformer),
+                    bruger=request.user,
+                    set_version=_heltal(request.POST.get("version")) if valgt else None,
+                )
+            except services.Konflikt as exc:
+                konflikt = str(exc)
+            except IntegrityError:
+                # Someone saved a proposal with the same number between our check and our write.
+                form.add_error("nr", "Der findes allerede et forslag med dette nummer i kataloget.")
+            else:
+                messages.success(request, f"{gemt.nr} {gemt.titel} er gemt.")
+                return redirect("omstilling:forslag", katalog.aar, gemt.nr)
+    else:
+        form = ForslagForm(instance=instans, katalog=katalog)
+        aarsformer = [AarForm(aar=a, initial=AarForm.initial_for(tal.get(a))) for a in katalog.aarene]
+        rammeformer = RammeFormSet(prefix="ramme", initial=rammer_initial(valgt) if valgt else [])
+    fejl = [
+        (f"#{felt.id_for_label}", felt.label, fejl)
+        for f in [form, *aarsformer, *rammeformer.forms]
+        for felt in f
+        for fejl in felt.errors
+    ]
+    fejl += [("", "", e) for f in [form, *aarsformer, *rammeformer.forms] for e in f.non_field_errors()]
+    fejl += [("", "", e) for e in rammeformer.non_form_errors()]
+    return render(
+        request,
+        "omstilling/rediger_forslag.html",
+        {
+            "katalog": katalog,
+            "forslag": valgt,
+            "form": form,
+            "aarsformer": aarsformer,
+            "rammeformer": rammeformer,
+            "fejl": fejl,
+            "konflikt": konflikt,
+            # After a conflict the form keeps the version it was opened at, so saving again is refused until the
+            # page is reloaded and the other person's change has been seen.
+            "version": request.POST.get("version", "") if konflikt else (selectors.version(valgt) if valgt else ""),
+        },
+        status=409 if konflikt else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def nyt_forslag(request: HttpRequest, aar: int) -> HttpResponse:
+    katalog = hent_katalog(request, aar, perm="omstilling.add_forslag")
+    return _forslagsformular(request, katalog, None)
+
+
+@require_http_methods(["GET", "POST"])
+def rediger_forslag(request: HttpRequest, aar: int, nr: str) -> HttpResponse:
+    valgt = hent_forslag(request, aar, nr, rediger=True)
+    return _forslagsformular(request, valgt.katalog, valgt)
+
+
+# --- Follow-up in a round --------------------------------------------------------------------------------------------
+
+
+@require_safe
+def runde(request: HttpRequest, runde_aar: int, runde_nr: int) -> HttpResponse:
+    valgt = hent_runde(request, runde_aar, runde_nr)
+    kontekst = selectors.runde_opfoelgning(valgt, request.user)
+    kontekst["kan_redigere"] = _kan(request, "omstilling.change_forslagsopfoelgning", valgt)
+    return render(request, "omstilling/runde.html", kontekst)
+
+
+@require_http_methods(["GET", "POST"])
+def rediger_opfoelgning(request: HttpRequest, runde_aar: int, runde_nr: int, aar: int, nr: str) -> HttpResponse:
+    opf = hent_forslagsopfoelgning(request, runde_aar, runde_nr, aar, nr, rediger=True)
+    valgt_runde = opf.opfoelgning
+    forrige = selectors.forrige_runde(valgt_runde, request.user)
+    sidst = Forslagsopfoelgning.objects.filter(forslag=opf.forslag, opfoelgning=forrige).first() if forrige else None
+    version = Forslagsopfoelgning.history.filter(forslag_id=opf.forslag_id, opfoelgning_id=valgt_runde.pk).count()
+    konflikt = ""
+    if request.method == "POST":
+        form = OpfoelgningForm(request.POST, instance=opf)
+        if form.is_valid():
+            try:
+                services.gem_opfoelgning(
+                    opfoelgning=form.save(commit=False),
+                    bruger=request.user,
+                    set_version=_heltal(request.POST.get("version")),
+                )
+            except services.OpfoelgningLaast as exc:
+                raise PermissionDenied(str(exc)) from exc
+            except services.Konflikt as exc:
+                konflikt = str(exc)
+            else:
+                messages.success(request, f"Opfølgningen på {opf.forslag.nr} er gemt.")
+                return redirect(reverse("omstilling:runde", args=[runde_aar, runde_nr]) + f"#forslag-{opf.forslag.pk}")
+    else:
+        initial = {}
+        if opf.pk is None and sidst is not None:
+            # Like forecasts, a round's follow-up starts from the previous round's.
+            initial = {"indsats": sidst.indsats, "oekonomi": sidst.oekonomi, "kommentar": sidst.kommentar}
+        form = OpfoelgningForm(instance=opf, initial=initial)
+    tal = opf.forslag.aarstal.filter(aar=valgt_runde.aar.aar).first()
+    return render(
+        request,
+        "omstilling/rediger_opfoelgning.html",
+        {
+            "opf": opf,
+            "forslag": opf.forslag,
+            "runde": valgt_runde,
+            "forrige": forrige,
+            "sidst": sidst,
+            "planlagt": tal.nettodriftsbesparelse if tal is not None and tal.har_drift else None,
+            "form": form,
+            "konflikt": konflikt,
+            "version": request.POST.get("version", "") if konflikt else version,
+        },
+        status=409 if konflikt else 200,
+    )
+
+
+@require_POST
+def overfoer_opfoelgning(request: HttpRequest, runde_aar: int, runde_nr: int) -> HttpResponse:
+    """Start every not yet followed-up proposal from the previous round's statuses and comment."""
+    valgt = hent_runde(request, runde_aar, runde_nr, rediger=True)
+    forrige = selectors.forrige_runde(valgt, request.user)
+    if forrige is None:
+        messages.error(request, "Der er ingen tidligere budgetopfølgning at overføre fra.")
+        return redirect("omstilling:runde", runde_aar, runde_nr)
+    forslag = list(
+        Forslag.objects.filter(
+            katalog__in=selectors.kataloger_i_aar(valgt.aar.aar), status=Forslag.MEDTAGET
+        ).select_related("katalog")
+    )
+    try:
+        antal = services.overfoer_fra_forrige(runde=valgt, forrige=forrige, forslag=forslag, bruger=request.user)
+    except services.OpfoelgningLaast as exc:
+        raise PermissionDenied(str(exc)) from exc
+    messages.success(request, f"Status og kommentar er overført fra {forrige} for {antal} forslag.")
+    return redirect("omstilling:runde", runde_aar, runde_nr)
