@@ -92,6 +92,10 @@ class AxeTests(BrowserTestCase):
             ("/omstilling/2019/", "omstilling-oversigt"),
             ("/omstilling/2019/TMU-07/", "omstillingsforslag"),
             ("/omstilling/2019/TMU-07/rediger/", None),
+            ("/rammer/2024/30.46/", "rammen"),
+            ("/rammer/2018/30.46/regnskab/", "regnskab"),
+            ("/rammer/2023/30.46/ledelsesinformation/", "ledelsesinformation"),
+            ("/rammer/2018/20.02/budgetmodel/", "budgetmodel"),
             ("/tilgaengelighed/", None),
             ("/findes/ikke/", None),
         ]

@@ -58,11 +58,11 @@ class Command(BaseCommand):
             )
             self.stdout.write("2. budgetopfølgning 2024 åbnet.")
         call_command("indlaes_omstilling", str(FIXTURES / "omstilling_2019.json"), stdout=self.stdout)
+        call_command("indlaes_rammedata", stdout=self.stdout)
         konsulent = User.objects.get(username="konsulent")
-        for nummer in ("30.36", "30.46"):
-            Rammeansvar.objects.get_or_create(
-                bruger=konsulent, ramme=Bevillingsramme.objects.get(aar__aar=2024, nummer=nummer)
-            )
+        for aar, nummer in ((2024, "30.36"), (2024, "30.46"), (2018, "30.46"), (2023, "30.46")):
+            ramme = Bevillingsramme.objects.get(aar__aar=aar, nummer=nummer)
+            Rammeansvar.objects.get_or_create(bruger=konsulent, ramme=ramme)
         self.stdout.write(self.style.SUCCESS("Demodata er klar. Log ind som okonomi, konsulent eller udvalg (demo)."))
 
     def _brugere(self):

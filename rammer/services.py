@@ -1,0 +1,484 @@
+"""Write side of a ramme in depth: entry from the browser and the load of the transcribed seed data.
+
+Every function is one transaction: either all of it is written or nothing is. The user is recorded in the history
+by django-simple-history's middleware.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from budgetopfolgning.beloeb import NUL
+from rammer.models import (
+    Aarsregnskab,
+    Aktivitet,
+    Aktivitetskategori,
+    Bevillingsramme,
+    Budgetaar,
+    Estimatdel,
+    Estimatlinje,
+    Fokusomraade,
+    Ledelsesinformation,
+    Maanedsstatus,
+    Rammebeskrivelse,
+    Rammedel,
+    Regnskabsbemaerkning,
+    Regnskabslinje,
+    Udvalg,
+    Ydelse,
+)
+
+# --- Entry from the browser ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Regnskabsindtastning:
+    vedtaget_budget: Decimal
+    korrigeret_budget: Decimal
+    regnskab: Decimal
+    overfoert: Decimal
+    forklaring: str
+
+
+@transaction.atomic
+def gem_regnskab(
+    *,
+    ramme: Bevillingsramme,
+    korrigeret_budget_pr: date | None,
+    forklaring: str,
+    linjer: dict[Aktivitet | None, Regnskabsindtastning],
+) -> Aarsregnskab:
+    """Save the ramme's årsregnskab, creating it on first entry. `linjer` is keyed by activity (None: the ramme's
+    own line, for a ramme without activities)."""
+    aarsregnskab, _ = Aarsregnskab.objects.select_for_update().get_or_create(ramme=ramme)
+    if (aarsregnskab.korrigeret_budget_pr, aarsregnskab.forklaring) != (korrigeret_budget_pr, forklaring):
+        aarsregnskab.korrigeret_budget_pr = korrigeret_budget_pr
+        aarsregnskab.forklaring = forklaring
+        aarsregnskab.save()
+    for aktivitet, ind in linjer.items():
+        linje = Regnskabslinje.objects.filter(aarsregnskab=aarsregnskab, aktivitet=aktivitet).first()
+        if linje is None:
+            linje = Regnskabslinje(aarsregnskab=aarsregnskab, aktivitet=aktivitet)
+        nye = {
+            "vedtaget_budget": ind.vedtaget_budget,
+            "korrigeret_budget": ind.korrigeret_budget,
+            "regnskab": ind.regnskab,
+            "overfoert": ind.overfoert,
+            "forklaring": ind.forklaring,
+        }
+        if linje.pk and all(getattr(linje, felt) == vaerdi for felt, vaerdi in nye.items()):
+            continue  # unchanged: no history entry
+        for felt, vaerdi in nye.items():
+            setattr(linje, felt, vaerdi)
+        linje.save()
+    return aarsregnskab
+
+
+@transaction.atomic
+def gem_skoen(
+    *,
+    ledelsesinformation: Ledelsesinformation,
+    skoen: dict[int, tuple[Decimal | None, Decimal | None]],
+    nyt_skoen: bool,
+) -> int:
+    """Save aktuel enhedspris and helårsbrugere per category (keyed by pk). Returns how many categories changed.
+
+    With `nyt_skoen` this is a new estimate: every category's forecast so far becomes its "forrige skøn", so the
+    page shows the development since then (also 0 for a category whose figures stayed). Without it the figures are
+    corrected in place and the previous estimate is kept.
+    """
+    aendret = 0
+    for kategori in Aktivitetskategori.objects.select_for_update().filter(ledelsesinformation=ledelsesinformation):
+        if kategori.pk not in skoen:
+            continue
+        pris, brugere = skoen[kategori.pk]
+        hidtidig = kategori.forventet_forbrug
+        forrige = hidtidig if nyt_skoen and hidtidig is not None else kategori.forrige_skoen
+        if (kategori.aktuel_enhedspris, kategori.aktuelle_helaarsbrugere, kategori.forrige_skoen) == (
+            pris,
+            brugere,
+            forrige,
+        ):
+            continue
+        kategori.aktuel_enhedspris = pris
+        kategori.aktuelle_helaarsbrugere = brugere
+        kategori.forrige_skoen = forrige
+        kategori.save()
+        aendret += 1
+    return aendret
+
+
+@transaction.atomic
+def gem_estimat(
+    *,
+    ledelsesinformation: Ledelsesinformation,
+    estimat_pr: date,
+    linjer: dict[int, tuple[Decimal, Decimal]],
+    dele: dict[int, tuple[Decimal, Decimal]],
+) -> None:
+    """Save the estimate table (korrigeret budget, forventet forbrug per row, keyed by pk) and its date."""
+    li = Ledelsesinformation.objects.select_for_update().get(pk=ledelsesinformation.pk)
+    if li.estimat_pr != estimat_pr:
+        li.estimat_pr = estimat_pr
+        li.save()
+    for model, vaerdier in ((Estimatlinje, linjer), (Estimatdel, dele)):
+        for obj in model.objects.select_for_update().filter(ledelsesinformation=li, pk__in=vaerdier):
+            korrigeret, forventet = vaerdier[obj.pk]
+            if (obj.korrigeret_budget, obj.forventet_forbrug) != (korrigeret, forventet):
+                obj.korrigeret_budget = korrigeret
+                obj.forventet_forbrug = forventet
+                obj.save()
+
+
+@transaction.atomic
+def gem_maanedsstatus(
+    *, ledelsesinformation: Ledelsesinformation, maaned: int, forventet_forbrug: Decimal, budget: Decimal
+) -> Maanedsstatus:
+    """Record the forecast at the end of a month; a month already recorded gets the new figures.
+
+    A point entered by a person is a reported snapshot, so an earlier assumed point for the month stops being one.
+    """
+    status, _ = Maanedsstatus.objects.select_for_update().get_or_create(
+        ledelsesinformation=ledelsesinformation,
+        maaned=maaned,
+        defaults={"forventet_forbrug": forventet_forbrug, "budget": budget},
+    )
+    if (status.forventet_forbrug, status.budget, status.antaget) != (forventet_forbrug, budget, False):
+        status.forventet_forbrug = forventet_forbrug
+        status.budget = budget
+        status.antaget = False
+        status.kilde = ""
+        status.save()
+    return status
+
+
+@transaction.atomic
+def gem_budgetmodel(*, ramme: Bevillingsramme, vaerdier: dict[int, tuple[Decimal, Decimal, Decimal]]) -> int:
+    """Save helårspersoner, gennemsnitspris and statsrefusion per ydelse (keyed by pk). Returns how many changed.
+
+    A price or rate typed by a person is the kommune's own figure, so the ydelse stops being marked as example data.
+    """
+    aendret = 0
+    for y in Ydelse.objects.select_for_update().filter(ramme=ramme, pk__in=vaerdier):
+        antal, pris, pct = vaerdier[y.pk]
+        if (y.helaarspersoner, y.gennemsnitspris, y.statsrefusion_pct) == (antal, pris, pct):
+            continue
+        if (y.gennemsnitspris, y.statsrefusion_pct) != (pris, pct):
+            y.eksempeltal = False
+        y.helaarspersoner, y.gennemsnitspris, y.statsrefusion_pct = antal, pris, pct
+        y.save()
+        aendret += 1
+    return aendret
+
+
+# --- Loading the transcribed seed data -------------------------------------------------------------------------------
+
+
+class Indlaesningsfejl(ValueError):
+    """The data file cannot be loaded as it is; the message says where, in Danish."""
+
+
+def _decimal(vaerdi, sted: str, *, tom_tilladt: bool = False) -> Decimal | None:
+    """A decimal string from the JSON as an exact Decimal. Floats are refused: they have already lost øre."""
+    if vaerdi is None and tom_tilladt:
+        return None
+    if not isinstance(vaerdi, str):
+        raise Indlaesningsfejl(f"{sted}: forventede et tal skrevet som tekst, fx \"1250000.00\", fik {vaerdi!r}.")
+    try:
+        tal = Decimal(vaerdi)
+    except InvalidOperation as exc:
+        raise Indlaesningsfejl(f"{sted}: {vaerdi!r} er ikke et tal.") from exc
+    if not tal.is_finite():
+        raise Indlaesningsfejl(f"{sted}: {vaerdi!r} er ikke et tal.")
+    return tal
+
+
+def _dato(vaerdi, sted: str) -> date | None:
+    if vaerdi is None:
+        return None
+    try:
+        return date.fromisoformat(vaerdi)
+    except (TypeError, ValueError) as exc:
+        raise Indlaesningsfejl(f"{sted}: {vaerdi!r} er ikke en dato (ÅÅÅÅ-MM-DD).") from exc
+
+
+def _felt(data: dict, noegle: str, sted: str):
+    try:
+        return data[noegle]
+    except (KeyError, TypeError) as exc:
+        raise Indlaesningsfejl(f"{sted}: feltet »{noegle}« mangler.") from exc
+
+
+def sikr_ramme(*, aar: int, nummer: str, navn: str, udvalg_navn: str, udvalg_kode: str) -> Bevillingsramme:
+    """The ramme of a year, with its year and udvalg, created if missing; an existing ramme is left as it is."""
+    budgetaar, _ = Budgetaar.objects.get_or_create(aar=aar)
+    ramme = Bevillingsramme.objects.filter(aar=budgetaar, nummer=nummer).first()
+    if ramme:
+        return ramme
+    udvalg = (
+        Udvalg.objects.filter(aar=budgetaar, navn=udvalg_navn).first()
+        or Udvalg.objects.filter(aar=budgetaar, kode=udvalg_kode).first()
+        or Udvalg.objects.create(aar=budgetaar, navn=udvalg_navn, kode=udvalg_kode)
+    )
+    ramme = Bevillingsramme(aar=budgetaar, udvalg=udvalg, nummer=nummer, navn=navn)
+    ramme.full_clean()
+    ramme.save()
+    return ramme
+
+
+BSU = {"udvalg_navn": "Børne- og Skoleudvalget", "udvalg_kode": "BSU"}
+
+
+@transaction.atomic
+def indlaes_regnskab(*, data: dict, overskriv: bool = False) -> str:
+    """Load an årsregnskab file (fixtures/regnskab_*.json): the ramme, its activities and their accounts.
+
+    An årsregnskab already loaded is left alone (so entries made since are kept), unless `overskriv`.
+    """
+    aar = _felt(data, "aar", "regnskab")
+    r = _felt(data, "bevillingsramme", "regnskab")
+    ramme = sikr_ramme(
+        aar=aar, nummer=_felt(r, "nummer", "bevillingsramme"), navn=_felt(r, "navn", "bevillingsramme"),
+        udvalg_navn=r.get("udvalg") or BSU["udvalg_navn"], udvalg_kode=r.get("udvalg_kode") or BSU["udvalg_kode"],
+    )
+    eksisterende = Aarsregnskab.objects.filter(ramme=ramme).first()
+    if eksisterende and not overskriv:
+        return f"Årsregnskab {aar} for {ramme.nummer} findes allerede; sprunget over."
+    if eksisterende:
+        eksisterende.delete()
+    if data.get("opgavebeskrivelse"):
+        Rammebeskrivelse.objects.update_or_create(ramme=ramme, defaults={"tekst": data["opgavebeskrivelse"]})
+    aarsregnskab = Aarsregnskab.objects.create(
+        ramme=ramme,
+        korrigeret_budget_pr=_dato(data.get("korrigeret_budget_pr"), "korrigeret_budget_pr"),
+        forklaring=data.get("forklaring", ""),
+    )
+    aktiviteter = _felt(data, "aktiviteter", "regnskab")
+    if not aktiviteter:
+        raise Indlaesningsfejl("regnskab: listen »aktiviteter« er tom.")
+    for i, a in enumerate(aktiviteter, start=1):
+        sted = f"aktiviteter[{i}]"
+        aktivitet, _ = Aktivitet.objects.update_or_create(
+            ramme=ramme,
+            navn=_felt(a, "navn", sted),
+            defaults={"sortering": a.get("sortering", i), "andet_navn": a.get("andet_navn", "")},
+        )
+        Regnskabslinje.objects.create(
+            aarsregnskab=aarsregnskab,
+            aktivitet=aktivitet,
+            vedtaget_budget=_decimal(_felt(a, "vedtaget_budget", sted), f"{sted}.vedtaget_budget"),
+            korrigeret_budget=_decimal(_felt(a, "korrigeret_budget", sted), f"{sted}.korrigeret_budget"),
+            regnskab=_decimal(_felt(a, "regnskab", sted), f"{sted}.regnskab"),
+            overfoert=_decimal(a.get("overfoert", "0.00"), f"{sted}.overfoert"),
+            forklaring=a.get("forklaring", ""),
+        )
+    sortering = 0
+    for flytning in data.get("budgetflytninger_" + str(aar), []):
+        sortering += 1
+        Regnskabsbemaerkning.objects.create(
+            aarsregnskab=aarsregnskab,
+            sortering=sortering,
+            overskrift=f"Budgetflytning: {flytning['omraade']}",
+            tekst=f"Fra {flytning['fra_ramme']} til {flytning['til_ramme']}. Beløbet fremgår ikke af regnskabet.",
+        )
+    for punkt in data.get(f"budgetaftale_{aar}", []):
+        sortering += 1
+        Regnskabsbemaerkning.objects.create(
+            aarsregnskab=aarsregnskab,
+            sortering=sortering,
+            overskrift=f"Budgetaftale {aar}, punkt {punkt['nummer']}: {punkt['titel']}",
+            tekst=punkt.get("tekst", ""),
+        )
+    return f"Årsregnskab {aar} for {ramme.nummer} indlæst med {len(aktiviteter)} aktiviteter."
+
+
+GRUPPER = {kode for kode, _ in Aktivitetskategori.GRUPPER}
+
+
+@transaction.atomic
+def indlaes_ledelsesinformation(*, data: dict, overskriv: bool = False) -> str:
+    """Load a ledelsesinformation file (fixtures/ledelsesinformation_*.json) onto the ramme of its year.
+
+    Already loaded ledelsesinformation is left alone (entries made since are kept), unless `overskriv`.
+    """
+    aar = _felt(data, "aar", "ledelsesinformation")
+    r = _felt(data, "bevillingsramme", "ledelsesinformation")
+    ramme = sikr_ramme(
+        aar=aar, nummer=_felt(r, "nummer", "bevillingsramme"), navn=_felt(r, "navn", "bevillingsramme"),
+        udvalg_navn=r.get("udvalg") or BSU["udvalg_navn"], udvalg_kode=r.get("udvalg_kode") or BSU["udvalg_kode"],
+    )
+    eksisterende = Ledelsesinformation.objects.filter(ramme=ramme).first()
+    if eksisterende and not overskriv:
+        return f"Ledelsesinformation {aar} for {ramme.nummer} findes allerede; sprunget over."
+    if eksisterende:
+        eksisterende.delete()
+    estimat = _felt(data, "estimat", "ledelsesinformation")
+    noegletal = data.get("noegletal") or {}
+    snapshots = data.get("maanedlige_snapshots") or {}
+    underretninger = data.get("underretninger") or {}
+    kategoridata = _felt(data, "aktivitetskategorier", "ledelsesinformation")
+    li = Ledelsesinformation.objects.create(
+        ramme=ramme,
+        rapportdato=_dato(_felt(data, "rapportdato", "ledelsesinformation"), "rapportdato"),
+        navn_i_rapporten=r.get("navn_i_rapporten", ""),
+        resume=data.get("resume", ""),
+        estimat_pr=_dato(estimat.get("pr_dato"), "estimat.pr_dato"),
+        estimat_forklaring=estimat.get("forklaring", ""),
+        kategori_note=kategoridata.get("note", ""),
+        maaned_beskrivelse=snapshots.get("beskrivelse", ""),
+        underretninger_tekst=underretninger.get("tekst", ""),
+        boern_og_unge_ca=_heltal(noegletal.get("boern_og_unge_0_18_aar_ca"), "noegletal"),
+        med_specialiseret_indsats_ca=_heltal(noegletal.get("boern_og_unge_med_specialiseret_indsats_ca"), "noegletal"),
+    )
+    kategorier = {}
+    for i, k in enumerate(_felt(kategoridata, "kategorier", "aktivitetskategorier"), start=1):
+        sted = f"aktivitetskategorier.kategorier[{i}]"
+        gruppe = _felt(k, "gruppe", sted)
+        if gruppe not in GRUPPER:
+            raise Indlaesningsfejl(f"{sted}: ukendt gruppe »{gruppe}«.")
+        kategori = Aktivitetskategori.objects.create(
+            ledelsesinformation=li,
+            sortering=k.get("sortering", i),
+            gruppe=gruppe,
+            konto=_felt(k, "konto", sted),
+            navn=_felt(k, "navn", sted),
+            budget_enhedspris=_decimal(_felt(k, "budget_enhedspris", sted), f"{sted}.budget_enhedspris"),
+            budget_helaarsbrugere=_decimal(_felt(k, "budget_helaarsbrugere", sted), f"{sted}.budget_helaarsbrugere"),
+            aktuel_enhedspris=_decimal(k.get("aktuel_enhedspris"), f"{sted}.aktuel_enhedspris", tom_tilladt=True),
+            aktuelle_helaarsbrugere=_decimal(
+                k.get("aktuelle_helaarsbrugere"), f"{sted}.aktuelle_helaarsbrugere", tom_tilladt=True
+            ),
+            forrige_skoen=_decimal(
+                k.get("seneste_estimat_forventet_forbrug"), f"{sted}.seneste_estimat_forventet_forbrug",
+                tom_tilladt=True,
+            ),
+        )
+        kategorier[kategori.konto] = kategori
+    for gruppe, noegle in ((Estimatlinje.MYNDIGHED, "myndighed"), (Estimatlinje.AFDELING, "afdelinger")):
+        for i, e in enumerate(estimat.get(noegle, []), start=1):
+            sted = f"estimat.{noegle}[{i}]"
+            Estimatlinje.objects.create(
+                ledelsesinformation=li,
+                gruppe=gruppe,
+                sortering=e.get("sortering", i),
+                navn=_felt(e, "navn", sted),
+                korrigeret_budget=_decimal(_felt(e, "korrigeret_budget", sted), f"{sted}.korrigeret_budget"),
+                forventet_forbrug=_decimal(_felt(e, "forventet_forbrug", sted), f"{sted}.forventet_forbrug"),
+            )
+    for i, d in enumerate(estimat.get("serviceramme", []), start=1):
+        sted = f"estimat.serviceramme[{i}]"
+        Estimatdel.objects.create(
+            ledelsesinformation=li,
+            placering=Rammedel.INDEN if _felt(d, "inden_for_servicerammen", sted) else Rammedel.UDEN,
+            korrigeret_budget=_decimal(_felt(d, "korrigeret_budget", sted), f"{sted}.korrigeret_budget"),
+            forventet_forbrug=_decimal(_felt(d, "forventet_forbrug", sted), f"{sted}.forventet_forbrug"),
+        )
+    for i, p in enumerate(snapshots.get("punkter", []), start=1):
+        sted = f"maanedlige_snapshots.punkter[{i}]"
+        punkt_aar, maaned = _aar_maaned(_felt(p, "maaned", sted), sted)
+        if punkt_aar != aar:
+            raise Indlaesningsfejl(f"{sted}: måneden {p['maaned']} ligger ikke i {aar}.")
+        Maanedsstatus.objects.create(
+            ledelsesinformation=li,
+            maaned=maaned,
+            forventet_forbrug=_decimal(_felt(p, "forventet_forbrug", sted), f"{sted}.forventet_forbrug"),
+            budget=_decimal(_felt(p, "korrigeret_budget", sted), f"{sted}.korrigeret_budget"),
+            antaget=bool(p.get("antaget")),
+            kilde=p.get("kilde", ""),
+        )
+    for i, u in enumerate(underretninger.get("pr_aar", []), start=1):
+        sted = f"underretninger.pr_aar[{i}]"
+        li.underretninger.create(
+            aar=_felt(u, "aar", sted),
+            antal=_heltal(_felt(u, "antal", sted), sted),
+            til_og_med=_dato(u.get("til_og_med"), f"{sted}.til_og_med"),
+        )
+    for i, u in enumerate(underretninger.get("pr_maaned", []), start=1):
+        sted = f"underretninger.pr_maaned[{i}]"
+        u_aar, maaned = _aar_maaned(_felt(u, "maaned", sted), sted)
+        li.underretninger.create(aar=u_aar, maaned=maaned, antal=_heltal(_felt(u, "antal", sted), sted))
+    for i, f in enumerate(data.get("fokusomraader", []), start=1):
+        sted = f"fokusomraader[{i}]"
+        Fokusomraade.objects.create(
+            ledelsesinformation=li,
+            sortering=f.get("sortering", i),
+            titel=_felt(f, "titel", sted),
+            kategori=kategorier.get(f.get("konto")),
+            tekst=_felt(f, "tekst", sted),
+            mangler=f.get("mangler") or "",
+        )
+    return f"Ledelsesinformation {aar} for {ramme.nummer} indlæst med {len(kategorier)} aktivitetskategorier."
+
+
+def _heltal(vaerdi, sted: str) -> int | None:
+    if vaerdi is None:
+        return None
+    try:
+        tal = int(vaerdi)
+    except (TypeError, ValueError) as exc:
+        raise Indlaesningsfejl(f"{sted}: {vaerdi!r} er ikke et helt tal.") from exc
+    if tal < 0 or str(tal) != str(vaerdi).strip():
+        raise Indlaesningsfejl(f"{sted}: {vaerdi!r} er ikke et helt, ikke-negativt tal.")
+    return tal
+
+
+def _aar_maaned(vaerdi, sted: str) -> tuple[int, int]:
+    """'2023-02' → (2023, 2)."""
+    try:
+        aar, maaned = (int(x) for x in str(vaerdi).split("-"))
+    except ValueError as exc:
+        raise Indlaesningsfejl(f"{sted}: {vaerdi!r} er ikke en måned (ÅÅÅÅ-MM).") from exc
+    if not 1 <= maaned <= 12:
+        raise Indlaesningsfejl(f"{sted}: {vaerdi!r} er ikke en måned (ÅÅÅÅ-MM).")
+    return aar, maaned
+
+
+EBU = {"udvalg_navn": "Erhvervs- og Beskæftigelsesudvalget", "udvalg_kode": "EBU"}
+
+
+@transaction.atomic
+def indlaes_budgetmodel(*, data: dict, overskriv: bool = False) -> str:
+    """Load a budget model file (fixtures/budgetmodel_*.json): the ydelser on the ramme the file names.
+
+    The seed gives no prices or refund rates; where the file carries the demo's `eksempel_*` figures instead, the
+    ydelse is marked as example data. A model already loaded is left alone, unless `overskriv`.
+    """
+    aar = _felt(data, "budgetaar", "budgetmodel")
+    r = _felt(data, "eksempel_bevillingsramme", "budgetmodel")
+    udvalg = data.get("udvalg") or {}
+    ramme = sikr_ramme(
+        aar=aar,
+        nummer=_felt(r, "nummer", "eksempel_bevillingsramme"),
+        navn=_felt(r, "navn", "eksempel_bevillingsramme"),
+        udvalg_navn=udvalg.get("navn") or EBU["udvalg_navn"],
+        udvalg_kode=udvalg.get("forkortelse") or EBU["udvalg_kode"],
+    )
+    if Ydelse.objects.filter(ramme=ramme).exists() and not overskriv:
+        return f"Budgetmodellen {aar} for {ramme.nummer} findes allerede; sprunget over."
+    ydelser = _felt(data, "ydelser", "budgetmodel")
+    for i, y in enumerate(ydelser, start=1):
+        sted = f"ydelser[{i}]"
+        pris = _decimal(y.get("gennemsnitspris"), f"{sted}.gennemsnitspris", tom_tilladt=True)
+        pct = _decimal(y.get("statsrefusion_pct"), f"{sted}.statsrefusion_pct", tom_tilladt=True)
+        eksempel = pris is None or pct is None
+        if pris is None:
+            pris = _decimal(_felt(y, "eksempel_gennemsnitspris", sted), f"{sted}.eksempel_gennemsnitspris")
+        if pct is None:
+            pct = _decimal(_felt(y, "eksempel_statsrefusion_pct", sted), f"{sted}.eksempel_statsrefusion_pct")
+        if not NUL <= pct <= Decimal("100"):
+            raise Indlaesningsfejl(f"{sted}: statsrefusion skal ligge mellem 0 og 100 pct.")
+        Ydelse.objects.update_or_create(
+            ramme=ramme,
+            navn=_felt(y, "navn", sted),
+            defaults={
+                "sortering": y.get("sortering", i),
+                "gruppe": y.get("gruppe", ""),
+                "helaarspersoner": _decimal(_felt(y, "helaarspersoner", sted), f"{sted}.helaarspersoner"),
+                "gennemsnitspris": pris,
+                "statsrefusion_pct": pct,
+                "eksempeltal": eksempel,
+            },
+        )
+    return f"Budgetmodel {aar} for {ramme.nummer} indlæst med {len(ydelser)} ydelser."

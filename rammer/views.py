@@ -1,0 +1,427 @@
+"""A ramme in depth: its page, årsregnskab, ledelsesinformation (with charts and PDF) and budget model.
+
+Everyone logged in reads; Center for Økonomi and the ramme's own økonomikonsulenter edit (`rammer.rules`).
+"""
+
+import weasyprint
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_weasyprint.utils import DjangoURLFetcher
+
+from budgetopfolgning.beloeb import dansk_tal, mio_kr, redigerbart
+from budgetopfolgning.views import FORTEGN_AFVIGELSE
+from rammer import charts, selectors, services
+from rammer.forms import (
+    BudgetmodelForm,
+    EstimatForm,
+    KategoriForm,
+    MaanedsstatusForm,
+    RegnskabForm,
+    Regnskabspost,
+)
+from rammer.models import Aarsregnskab, Bevillingsramme, Ledelsesinformation, Regnskabslinje
+
+FORTEGN_RESULTAT = ("+ = merforbrug", "- = mindreforbrug")
+INGEN_ADGANG = "Du kan kun redigere tal for rammer, du er ansvarlig for."
+
+
+# --- Lookups: one per model, each with its permission check ----------------------------------------------------------
+
+
+def hent_ramme(request: HttpRequest, aar: int, ramme_nr: str, *, rediger: bool = False) -> Bevillingsramme:
+    """A ramme by year and number: 404 if it does not exist; with `rediger`, 403 unless the user may edit its data
+    (Center for Økonomi, or an økonomikonsulent assigned to it that year)."""
+    ramme = get_object_or_404(
+        Bevillingsramme.objects.select_related("aar", "udvalg"), aar__aar=aar, nummer=ramme_nr
+    )
+    if rediger and not request.user.has_perm("rammer.rediger_rammedata", ramme):
+        raise PermissionDenied(INGEN_ADGANG)
+    return ramme
+
+
+def hent_ledelsesinformation(
+    request: HttpRequest, aar: int, ramme_nr: str, *, rediger: bool = False
+) -> Ledelsesinformation:
+    """The ramme's ledelsesinformation (404 if it has none), with the ramme's permission check."""
+    ramme = hent_ramme(request, aar, ramme_nr, rediger=rediger)
+    li = selectors.hent_li(ramme)
+    if li is None:
+        raise Http404("Rammen har ingen ledelsesinformation for året.")
+    return li
+
+
+def _kan_redigere(request: HttpRequest, ramme: Bevillingsramme) -> bool:
+    return request.user.has_perm("rammer.rediger_rammedata", ramme)
+
+
+# --- Overview and the ramme ------------------------------------------------------------------------------------------
+
+
+@require_safe
+def oversigt(request: HttpRequest) -> HttpResponse:
+    return render(request, "rammer/oversigt.html", {"aar": selectors.rammer_med_data()})
+
+
+@require_safe
+def ramme(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+    valgt = hent_ramme(request, aar, ramme_nr)
+    tekst, tekst_aar = selectors.beskrivelse(valgt)
+    return render(
+        request,
+        "rammer/ramme.html",
+        {
+            "ramme": valgt,
+            "beskrivelse": tekst,
+            "beskrivelse_aar": tekst_aar,
+            "aktiviteter": list(valgt.aktiviteter.all()),
+            "runder": selectors.runder(request.user, valgt),
+            "andre_aar": selectors.andre_aar(valgt),
+            "har_regnskab": Aarsregnskab.objects.filter(ramme=valgt).exists(),
+            "har_ledelsesinformation": Ledelsesinformation.objects.filter(ramme=valgt).exists(),
+            "har_budgetmodel": valgt.ydelser.exists(),
+            "kan_redigere": _kan_redigere(request, valgt),
+            "fortegn_afvigelse": FORTEGN_AFVIGELSE,
+        },
+    )
+
+
+# --- Årsregnskab -----------------------------------------------------------------------------------------------------
+
+
+@require_safe
+def regnskab(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+    valgt = hent_ramme(request, aar, ramme_nr)
+    return render(
+        request,
+        "rammer/regnskab.html",
+        {
+            "ramme": valgt,
+            "oversigt": selectors.regnskab(valgt),
+            "kan_redigere": _kan_redigere(request, valgt),
+            "fortegn_resultat": FORTEGN_RESULTAT,
+        },
+    )
+
+
+def _regnskabsposter(ramme: Bevillingsramme) -> list[Regnskabspost]:
+    """What the form edits: a line per activity, or one for the ramme when it has no activities."""
+    aktiviteter = list(ramme.aktiviteter.all())
+    if aktiviteter:
+        return [Regnskabspost(noegle=f"a{a.pk}", navn=a.navn, aktivitet=a) for a in aktiviteter]
+    return [Regnskabspost(noegle="ramme", navn=f"{ramme.nummer} {ramme.navn}")]
+
+
+def _regnskab_initial(ramme: Bevillingsramme, poster: list[Regnskabspost]) -> dict:
+    aarsregnskab = Aarsregnskab.objects.filter(ramme=ramme).first()
+    if aarsregnskab is None:
+        return {}
+    initial = {"korrigeret_budget_pr": aarsregnskab.korrigeret_budget_pr, "forklaring": aarsregnskab.forklaring}
+    linjer = {linje.aktivitet_id: linje for linje in Regnskabslinje.objects.filter(aarsregnskab=aarsregnskab)}
+    for post in poster:
+        linje = linjer.get(post.aktivitet.pk if post.aktivitet else None)
+        if linje is None:
+            continue
+        for felt in ("vedtaget_budget", "korrigeret_budget", "regnskab", "overfoert"):
+            initial[f"{post.noegle}_{felt}"] = redigerbart(getattr(linje, felt))
+        initial[f"{post.noegle}_forklaring"] = linje.forklaring
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+def rediger_regnskab(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+    valgt = hent_ramme(request, aar, ramme_nr, rediger=True)
+    poster = _regnskabsposter(valgt)
+    if request.method == "POST":
+        form = RegnskabForm(request.POST, poster=poster, aar=aar)
+        if form.is_valid():
+            data = form.cleaned_data
+            linjer = {}
+            for post in poster:
+                d = form.raekke_data(post.noegle)
+                linjer[post.aktivitet] = services.Regnskabsindtastning(
+                    vedtaget_budget=d["vedtaget_budget"],
+                    korrigeret_budget=d["korrigeret_budget"],
+                    regnskab=d["regnskab"],
+                    overfoert=d["overfoert"] if d["overfoert"] is not None else services.NUL,
+                    forklaring=d["forklaring"].strip(),
+                )
+            services.gem_regnskab(
+                ramme=valgt,
+                korrigeret_budget_pr=data["korrigeret_budget_pr"],
+                forklaring=data["forklaring"].strip(),
+                linjer=linjer,
+            )
+            messages.success(request, f"Årsregnskabet {aar} for {valgt.nummer} er gemt.")
+            return redirect("rammer:regnskab", aar, valgt.nummer)
+        status = 400
+    else:
+        form = RegnskabForm(initial=_regnskab_initial(valgt, poster), poster=poster, aar=aar)
+        status = 200
+    return render(request, "rammer/rediger_regnskab.html", {"ramme": valgt, "form": form}, status=status)
+
+
+# --- Ledelsesinformation ---------------------------------------------------------------------------------------------
+
+GRAFER = {"maanedsstatus", "underretninger"}
+
+
+def _graf_svg(li: Ledelsesinformation, graf: str) -> bytes:
+    """The chart's SVG; the page links to it, the PDF embeds the same bytes."""
+    if graf == "maanedsstatus":
+        return charts.maanedsgraf(selectors.maanedspunkter(li), aar=li.ramme.aar.aar)
+    pr_aar, _ = selectors.underretninger(li)
+    return charts.soejlegraf(selectors.underretninger_til_graf(pr_aar), titel="Underretninger pr. år")
+
+
+def _alt_maanedsstatus(li: Ledelsesinformation, punkter) -> str:
+    if not punkter:
+        return f"Linjediagram over forventet forbrug pr. måned i {li.ramme.aar.aar}. Der er endnu ingen punkter."
+    dele = [
+        f"{selectors.maanedsnavn(m)}: {mio_kr(forventet)} mio. kr. mod et budget på {mio_kr(budget)} mio. kr."
+        for m, forventet, budget in punkter
+    ]
+    return (
+        f"Linjediagram over forventet forbrug ultimo måned i {li.ramme.aar.aar} mod det korrigerede budget "
+        f"(stiplet). " + " ".join(d[0].upper() + d[1:] for d in dele) + " Tallene står i tabellen under grafen."
+    )
+
+
+def _alt_underretninger(pr_aar) -> str:
+    dele = []
+    for r in pr_aar:
+        periode = r.etiket
+        if r.til_og_med:
+            periode += f" (til og med {r.til_og_med.day}. {selectors.maanedsnavn(r.til_og_med.month)})"
+        dele.append(f"{periode}: {dansk_tal(r.antal)}")
+    return "Søjlediagram over antal underretninger pr. år. " + "; ".join(dele) + ". Tallene står også i tabellen."
+
+
+def ledelsesinformation_kontekst(li: Ledelsesinformation) -> dict:
+    """Everything the page and its PDF show: one function, so screen and paper show the same figures."""
+    grupper, total = selectors.kategorigrupper(li)
+    punkter = selectors.maanedspunkter(li)
+    pr_aar, pr_maaned = selectors.underretninger(li)
+    return {
+        "li": li,
+        "ramme": li.ramme,
+        "grupper": grupper,
+        "kategori_total": total,
+        "estimat": selectors.estimattabel(li),
+        "maanedsstatus": list(li.maanedsstatus.all()),
+        "underretninger_aar": pr_aar,
+        "underretninger_maaned": pr_maaned,
+        "fokusomraader": list(li.fokusomraader.all()),
+        "alt_maanedsstatus": _alt_maanedsstatus(li, punkter),
+        "alt_underretninger": _alt_underretninger(pr_aar),
+        "fortegn_afvigelse": FORTEGN_AFVIGELSE,
+    }
+
+
+@require_safe
+def ledelsesinformation(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+    li = hent_ledelsesinformation(request, aar, ramme_nr)
+    kontekst = ledelsesinformation_kontekst(li)
+    kontekst["graf_src"] = {
+        graf: reverse("rammer:graf", args=[aar, li.ramme.nummer, graf]) for graf in sorted(GRAFER)
+    }
+    kontekst["kan_redigere"] = _kan_redigere(request, li.ramme)
+    return render(request, "rammer/ledelsesinformation.html", kontekst)
+
+
+@require_safe
+def graf(request: HttpRequest, aar: int, ramme_nr: str, graf: str) -> HttpResponse:
+    if graf not in GRAFER:
+        raise Http404("Ukendt graf.")
+    li = hent_ledelsesinformation(request, aar, ramme_nr)
+    response = HttpResponse(_graf_svg(li, graf), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def render_pdf(skabelon: str, kontekst: dict) -> bytes:
+    """A template rendered to a tagged PDF. Static files are read from disk (file: URLs under STATIC_URL) and
+    charts come as data: URIs, so nothing is fetched over HTTP from our own server."""
+    with translation.override("da"):
+        html = render_to_string(skabelon, kontekst)
+    fetcher = DjangoURLFetcher(allowed_protocols=("file", "data"), fail_on_errors=True)
+    dokument = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=fetcher)
+    return dokument.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
+
+
+@require_safe
+def ledelsesinformation_pdf(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+    li = hent_ledelsesinformation(request, aar, ramme_nr)
+    kontekst = ledelsesinformation_kontekst(li)
+    kontekst["graf_src"] = {graf: charts.data_uri(_graf_svg(li, graf)) for graf in sorted(GRAFER)}
+    kontekst["pdf"] = True
+    kontekst["KOMMUNE_NAVN"] = settings.KOMMUNE_NAVN
+    data = render_pdf("rammer/ledelsesinformation_pdf.html", kontekst)
+    response = HttpResponse(data, content_type="application/pdf")
+    filnavn = f"ledelsesinformation-{aar}-{li.ramme.nummer}.pdf"
+    response["Content-Disposition"] = content_disposition_header(False, filnavn)
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _fejlstatus(form) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+@require_http_methods(["GET", "POST"])
+def rediger_skoen(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+    """The current estimate per activity category: aktuel enhedspris × aktuelle helårsbrugere."""
+    li = hent_ledelsesinformation(request, aar, ramme_nr, rediger=True)
+    kategorier = list(li.kategorier.all())
+    if request.method == "POST":
+        form = KategoriForm(request.POST, kategorier=kategorier)
+        if form.is_valid():
+            skoen = {
+                k.pk: (form.cleaned_data[f"k{k.pk}_enhedspris"], form.cleaned_data[f"k{k.pk}_helaarsbrugere"])
+                for k in kategorier
+            }
+            antal = services.gem_skoen(ledelsesinformation=li, skoen=skoen, nyt_skoen=form.cleaned_data["nyt_skoen"])
+            messages.success(request, f"Skønnet er gemt ({antal} aktivitetskategorier ændret).")
+            return redirect("rammer:ledelsesinformation", aar, li.ramme.nummer)
+    else:
+        initial = {"nyt_skoen": True}
+        for k in kategorier:
+            if k.aktuel_enhedspris is not None:
+                initial[f"k{k.pk}_enhedspris"] = redigerbart(k.aktuel_enhedspris)
+            if k.aktuelle_helaarsbrugere is not None:
+                initial[f"k{k.pk}_helaarsbrugere"] = dansk_tal(k.aktuelle_helaarsbrugere, 2)
+        form = KategoriForm(initial=initial, kategorier=kategorier)
+    return render(request, "rammer/rediger_skoen.html", {"li": li, "ramme": li.ramme, "form": form},
+                  status=_fejlstatus(form))
+
+
+def _estimat_vaerdier(form: EstimatForm, noegle: str) -> tuple:
+    d = form.raekke_data(noegle)
+    return d["korrigeret_budget"], d["forventet_forbrug"]
+
+
+@require_http_methods(["GET", "POST"])
+def rediger_estimat(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+    li = hent_ledelsesinformation(request, aar, ramme_nr, rediger=True)
+    linjer = list(li.estimat.all())
+    dele = list(li.estimatdele.order_by("placering"))
+    if request.method == "POST":
+        form = EstimatForm(request.POST, linjer=linjer, dele=dele)
+        if form.is_valid():
+            services.gem_estimat(
+                ledelsesinformation=li,
+                estimat_pr=form.cleaned_data["estimat_pr"],
+                linjer={e.pk: _estimat_vaerdier(form, f"e{e.pk}") for e in linjer},
+                dele={d.pk: _estimat_vaerdier(form, f"d{d.pk}") for d in dele},
+            )
+            messages.success(request, "Estimatet er gemt.")
+            return redirect("rammer:ledelsesinformation", aar, li.ramme.nummer)
+    else:
+        initial = {"estimat_pr": li.estimat_pr}
+        for prefix, objekter in (("e", linjer), ("d", dele)):
+            for obj in objekter:
+                initial[f"{prefix}{obj.pk}_korrigeret_budget"] = redigerbart(obj.korrigeret_budget)
+                initial[f"{prefix}{obj.pk}_forventet_forbrug"] = redigerbart(obj.forventet_forbrug)
+        form = EstimatForm(initial=initial, linjer=linjer, dele=dele)
+    return render(request, "rammer/rediger_estimat.html", {"li": li, "ramme": li.ramme, "form": form},
+                  status=_fejlstatus(form))
+
+
+@require_http_methods(["GET", "POST"])
+def rediger_maanedsstatus(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+    li = hent_ledelsesinformation(request, aar, ramme_nr, rediger=True)
+    if request.method == "POST":
+        form = MaanedsstatusForm(request.POST)
+        if form.is_valid():
+            status = services.gem_maanedsstatus(ledelsesinformation=li, **form.cleaned_data)
+            messages.success(
+                request, f"Månedsstatus for {selectors.maanedsnavn(status.maaned)} {aar} er gemt."
+            )
+            return redirect("rammer:ledelsesinformation", aar, li.ramme.nummer)
+    else:
+        # Start from the estimate's Samlet myndighed, the figure the monthly line follows.
+        myndighed = selectors.myndighed_i_alt(li)
+        sidste = li.maanedsstatus.order_by("-maaned").first()
+        form = MaanedsstatusForm(
+            initial={
+                "maaned": min(sidste.maaned + 1, 12) if sidste else (li.estimat_pr.month if li.estimat_pr else 1),
+                "forventet_forbrug": redigerbart(myndighed.forventet_forbrug),
+                "budget": redigerbart(myndighed.korrigeret_budget),
+            }
+        )
+    return render(
+        request,
+        "rammer/rediger_maanedsstatus.html",
+        {"li": li, "ramme": li.ramme, "form": form, "maanedsstatus": list(li.maanedsstatus.all())},
+        status=_fejlstatus(form),
+    )
+
+
+# --- Budget model ----------------------------------------------------------------------------------------------------
+
+
+def _budgetmodel_initial(model: selectors.Budgetmodel) -> dict:
+    initial = {}
+    for y in model.ydelser:
+        # Counts and rates as a person would type them: decimals only when there are any.
+        initial[f"y{y.pk}_helaarspersoner"] = redigerbart(y.helaarspersoner)
+        initial[f"y{y.pk}_gennemsnitspris"] = redigerbart(y.gennemsnitspris)
+        initial[f"y{y.pk}_statsrefusion_pct"] = redigerbart(y.statsrefusion_pct)
+    return initial
+
+
+def _budgetmodel_side(request, valgt, model, form, *, scenarie=None, status=200) -> HttpResponse:
+    scenarie_total = selectors.Budgetmodel([s.scenarie for s in scenarie]) if scenarie else None
+    return render(
+        request,
+        "rammer/budgetmodel.html",
+        {
+            "ramme": valgt,
+            "model": model,
+            "form": form,
+            "scenarie": scenarie,
+            "scenarie_total": scenarie_total,
+            "scenarie_forskel": scenarie_total.netto - model.netto if scenarie_total else None,
+            "scenarie_forskel_abs": abs(scenarie_total.netto - model.netto) if scenarie_total else None,
+            "kan_redigere": _kan_redigere(request, valgt),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def budgetmodel(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+    """The budget model; a POST here only computes the user's what-if and never saves (saving is `gem_budgetmodel`),
+    so every reader may try figures."""
+    valgt = hent_ramme(request, aar, ramme_nr)
+    model = selectors.budgetmodel(valgt)
+    if not model.ydelser:
+        raise Http404("Rammen har ingen budgetmodel.")
+    if request.method == "POST":
+        form = BudgetmodelForm(request.POST, ydelser=model.ydelser)
+        if form.is_valid():
+            return _budgetmodel_side(request, valgt, model, form, scenarie=selectors.scenarie(model, form.vaerdier()))
+        return _budgetmodel_side(request, valgt, model, form, status=400)
+    form = BudgetmodelForm(initial=_budgetmodel_initial(model), ydelser=model.ydelser)
+    return _budgetmodel_side(request, valgt, model, form)
+
+
+@require_POST
+def gem_budgetmodel(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+    valgt = hent_ramme(request, aar, ramme_nr, rediger=True)
+    model = selectors.budgetmodel(valgt)
+    if not model.ydelser:
+        raise Http404("Rammen har ingen budgetmodel.")
+    form = BudgetmodelForm(request.POST, ydelser=model.ydelser)
+    if not form.is_valid():
+        return _budgetmodel_side(request, valgt, model, form, status=400)
+    antal = services.gem_budgetmodel(ramme=valgt, vaerdier=form.vaerdier())
+    messages.success(request, f"Budgetmodellen er gemt ({antal} ydelser ændret).")
+    return redirect("rammer:budgetmodel", aar, valgt.nummer)
