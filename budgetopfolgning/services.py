@@ -455,7 +455,7 @@ def gem_ramme(*, opfoelgning: Opfoelgning, indtastninger: dict[int, Indtastning]
     if runde.er_laast:
         raise RundeFejl(f"{runde} er låst. Ændringer hører til i næste budgetopfølgning.")
     linjer = list(
-        Opfoelgningslinje.objects.select_for_update()
+        Opfoelgningslinje.objects.select_for_update(of=("self",))
         .select_related("aendret_af")
         .filter(opfoelgning=runde, pk__in=list(indtastninger))
         .order_by("pk")
