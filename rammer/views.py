@@ -3,6 +3,7 @@
 Everyone logged in reads; Center for Økonomi and the ramme's own økonomikonsulenter edit (`rammer.rules`).
 """
 
+import rules
 import weasyprint
 from django.conf import settings
 from django.contrib import messages
@@ -42,7 +43,7 @@ def hent_ramme(request: HttpRequest, aar: int, ramme_nr: str, *, rediger: bool =
     ramme = get_object_or_404(
         Bevillingsramme.objects.select_related("aar", "udvalg"), aar__aar=aar, nummer=ramme_nr
     )
-    if rediger and not request.user.has_perm("rammer.rediger_rammedata", ramme):
+    if rediger and not rules.has_perm("rammer.rediger_rammedata", request.user, ramme):
         raise PermissionDenied(INGEN_ADGANG)
     return ramme
 
@@ -59,7 +60,7 @@ def hent_ledelsesinformation(
 
 
 def _kan_redigere(request: HttpRequest, ramme: Bevillingsramme) -> bool:
-    return request.user.has_perm("rammer.rediger_rammedata", ramme)
+    return rules.has_perm("rammer.rediger_rammedata", request.user, ramme)
 
 
 # --- Overview and the ramme ------------------------------------------------------------------------------------------

@@ -193,3 +193,11 @@ class AdminTests(DemoTestCase):
         page = self.client.get(f"/admin/rammer/bevillingsramme/{ramme.pk}/change/")
         self.assertEqual(page.status_code, 200)
         self.assertNotContains(page, 'name="_save"')
+
+    def test_okonomi_manages_assignments_in_the_admin_and_konsulent_cannot(self):
+        self.client.force_login(self.okonomi)
+        response = self.client.get("/admin/rammer/rammeansvar/add/")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Tilføj ansvar for ramme")
+        self.client.force_login(self.konsulent)
+        self.assertEqual(self.client.get("/admin/rammer/rammeansvar/add/").status_code, 302)

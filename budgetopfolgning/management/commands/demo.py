@@ -31,6 +31,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        call_command("opsaet_roller", stdout=self.stdout)
         self._brugere()
         if not Opfoelgning.objects.filter(aar__aar=2024, nummer=1).exists():
             resultat = importer_budget(
@@ -77,4 +78,8 @@ class Command(BaseCommand):
             if created:
                 user.set_password("demo")
                 user.save()
-            user.groups.add(Group.objects.get_or_create(name=rolle)[0])
+            user.groups.add(Group.objects.get(name=rolle))
+            if rolle == roller.OKONOMI and not user.is_staff:
+                # Center for Økonomi manages users and assignments in the admin.
+                user.is_staff = True
+                user.save(update_fields=["is_staff"])

@@ -1,0 +1,37 @@
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand
+
+from budgetopfolgning import roller
+
+# What Center for Økonomi manages in the admin: users and their roles, the konsulenters' rammer, the years'
+# udvalg and rammer, and the letterhead of open rounds. Figures are never edited in the admin.
+OKONOMI_ADMIN = {
+    "auth": {"user": "add change view", "group": "view"},
+    "rammer": {
+        "rammeansvar": "add change delete view",
+        "budgetaar": "change view",
+        "udvalg": "add change view",
+        "bevillingsramme": "add change view",
+        "rammedel": "view",
+    },
+    "budgetopfolgning": {"opfoelgning": "change view"},
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Opretter de tre roller (Center for Økonomi, Økonomikonsulent, Udvalgsmedlem) og giver Center for Økonomi "
+        "adgang til at administrere brugere og konsulenternes rammer i administrationen. Kan køres igen."
+    )
+
+    def handle(self, *args, **options):
+        for navn in roller.ROLLER:
+            Group.objects.get_or_create(name=navn)
+        okonomi = Group.objects.get(name=roller.OKONOMI)
+        for app_label, modeller in OKONOMI_ADMIN.items():
+            for model, handlinger in modeller.items():
+                for handling in handlinger.split():
+                    okonomi.permissions.add(
+                        Permission.objects.get(content_type__app_label=app_label, codename=f"{handling}_{model}")
+                    )
+        self.stdout.write(self.style.SUCCESS("Rollerne er sat op."))
