@@ -12,9 +12,7 @@ class BeloebFormField(forms.Field):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.widget.attrs.update(
-            {"inputmode": "decimal", "autocomplete": "off", "class": "beloeb", "maxlength": "30"}
-        )
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off", "class": "beloeb", "maxlength": "30"})
 
     def to_python(self, value):
         value = (value or "").strip()
@@ -32,27 +30,24 @@ PLACERING_TEKST = {"inden": "inden for servicerammen", "uden": "uden for service
 
 
 class RammeForm(forms.Form):
-    """One form for all parts of a ramme: korrektioner, forventet forbrug, forklaring and the version seen.
+    """One form for all parts of a ramme: korrektioner, forventet forbrug and explanation, and the version seen.
 
-    Fields are named per part (`inden_korrektioner`, `uden_forventet_forbrug`, …) and listed explicitly.
+    Fields are named per part (`inden_korrektioner`, `uden_forventet_forbrug`, …). A part split into activities
+    takes its figures per activity instead (`akt12_korrektioner`, …); the part keeps its explanation.
     """
 
     FELTER = ("korrektioner", "forventet_forbrug", "forklaring", "version")
 
-    def __init__(self, *args, linjer, **kwargs):
+    def __init__(self, *args, linjer, aktiviteter=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.linjer = linjer
+        self.aktiviteter = [a for a in aktiviteter if a.linje is not None]
+        self.dele_med_aktiviteter = {a.aktivitetsdel.placering for a in self.aktiviteter}
         for linje in linjer:
             p = linje.rammedel.placering
             tekst = PLACERING_TEKST[p]
-            self.fields[f"{p}_korrektioner"] = BeloebFormField(
-                label=f"Korrektioner {tekst} (kr.)",
-                help_text="+ = rammen opskrives, - = rammen nedskrives. Fx -1.500.000 eller 250.000,50.",
-            )
-            self.fields[f"{p}_forventet_forbrug"] = BeloebFormField(
-                label=f"Forventet forbrug {tekst} (kr.)",
-                help_text="Det forventede forbrug ved årets udgang i kroner, fx 174.800.000.",
-            )
+            if p not in self.dele_med_aktiviteter:
+                self._beloebsfelter(p, tekst)
             self.fields[f"{p}_forklaring"] = forms.CharField(
                 label=f"Forklaring {tekst}",
                 required=False,
@@ -60,17 +55,47 @@ class RammeForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
             self.fields[f"{p}_version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+        for a in self.aktiviteter:
+            prefix = f"akt{a.linje.pk}"
+            self._beloebsfelter(
+                prefix, f"for {a.aktivitetsdel.aktivitet.navn}, {PLACERING_TEKST[a.aktivitetsdel.placering]}"
+            )
+            self.fields[f"{prefix}_version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def _beloebsfelter(self, prefix: str, tekst: str) -> None:
+        self.fields[f"{prefix}_korrektioner"] = BeloebFormField(
+            label=f"Korrektioner {tekst} (kr.)",
+            help_text="+ = rammen opskrives, - = rammen nedskrives. Fx -1.500.000 eller 250.000,50.",
+        )
+        self.fields[f"{prefix}_forventet_forbrug"] = BeloebFormField(
+            label=f"Forventet forbrug {tekst} (kr.)",
+            help_text="Det forventede forbrug ved årets udgang i kroner, fx 174.800.000.",
+        )
 
     def dele(self):
-        """The bound fields grouped per part, for the template."""
-        return [
-            {
-                "linje": linje,
-                "tekst": PLACERING_TEKST[linje.rammedel.placering],
-                "felter": [self[f"{linje.rammedel.placering}_{navn}"] for navn in self.FELTER],
-            }
-            for linje in self.linjer
-        ]
+        """The bound fields grouped per part, with the part's activities, for the template."""
+        result = []
+        for linje in self.linjer:
+            p = linje.rammedel.placering
+            result.append(
+                {
+                    "linje": linje,
+                    "tekst": PLACERING_TEKST[p],
+                    "felter": [self[f"{p}_{navn}"] for navn in self.FELTER if f"{p}_{navn}" in self.fields],
+                    "aktiviteter": [
+                        {
+                            "navn": a.aktivitetsdel.aktivitet.navn,
+                            "felter": [
+                                self[f"akt{a.linje.pk}_{navn}"]
+                                for navn in ("korrektioner", "forventet_forbrug", "version")
+                            ],
+                        }
+                        for a in self.aktiviteter
+                        if a.aktivitetsdel.placering == p
+                    ],
+                }
+            )
+        return result
 
 
 class NyOpfoelgningForm(forms.ModelForm):

@@ -3,7 +3,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from budgetopfolgning.beloeb import BeloebField
-from rammer.models import Budgetaar, Rammedel
+from rammer.models import Aktivitetsdel, Budgetaar, Rammedel
 
 ORDENSTAL = {1: "første", 2: "anden", 3: "tredje", 4: "fjerde", 5: "femte", 6: "sjette"}
 
@@ -104,3 +104,34 @@ class Opfoelgningslinje(models.Model):
 
     def __str__(self):
         return f"{self.opfoelgning}: {self.rammedel}"
+
+
+class Aktivitetslinje(models.Model):
+    """What a round records for one activity of a ramme part: korrektioner and forventet forbrug.
+
+    The ramme part's own line holds their sum (kept by the service that saves them, in the same transaction),
+    so every table, hash and Bilag reads the ramme line alone; the explanation stays on the ramme part.
+    """
+
+    opfoelgning = models.ForeignKey(Opfoelgning, on_delete=models.CASCADE, related_name="aktivitetslinjer")
+    aktivitetsdel = models.ForeignKey(Aktivitetsdel, on_delete=models.PROTECT, related_name="linjer")
+    korrektioner = BeloebField("korrektioner (kr.)")
+    forventet_forbrug = BeloebField("forventet forbrug (kr.)")
+    version = models.PositiveIntegerField(default=1)
+    aendret = models.DateTimeField("ændret", auto_now=True)
+    aendret_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["aendret"])
+
+    class Meta:
+        ordering = ["opfoelgning", "aktivitetsdel__aktivitet__sortering", "aktivitetsdel__aktivitet__navn"]
+        verbose_name = "aktivitetslinje"
+        verbose_name_plural = "aktivitetslinjer"
+        constraints = [
+            models.UniqueConstraint(fields=["opfoelgning", "aktivitetsdel"], name="aktivitetslinje_unik"),
+        ]
+
+    def __str__(self):
+        return f"{self.opfoelgning}: {self.aktivitetsdel}"

@@ -13,8 +13,8 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from budgetopfolgning.beloeb import MIO, NUL, mio_kr, rund
-from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
-from rammer.models import Bevillingsramme, Rammedel, Udvalg
+from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
+from rammer.models import Aktivitetsdel, Bevillingsramme, Rammedel, Udvalg
 
 
 @dataclass
@@ -329,4 +329,56 @@ def historik(opfoelgning: Opfoelgning, ramme: Bevillingsramme) -> list[Aendring]
             )
         forrige[record.id] = record
     result.sort(key=lambda a: a.tidspunkt, reverse=True)
+    return result
+
+
+@dataclass
+class AktivitetLinje:
+    """One activity of a ramme part in a round, with the same columns as the ramme."""
+
+    aktivitetsdel: Aktivitetsdel
+    linje: Aktivitetslinje | None
+    tal: Tal
+
+
+def aktivitetslinjer(opfoelgning: Opfoelgning, ramme: Bevillingsramme) -> list[AktivitetLinje]:
+    """The ramme's activities in the round, in activity order; empty for a ramme without activities."""
+    dele = list(
+        Aktivitetsdel.objects.filter(aktivitet__ramme=ramme).select_related("aktivitet").order_by(
+            "placering", "aktivitet__sortering", "aktivitet__navn"
+        )
+    )
+    if not dele:
+        return []
+    egne = {
+        linje.aktivitetsdel_id: linje
+        for linje in Aktivitetslinje.objects.filter(opfoelgning=opfoelgning, aktivitetsdel__in=dele)
+    }
+    tidligere = Aktivitetslinje.objects.filter(
+        aktivitetsdel__in=dele, opfoelgning__aar_id=opfoelgning.aar_id, opfoelgning__nummer__lt=opfoelgning.nummer
+    )
+    tidligere_korr = dict(
+        tidligere.values_list("aktivitetsdel_id").annotate(s=Sum("korrektioner")).values_list("aktivitetsdel_id", "s")
+    )
+    forrige = dict(
+        tidligere.filter(opfoelgning__nummer=opfoelgning.nummer - 1).values_list(
+            "aktivitetsdel_id", "forventet_forbrug"
+        )
+    )
+    result = []
+    for del_ in dele:
+        linje = egne.get(del_.pk)
+        result.append(
+            AktivitetLinje(
+                aktivitetsdel=del_,
+                linje=linje,
+                tal=Tal(
+                    oprindeligt=del_.oprindeligt_budget,
+                    tidligere=tidligere_korr.get(del_.pk) or NUL,
+                    korrektioner=linje.korrektioner if linje else NUL,
+                    forventet=linje.forventet_forbrug if linje else NUL,
+                    forventet_forrige=forrige.get(del_.pk) if opfoelgning.nummer > 1 else None,
+                ),
+            )
+        )
     return result

@@ -14,13 +14,14 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from budgetopfolgning import selectors
 from budgetopfolgning.beloeb import NUL, UgyldigtBeloeb, parse_dansk
-from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
-from rammer.models import Bevillingsramme, Budgetaar, Rammedel, Udvalg
+from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
+from rammer.models import Aktivitet, Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg
 
 KOLONNER = [
     "udvalg",
@@ -278,7 +279,21 @@ def importer_budget(
         for d in Rammedel.objects.filter(ramme__aar=budgetaar).select_related("ramme")
     }
 
+    med_aktiviteter = set(
+        Aktivitetsdel.objects.filter(aktivitet__ramme__aar=budgetaar).values_list(
+            "aktivitet__ramme__nummer", "placering"
+        )
+    )
     for linje in linjer:
+        if (linje.ramme, linje.placering) in med_aktiviteter:
+            fejl.append(
+                _fejl(
+                    linje.linjenr,
+                    "ramme",
+                    f"Ramme {linje.ramme} ({linje.placering} for servicerammen) er delt i aktiviteter; dens tal "
+                    "indtastes pr. aktivitet i browseren.",
+                )
+            )
         ramme = rammer.get(linje.ramme)
         if ramme and ramme.udvalg.navn != linje.udvalg:
             fejl.append(
@@ -418,6 +433,21 @@ def aabn_opfoelgning(
         Opfoelgningslinje,
         default_user=bruger,
     )
+    if forrige:
+        bulk_create_with_history(
+            [
+                Aktivitetslinje(
+                    opfoelgning=opfoelgning,
+                    aktivitetsdel_id=gammel.aktivitetsdel_id,
+                    korrektioner=NUL,
+                    forventet_forbrug=gammel.forventet_forbrug,
+                    aendret_af=bruger,
+                )
+                for gammel in forrige.aktivitetslinjer.all()
+            ],
+            Aktivitetslinje,
+            default_user=bruger,
+        )
     return opfoelgning
 
 
@@ -425,10 +455,13 @@ def aabn_opfoelgning(
 
 @dataclass
 class Indtastning:
-    """What the edit form submits for one ramme part, with the version it was based on."""
+    """What the edit form submits for one ramme part (or one activity), with the version it was based on.
 
-    korrektioner: Decimal
-    forventet_forbrug: Decimal
+    For a ramme part with activities, korrektioner and forventet forbrug are None: they are the activities' sum.
+    """
+
+    korrektioner: Decimal | None
+    forventet_forbrug: Decimal | None
     forklaring: str
     version: int
 
@@ -436,7 +469,7 @@ class Indtastning:
 class Konflikt(Exception):
     """Someone saved the ramme after the form was opened; nothing was written."""
 
-    def __init__(self, linje: Opfoelgningslinje):
+    def __init__(self, linje):
         self.linje = linje
         hvem = linje.aendret_af.get_username() if linje.aendret_af else "en anden bruger"
         tid = timezone.localtime(linje.aendret).strftime("%H.%M")
@@ -444,43 +477,128 @@ class Konflikt(Exception):
         super().__init__(f"Rammen er ændret af {hvem} kl. {tid} den {dato}, efter du åbnede den.")
 
 
+def _opdater(linje, bruger, **felter) -> None:
+    """Write changed fields of a line, bumping its version and recording who did it."""
+    if all(getattr(linje, felt) == value for felt, value in felter.items()):
+        return
+    for felt, value in felter.items():
+        setattr(linje, felt, value)
+    linje.version += 1
+    linje.aendret_af = bruger
+    linje._history_user = bruger
+    linje.save()
+
+
 @transaction.atomic
-def gem_ramme(*, opfoelgning: Opfoelgning, indtastninger: dict[int, Indtastning], bruger) -> list[Opfoelgningslinje]:
-    """Save a ramme's parts in a round, keyed by Opfoelgningslinje pk, with optimistic locking.
+def gem_ramme(
+    *,
+    opfoelgning: Opfoelgning,
+    indtastninger: dict[int, Indtastning],
+    bruger,
+    aktiviteter: dict[int, Indtastning] | None = None,
+) -> list[Opfoelgningslinje]:
+    """Save a ramme's parts in a round, keyed by Opfoelgningslinje pk, and its activities, keyed by
+    Aktivitetslinje pk, with optimistic locking.
 
     The round row is locked first, so a save and a lock of the round never interleave. A line whose version
-    differs from the one the form was opened with raises Konflikt and nothing is written.
+    differs from the one the form was opened with raises Konflikt and nothing is written. A ramme part with
+    activities gets their sum as its korrektioner and forventet forbrug.
     """
+    aktiviteter = aktiviteter or {}
     runde = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
     if runde.er_laast:
         raise RundeFejl(f"{runde} er låst. Ændringer hører til i næste budgetopfølgning.")
     linjer = list(
         Opfoelgningslinje.objects.select_for_update(of=("self",))
-        .select_related("aendret_af")
+        .select_related("aendret_af", "rammedel")
         .filter(opfoelgning=runde, pk__in=list(indtastninger))
         .order_by("pk")
     )
-    if len(linjer) != len(indtastninger):
+    akt_linjer = list(
+        Aktivitetslinje.objects.select_for_update(of=("self",))
+        .select_related("aendret_af", "aktivitetsdel__aktivitet")
+        .filter(opfoelgning=runde, pk__in=list(aktiviteter))
+        .order_by("pk")
+    )
+    if len(linjer) != len(indtastninger) or len(akt_linjer) != len(aktiviteter):
         raise RundeFejl("Rammens dele er ændret, mens du havde formularen åben. Åbn den igen.")
-    for linje in linjer:
-        if linje.version != indtastninger[linje.pk].version:
+    for linje in [*linjer, *akt_linjer]:
+        ny = (indtastninger if isinstance(linje, Opfoelgningslinje) else aktiviteter)[linje.pk]
+        if linje.version != ny.version:
             raise Konflikt(linje)
+
+    for linje in akt_linjer:
+        ny = aktiviteter[linje.pk]
+        _opdater(linje, bruger, korrektioner=ny.korrektioner, forventet_forbrug=ny.forventet_forbrug)
+    summer = {
+        (row["aktivitetsdel__aktivitet__ramme_id"], row["aktivitetsdel__placering"]): row
+        for row in Aktivitetslinje.objects.filter(opfoelgning=runde)
+        .values("aktivitetsdel__aktivitet__ramme_id", "aktivitetsdel__placering")
+        .annotate(k=Sum("korrektioner"), f=Sum("forventet_forbrug"))
+    }
     for linje in linjer:
         ny = indtastninger[linje.pk]
-        if (linje.korrektioner, linje.forventet_forbrug, linje.forklaring) == (
-            ny.korrektioner,
-            ny.forventet_forbrug,
-            ny.forklaring,
-        ):
-            continue
-        linje.korrektioner = ny.korrektioner
-        linje.forventet_forbrug = ny.forventet_forbrug
-        linje.forklaring = ny.forklaring
-        linje.version += 1
-        linje.aendret_af = bruger
-        linje._history_user = bruger
-        linje.save()
+        felter = {"forklaring": ny.forklaring}
+        sum_ = summer.get((linje.rammedel.ramme_id, linje.rammedel.placering))
+        if sum_ is not None:
+            felter.update(korrektioner=sum_["k"], forventet_forbrug=sum_["f"])
+        else:
+            felter.update(korrektioner=ny.korrektioner, forventet_forbrug=ny.forventet_forbrug)
+        _opdater(linje, bruger, **felter)
     return linjer
+
+
+@dataclass
+class Aktivitetstal:
+    navn: str
+    oprindeligt_budget: Decimal
+    korrektioner: Decimal
+    forventet_forbrug: Decimal
+
+
+@transaction.atomic
+def indfoer_aktiviteter(
+    *, opfoelgning: Opfoelgning, rammedel: Rammedel, aktiviteter: list[Aktivitetstal], bruger=None
+) -> list[Aktivitetslinje]:
+    """Split a ramme part into activities from this round on.
+
+    The activities' figures must add up exactly to the ramme part's adopted budget and to its korrektioner
+    and forventet forbrug in the round, so no figure already reported changes.
+    """
+    runde = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
+    if runde.er_laast:
+        raise RundeFejl(f"{runde} er låst.")
+    linje = Opfoelgningslinje.objects.get(opfoelgning=runde, rammedel=rammedel)
+    if Aktivitetsdel.objects.filter(aktivitet__ramme=rammedel.ramme, placering=rammedel.placering).exists():
+        raise RundeFejl(f"{rammedel} har allerede aktiviteter.")
+    for felt, forventet in (
+        ("oprindeligt_budget", rammedel.oprindeligt_budget),
+        ("korrektioner", linje.korrektioner),
+        ("forventet_forbrug", linje.forventet_forbrug),
+    ):
+        total = sum((getattr(a, felt) for a in aktiviteter), NUL)
+        if total != forventet:
+            raise RundeFejl(
+                f"Aktiviteternes {felt.replace('_', ' ')} giver {total} kr., men {rammedel} har {forventet} kr."
+            )
+    result = []
+    for sortering, tal in enumerate(aktiviteter, start=1):
+        aktivitet, _ = Aktivitet.objects.get_or_create(
+            ramme=rammedel.ramme, navn=tal.navn, defaults={"sortering": sortering}
+        )
+        del_ = Aktivitetsdel.objects.create(
+            aktivitet=aktivitet, placering=rammedel.placering, oprindeligt_budget=tal.oprindeligt_budget
+        )
+        result.append(
+            Aktivitetslinje.objects.create(
+                opfoelgning=runde,
+                aktivitetsdel=del_,
+                korrektioner=tal.korrektioner,
+                forventet_forbrug=tal.forventet_forbrug,
+                aendret_af=bruger,
+            )
+        )
+    return result
 
 
 @transaction.atomic

@@ -131,6 +131,7 @@ def ramme(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpRespons
             "total": total,
             "andre_runder": andre.select_related("aar"),
             "historik": selectors.historik(runde, valgt),
+            "aktiviteter": selectors.aktivitetslinjer(runde, valgt),
             "kan_redigere": rules.has_perm("budgetopfolgning.rediger_ramme", request.user, RammeIRunde(runde, valgt)),
             "fortegn_korrektioner": FORTEGN_KORREKTIONER,
             "fortegn_afvigelse": FORTEGN_AFVIGELSE,
@@ -138,7 +139,7 @@ def ramme(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpRespons
     )
 
 
-def _initial(linjer: list[Opfoelgningslinje]) -> dict:
+def _initial(linjer: list[Opfoelgningslinje], aktiviteter: list[selectors.AktivitetLinje]) -> dict:
     initial = {}
     for linje in linjer:
         p = linje.rammedel.placering
@@ -146,42 +147,63 @@ def _initial(linjer: list[Opfoelgningslinje]) -> dict:
         initial[f"{p}_forventet_forbrug"] = redigerbart(linje.forventet_forbrug)
         initial[f"{p}_forklaring"] = linje.forklaring
         initial[f"{p}_version"] = linje.version
+    for a in aktiviteter:
+        if a.linje is not None:
+            initial[f"akt{a.linje.pk}_korrektioner"] = redigerbart(a.linje.korrektioner)
+            initial[f"akt{a.linje.pk}_forventet_forbrug"] = redigerbart(a.linje.forventet_forbrug)
+            initial[f"akt{a.linje.pk}_version"] = a.linje.version
     return initial
+
+
+def _rammens_linjer(runde: Opfoelgning, ramme: Bevillingsramme):
+    linjer = list(
+        Opfoelgningslinje.objects.filter(opfoelgning=runde, rammedel__ramme=ramme)
+        .select_related("rammedel", "aendret_af")
+        .order_by("rammedel__placering")
+    )
+    return linjer, selectors.aktivitetslinjer(runde, ramme)
 
 
 @require_http_methods(["GET", "POST"])
 def rediger_ramme(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpResponse:
     runde, valgt = hent_ramme_i_runde(request, aar, nr, ramme_nr, rediger=True)
-    linjer = list(
-        Opfoelgningslinje.objects.filter(opfoelgning=runde, rammedel__ramme=valgt)
-        .select_related("rammedel", "aendret_af")
-        .order_by("rammedel__placering")
-    )
+    linjer, aktiviteter = _rammens_linjer(runde, valgt)
     konflikt = None
     status = 200
     if request.method == "POST":
-        form = RammeForm(request.POST, linjer=linjer)
+        form = RammeForm(request.POST, linjer=linjer, aktiviteter=aktiviteter)
         if form.is_valid():
             data = form.cleaned_data
             indtastninger = {
                 linje.pk: services.Indtastning(
-                    korrektioner=data[f"{linje.rammedel.placering}_korrektioner"],
-                    forventet_forbrug=data[f"{linje.rammedel.placering}_forventet_forbrug"],
+                    korrektioner=data.get(f"{linje.rammedel.placering}_korrektioner"),
+                    forventet_forbrug=data.get(f"{linje.rammedel.placering}_forventet_forbrug"),
                     forklaring=data[f"{linje.rammedel.placering}_forklaring"].strip(),
                     version=data[f"{linje.rammedel.placering}_version"],
                 )
                 for linje in linjer
             }
+            akt_indtastninger = {
+                a.linje.pk: services.Indtastning(
+                    korrektioner=data[f"akt{a.linje.pk}_korrektioner"],
+                    forventet_forbrug=data[f"akt{a.linje.pk}_forventet_forbrug"],
+                    forklaring="",
+                    version=data[f"akt{a.linje.pk}_version"],
+                )
+                for a in form.aktiviteter
+            }
             try:
-                services.gem_ramme(opfoelgning=runde, indtastninger=indtastninger, bruger=request.user)
+                services.gem_ramme(
+                    opfoelgning=runde, indtastninger=indtastninger, aktiviteter=akt_indtastninger, bruger=request.user
+                )
             except services.Konflikt as exc:
                 konflikt = str(exc)
                 status = 409
-                # Show the current values; the user's own input is kept below for copying.
-                form = RammeForm(linjer=linjer, initial=_initial(
-                    list(Opfoelgningslinje.objects.filter(pk__in=[linje.pk for linje in linjer])
-                         .select_related("rammedel").order_by("rammedel__placering"))
-                ))
+                # Show the current values; the user's own input is shown beside them.
+                nye_linjer, nye_aktiviteter = _rammens_linjer(runde, valgt)
+                form = RammeForm(
+                    linjer=nye_linjer, aktiviteter=nye_aktiviteter, initial=_initial(nye_linjer, nye_aktiviteter)
+                )
             except services.RundeFejl as exc:
                 raise PermissionDenied(str(exc)) from exc
             else:
@@ -190,7 +212,7 @@ def rediger_ramme(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> Htt
         else:
             status = 400
     else:
-        form = RammeForm(linjer=linjer, initial=_initial(linjer))
+        form = RammeForm(linjer=linjer, aktiviteter=aktiviteter, initial=_initial(linjer, aktiviteter))
     return render(
         request,
         "budgetopfolgning/rediger_ramme.html",
@@ -241,8 +263,7 @@ def ny_opfoelgning(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{runde} er åbnet med forventninger og forklaringer fra forrige runde.")
             return redirect("opfoelgning", runde.aar.aar, runde.nummer)
-    return render(request, "budgetopfolgning/ny_opfoelgning.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(request, "budgetopfolgning/ny_opfoelgning.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_not_required

@@ -165,6 +165,27 @@ class Aktivitet(models.Model):
         return f"{self.ramme.nummer} {self.navn}"
 
 
+class Aktivitetsdel(models.Model):
+    """An activity's part inside or outside the serviceramme, with its adopted budget.
+
+    Where a ramme part has activity parts, the activities carry its figures in the rounds: the konsulent enters
+    them per activity, and the ramme part's figures are their sum.
+    """
+
+    aktivitet = models.ForeignKey(Aktivitet, on_delete=models.CASCADE, related_name="dele")
+    placering = models.CharField("placering", max_length=5, choices=Rammedel.DELE)
+    oprindeligt_budget = BeloebField("oprindeligt budget (kr.)")
+
+    class Meta:
+        ordering = ["aktivitet__sortering", "aktivitet__navn", "placering"]
+        verbose_name = "aktivitetsdel"
+        verbose_name_plural = "aktivitetsdele"
+        constraints = [models.UniqueConstraint(fields=["aktivitet", "placering"], name="aktivitetsdel_unik")]
+
+    def __str__(self):
+        return f"{self.aktivitet} – {self.get_placering_display().lower()}"
+
+
 class Aarsregnskab(models.Model):
     """The annual accounts of a ramme: the year's closing figures live on its lines, one per activity."""
 

@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -9,8 +10,14 @@ from django.db import transaction
 
 from budgetopfolgning import roller
 from budgetopfolgning.models import Opfoelgning
-from budgetopfolgning.services import aabn_opfoelgning, importer_budget, laas_opfoelgning
-from rammer.models import Bevillingsramme, Rammeansvar
+from budgetopfolgning.services import (
+    Aktivitetstal,
+    aabn_opfoelgning,
+    importer_budget,
+    indfoer_aktiviteter,
+    laas_opfoelgning,
+)
+from rammer.models import Bevillingsramme, Rammeansvar, Rammedel
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -21,6 +28,18 @@ KONTAKT = {
     "kontakt_telefon": "2069 1302",
     "kontakt_email": "økonomi@balk.dk",
 }
+
+
+AKTIVITETER_30_36 = [
+    Aktivitetstal("Specialskoler og specialklasser", Decimal("70000000"), Decimal("-1500000"), Decimal("64000000")),
+    Aktivitetstal(
+        "Specialundervisning i andre kommuner og regioner",
+        Decimal("30900000"),
+        Decimal("-800000"),
+        Decimal("26600000"),
+    ),
+    Aktivitetstal("Støtte i almenskolen", Decimal("18000000"), Decimal("0"), Decimal("17000000")),
+]
 
 
 class Command(BaseCommand):
@@ -42,6 +61,12 @@ class Command(BaseCommand):
                 pr_dato=date(2024, 4, 29),
                 dokumentdato=date(2024, 4, 12),
                 metadata=KONTAKT,
+            )
+            # 30.36 is followed per activity inside the serviceramme (our split; see fixtures/README.md).
+            indfoer_aktiviteter(
+                opfoelgning=resultat.opfoelgning,
+                rammedel=Rammedel.objects.get(ramme__aar__aar=2024, ramme__nummer="30.36", placering=Rammedel.INDEN),
+                aktiviteter=AKTIVITETER_30_36,
             )
             laas_opfoelgning(opfoelgning=resultat.opfoelgning, bruger=None)
             self.stdout.write("1. budgetopfølgning 2024 indlæst og låst.")
