@@ -89,6 +89,8 @@ class AxeTests(BrowserTestCase):
             ("/opfolgning/2024/2/udvalg/BSU/", "udvalg"),
             ("/opfolgning/2024/2/ramme/30.46/", "ramme"),
             ("/opfolgning/2024/2/ramme/30.46/rediger/", "rediger"),
+            ("/opfolgning/2024/2/ramme/30.36/", None),
+            ("/opfolgning/2024/2/ramme/30.36/rediger/", "rediger-aktiviteter"),
             ("/omstilling/2019/", "omstilling-oversigt"),
             ("/omstilling/2019/TMU-07/", "omstillingsforslag"),
             ("/omstilling/2019/TMU-07/rediger/", None),
