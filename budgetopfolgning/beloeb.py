@@ -13,6 +13,7 @@ from django.utils.numberformat import format as number_format
 NUL = Decimal("0")
 TUSIND = Decimal("1000")
 MIO = Decimal("1000000")
+MAKS_BELOEB = Decimal("1e13")  # BeloebField holds 13 digits of kroner and 2 of øre
 
 
 class BeloebField(models.DecimalField):
@@ -69,7 +70,7 @@ _STRICT = re.compile(
     r"""^(?P<sign>-?)
         (?P<int>\d{1,3}(?:\.\d{3})+|\d+)   # 1.234.567 with exact thousand groups, or plain digits
         (?:,(?P<dec>\d{1,2}))?$""",
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,  # only 0-9: other scripts' digits are not amounts here
 )
 
 
@@ -95,7 +96,7 @@ def parse_dansk(text: str) -> Decimal:
         value = Decimal(f"{match['sign']}{digits}.{match['dec'] or '0'}")
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
         raise UgyldigtBeloeb(f"»{text}« er ikke et gyldigt beløb.") from exc
-    if abs(value) >= Decimal("1e13"):
+    if abs(value) >= MAKS_BELOEB:
         raise UgyldigtBeloeb(f"»{text}« er for stort et beløb.")
     return value if value != 0 else NUL
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from budgetopfolgning.beloeb import UgyldigtBeloeb, parse_dansk
+from budgetopfolgning.beloeb import MAKS_BELOEB, UgyldigtBeloeb, parse_dansk
 from budgetopfolgning.models import Opfoelgning
 from rammer.models import Budgetaar
 
@@ -61,6 +61,22 @@ class RammeForm(forms.Form):
                 prefix, f"for {a.aktivitetsdel.aktivitet.navn}, {PLACERING_TEKST[a.aktivitetsdel.placering]}"
             )
             self.fields[f"{prefix}_version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        for placering in self.dele_med_aktiviteter:
+            for felt, navn in (("korrektioner", "korrektioner"), ("forventet_forbrug", "forventede forbrug")):
+                total = sum(
+                    (
+                        data.get(f"akt{a.linje.pk}_{felt}") or 0
+                        for a in self.aktiviteter
+                        if a.aktivitetsdel.placering == placering
+                    ),
+                    0,
+                )
+                if abs(total) >= MAKS_BELOEB:
+                    self.add_error(None, f"Summen af aktiviteternes {navn} {PLACERING_TEKST[placering]} er for stor.")
+        return data
 
     def _beloebsfelter(self, prefix: str, tekst: str) -> None:
         self.fields[f"{prefix}_korrektioner"] = BeloebFormField(

@@ -10,7 +10,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import pandas as pd
 from django.db import transaction
@@ -19,7 +19,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from budgetopfolgning import selectors
-from budgetopfolgning.beloeb import NUL, UgyldigtBeloeb, parse_dansk
+from budgetopfolgning.beloeb import MAKS_BELOEB, NUL, UgyldigtBeloeb, parse_dansk
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from rammer.models import Aktivitet, Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg
 
@@ -34,8 +34,10 @@ KOLONNER = [
 ]
 VALGFRIE_KOLONNER = ["udvalg_kode", "forklaring"]
 BELOEBSKOLONNER = ["oprindeligt_budget", "korrektioner", "forventet_forbrug"]
-RAMME_NUMMER = re.compile(r"^\d{2}\.\d{2}$")
+RAMME_NUMMER = re.compile(r"^[0-9]{2}\.[0-9]{2}$")
 MAKS_FEJL = 50
+UDVALGSKODE = re.compile(r"^[A-Za-zÆØÅæøå0-9-]{1,20}$")
+TEKSTLAENGDER = {"udvalg": 200, "ramme_navn": 200, "udvalg_kode": 20}
 
 
 class RundeFejl(Exception):
@@ -77,7 +79,8 @@ def _fejl(linjenr: int, kolonne: str | None, tekst: str) -> str:
     return f"Linje {linjenr}: {tekst}"
 
 
-def _laes_csv(data: bytes) -> list[list[str]]:
+def _laes_csv(data: bytes) -> list[tuple[int, list[str]]]:
+    """Rows of a CSV file with the line number each starts on (a quoted field may span several lines)."""
     try:
         tekst = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -85,7 +88,16 @@ def _laes_csv(data: bytes) -> list[list[str]]:
         raise ImportFejl(
             [_fejl(linjenr, None, "Filen er ikke gemt som UTF-8. Gem den som »CSV UTF-8« og prøv igen.")]
         ) from exc
-    return [row for row in csv.reader(io.StringIO(tekst, newline=""), delimiter=";")]
+    reader = csv.reader(io.StringIO(tekst, newline=""), delimiter=";")
+    rows = []
+    start = 1
+    try:
+        for row in reader:
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise ImportFejl([_fejl(start, None, f"Linjen kan ikke læses som CSV ({exc}).")]) from exc
+    return rows
 
 
 def _xlsx_celle(value) -> str | Decimal:
@@ -101,29 +113,30 @@ def _xlsx_celle(value) -> str | Decimal:
     return str(value)
 
 
-def _laes_xlsx(data: bytes) -> list[list]:
+def _laes_xlsx(data: bytes) -> list[tuple[int, list]]:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportFejl(["Linje 1: Filen er ikke en Excel-projektmappe (XLSX)."])
     try:
         frame = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl")
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise ImportFejl(["Linje 1: Filen kan ikke læses som en Excel-projektmappe (XLSX)."]) from exc
-    return [[_xlsx_celle(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    return [
+        (nummer, [_xlsx_celle(v) for v in row])
+        for nummer, row in enumerate(frame.itertuples(index=False, name=None), start=1)
+    ]
 
 
 def _beloeb(raw, linjenr: int, kolonne: str, fejl: list[str]) -> Decimal:
     if isinstance(raw, Decimal):
-        if raw != raw.quantize(Decimal("0.01")):
-            try:
-                # Spreadsheet floats such as 0.1+0.2 carry noise far below one øre.
-                rounded = raw.quantize(Decimal("0.01"))
-            except InvalidOperation:
-                rounded = None
-            if rounded is None or abs(raw - rounded) > Decimal("0.000001"):
-                fejl.append(_fejl(linjenr, kolonne, f"»{raw}« har flere end to decimaler (øre)."))
-                return NUL
-            raw = rounded
-        return raw
+        if not raw.is_finite() or abs(raw) >= MAKS_BELOEB:
+            fejl.append(_fejl(linjenr, kolonne, f"»{raw}« er for stort et beløb."))
+            return NUL
+        rounded = raw.quantize(Decimal("0.01"))
+        # Spreadsheet floats such as 0.1+0.2 carry noise far below one øre; real extra decimals are refused.
+        if abs(raw - rounded) > Decimal("0.000001"):
+            fejl.append(_fejl(linjenr, kolonne, f"»{raw}« har flere end to decimaler (øre)."))
+            return NUL
+        return rounded
     if str(raw).strip() == "":
         fejl.append(_fejl(linjenr, kolonne, "Beløbet mangler. Skriv 0, hvis der ikke er noget beløb."))
         return NUL
@@ -140,11 +153,10 @@ def laes_budgetfil(data: bytes, filnavn: str) -> list[Importlinje]:
         raekker = _laes_xlsx(data)
     else:
         raekker = _laes_csv(data)
-    raekker = [r for r in raekker]
-    if not raekker or all(str(c).strip() == "" for c in raekker[0]):
+    if not raekker or all(str(c).strip() == "" for c in raekker[0][1]):
         raise ImportFejl(["Linje 1: Filen er tom; den skal have en overskriftslinje og mindst én linje med tal."])
 
-    header = [str(c).strip().lower() for c in raekker[0]]
+    header = [str(c).strip().lower() for c in raekker[0][1]]
     manglende = [k for k in KOLONNER if k not in header]
     if manglende:
         raise ImportFejl(
@@ -162,10 +174,10 @@ def laes_budgetfil(data: bytes, filnavn: str) -> list[Importlinje]:
     linjer: list[Importlinje] = []
     set_dele: dict[tuple[str, str], int] = {}
     ramme_udvalg: dict[str, tuple[str, int]] = {}
-    for index, row in enumerate(raekker[1:], start=2):
+    for index, row in raekker[1:]:
         if all(str(c).strip() == "" for c in row):
             continue  # blank lines at the end of a sheet are harmless
-        if len(row) > len(header) and any(str(c).strip() for c in row[len(header):]):
+        if len(row) > len(header) and any(str(c).strip() for c in row[len(header) :]):
             fejl.append(_fejl(index, None, f"Linjen har {len(row)} felter, men overskriften har {len(header)}."))
             continue
 
@@ -185,11 +197,15 @@ def laes_budgetfil(data: bytes, filnavn: str) -> list[Importlinje]:
         navn = str(celle("ramme_navn")).strip()
         if not navn:
             fejl.append(_fejl(index, "ramme_navn", "Rammens navn mangler."))
+        for kolonne, maks in TEKSTLAENGDER.items():
+            if len(str(celle(kolonne)).strip()) > maks:
+                fejl.append(_fejl(index, kolonne, f"Teksten er længere end {maks} tegn."))
+        kode = str(celle("udvalg_kode")).strip()
+        if kode and not UDVALGSKODE.match(kode):
+            fejl.append(_fejl(index, "udvalg_kode", f"»{kode}« må kun indeholde bogstaver, tal og bindestreg."))
         placering = str(celle("serviceramme")).strip().lower()
         if placering not in (Rammedel.INDEN, Rammedel.UDEN):
-            fejl.append(
-                _fejl(index, "serviceramme", f"»{celle('serviceramme')}« er hverken »inden« eller »uden«.")
-            )
+            fejl.append(_fejl(index, "serviceramme", f"»{celle('serviceramme')}« er hverken »inden« eller »uden«."))
         beloeb = {k: _beloeb(celle(k), index, k, fejl) for k in BELOEBSKOLONNER}
 
         if RAMME_NUMMER.match(ramme) and placering in (Rammedel.INDEN, Rammedel.UDEN):
@@ -207,9 +223,7 @@ def laes_budgetfil(data: bytes, filnavn: str) -> list[Importlinje]:
         if RAMME_NUMMER.match(ramme) and udvalg:
             tidligere = ramme_udvalg.setdefault(ramme, (udvalg, index))
             if tidligere[0] != udvalg:
-                fejl.append(
-                    _fejl(index, "udvalg", f"Ramme {ramme} hører til »{tidligere[0]}« i linje {tidligere[1]}.")
-                )
+                fejl.append(_fejl(index, "udvalg", f"Ramme {ramme} hører til »{tidligere[0]}« i linje {tidligere[1]}."))
         linjer.append(
             Importlinje(
                 linjenr=index,
@@ -275,10 +289,10 @@ def importer_budget(
     koder = {u.kode for u in udvalg.values()}
     rammer = {r.nummer: r for r in Bevillingsramme.objects.filter(aar=budgetaar).select_related("udvalg")}
     dele = {
-        (d.ramme.nummer, d.placering): d
-        for d in Rammedel.objects.filter(ramme__aar=budgetaar).select_related("ramme")
+        (d.ramme.nummer, d.placering): d for d in Rammedel.objects.filter(ramme__aar=budgetaar).select_related("ramme")
     }
 
+    laast_aar = Opfoelgning.objects.filter(aar=budgetaar, status=Opfoelgning.LAAST).exists()
     med_aktiviteter = set(
         Aktivitetsdel.objects.filter(aktivitet__ramme__aar=budgetaar).values_list(
             "aktivitet__ramme__nummer", "placering"
@@ -295,10 +309,26 @@ def importer_budget(
                 )
             )
         ramme = rammer.get(linje.ramme)
-        if ramme and ramme.udvalg.navn != linje.udvalg:
+        if laast_aar and (linje.ramme, linje.placering) not in dele:
+            # A locked round lists every ramme part of its year; a new one would change what it shows.
             fejl.append(
-                _fejl(linje.linjenr, "udvalg", f"Ramme {linje.ramme} hører til »{ramme.udvalg.navn}« i {aar}.")
+                _fejl(
+                    linje.linjenr,
+                    "ramme",
+                    f"{aar} har en låst budgetopfølgning, så ramme {linje.ramme} ({linje.placering} for "
+                    "servicerammen) kan ikke tilføjes i løbet af året.",
+                )
             )
+        elif laast_aar and ramme and ramme.navn != linje.ramme_navn:
+            fejl.append(
+                _fejl(
+                    linje.linjenr,
+                    "ramme_navn",
+                    f"{aar} har en låst budgetopfølgning, så rammens navn »{ramme.navn}« kan ikke ændres.",
+                )
+            )
+        if ramme and ramme.udvalg.navn != linje.udvalg:
+            fejl.append(_fejl(linje.linjenr, "udvalg", f"Ramme {linje.ramme} hører til »{ramme.udvalg.navn}« i {aar}."))
         eksisterende = dele.get((linje.ramme, linje.placering))
         if eksisterende and eksisterende.oprindeligt_budget != linje.oprindeligt_budget:
             fejl.append(
@@ -385,7 +415,49 @@ def importer_budget(
             eksisterende.aendret_af = bruger
             eksisterende.save()
             opdateret += 1
+    if nummer > 1:
+        # Ramme parts (and activities) the file does not mention continue from the previous round.
+        _fortsaet_fra_forrige(opfoelgning, Opfoelgning.objects.get(aar=budgetaar, nummer=nummer - 1), bruger=bruger)
     return Importresultat(opfoelgning=opfoelgning, oprettet=oprettet, opdateret=opdateret)
+
+
+def _fortsaet_fra_forrige(opfoelgning: Opfoelgning, forrige: Opfoelgning | None, *, bruger) -> None:
+    """Give every ramme part (and activity) of the year that has no line in the round one that starts from the
+    previous round: its forventet forbrug and explanation carried over, korrektioner 0, since they are decided
+    anew at every round."""
+    har_linje = set(opfoelgning.linjer.values_list("rammedel_id", flat=True))
+    gamle = {linje.rammedel_id: linje for linje in forrige.linjer.all()} if forrige else {}
+    bulk_create_with_history(
+        [
+            Opfoelgningslinje(
+                opfoelgning=opfoelgning,
+                rammedel=rammedel,
+                korrektioner=NUL,
+                forventet_forbrug=gamle[rammedel.pk].forventet_forbrug if rammedel.pk in gamle else NUL,
+                forklaring=gamle[rammedel.pk].forklaring if rammedel.pk in gamle else "",
+                aendret_af=bruger,
+            )
+            for rammedel in Rammedel.objects.filter(ramme__aar_id=opfoelgning.aar_id).exclude(pk__in=har_linje)
+        ],
+        Opfoelgningslinje,
+        default_user=bruger,
+    )
+    if forrige:
+        har_aktivitet = set(opfoelgning.aktivitetslinjer.values_list("aktivitetsdel_id", flat=True))
+        bulk_create_with_history(
+            [
+                Aktivitetslinje(
+                    opfoelgning=opfoelgning,
+                    aktivitetsdel_id=gammel.aktivitetsdel_id,
+                    korrektioner=NUL,
+                    forventet_forbrug=gammel.forventet_forbrug,
+                    aendret_af=bruger,
+                )
+                for gammel in forrige.aktivitetslinjer.exclude(aktivitetsdel_id__in=har_aktivitet)
+            ],
+            Aktivitetslinje,
+            default_user=bruger,
+        )
 
 
 @transaction.atomic
@@ -417,40 +489,8 @@ def aabn_opfoelgning(
         kontakt_telefon=kontakt_telefon,
         kontakt_email=kontakt_email,
     )
-    gamle = {linje.rammedel_id: linje for linje in forrige.linjer.all()} if forrige else {}
-    bulk_create_with_history(
-        [
-            Opfoelgningslinje(
-            opfoelgning=opfoelgning,
-            rammedel=rammedel,
-            korrektioner=NUL,
-            forventet_forbrug=gamle[rammedel.pk].forventet_forbrug if rammedel.pk in gamle else NUL,
-                forklaring=gamle[rammedel.pk].forklaring if rammedel.pk in gamle else "",
-                aendret_af=bruger,
-            )
-            for rammedel in Rammedel.objects.filter(ramme__aar=aar)
-        ],
-        Opfoelgningslinje,
-        default_user=bruger,
-    )
-    if forrige:
-        bulk_create_with_history(
-            [
-                Aktivitetslinje(
-                    opfoelgning=opfoelgning,
-                    aktivitetsdel_id=gammel.aktivitetsdel_id,
-                    korrektioner=NUL,
-                    forventet_forbrug=gammel.forventet_forbrug,
-                    aendret_af=bruger,
-                )
-                for gammel in forrige.aktivitetslinjer.all()
-            ],
-            Aktivitetslinje,
-            default_user=bruger,
-        )
+    _fortsaet_fra_forrige(opfoelgning, forrige, bruger=bruger)
     return opfoelgning
-
-
 
 
 @dataclass
@@ -610,6 +650,9 @@ def laas_opfoelgning(*, opfoelgning: Opfoelgning, bruger=None) -> Opfoelgning:
     runde = Opfoelgning.objects.select_for_update().select_related("aar").get(pk=opfoelgning.pk)
     if runde.er_laast:
         raise RundeFejl(f"{runde} er allerede låst.")
+    tidligere_aabne = Opfoelgning.objects.filter(aar=runde.aar, nummer__lt=runde.nummer, status=Opfoelgning.AABEN)
+    if tidligere_aabne.exists():
+        raise RundeFejl(f"{tidligere_aabne.first()} er stadig åben og skal låses først.")
     mangler = selectors.manglende_forklaringer(runde)
     if mangler:
         navne = ", ".join(

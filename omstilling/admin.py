@@ -41,4 +41,15 @@ class ForslagAdmin(SimpleHistoryAdmin):
 @admin.register(Forslagsopfoelgning)
 class ForslagsopfoelgningAdmin(SimpleHistoryAdmin):
     list_display = ["forslag", "opfoelgning", "indsats", "oekonomi", "realiseret"]
+
+    def has_change_permission(self, request, obj=None):
+        # A follow-up belongs to its round: once the round is locked it is history.
+        if obj is not None and obj.opfoelgning.er_laast:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.opfoelgning.er_laast:
+            return False
+        return super().has_delete_permission(request, obj)
     list_filter = ["opfoelgning", "indsats", "oekonomi"]

@@ -153,11 +153,13 @@ def forslag_pdf(request: HttpRequest, aar: int, nr: str) -> HttpResponse:
     return _fil(data, "application/pdf", f"omstillingsforslag-{aar}-{valgt.nr}.pdf", vedhaeft=False)
 
 
-def _heltal(value) -> int | None:
+def _heltal(value) -> int:
+    """The version a form was opened at. A form without a readable version counts as stale (-1 never matches),
+    so the conflict check cannot be skipped by leaving it out."""
     try:
         return int(value)
     except (TypeError, ValueError):
-        return None
+        return -1
 
 
 def _forslagsformular(request: HttpRequest, katalog: Katalog, valgt: Forslag | None) -> HttpResponse:

@@ -11,11 +11,15 @@ def _aar_har_laast_runde(aar_id) -> bool:
 
 
 class LaastAarReadOnly:
-    """A year with a locked round is history: its udvalg, rammer and budgets can no longer be changed here,
-    because a locked round must read the same forever."""
+    """A year with a locked round is history: its udvalg, rammer, activities and budgets can no longer be
+    added to or changed here, because a locked round must read the same forever."""
 
     def _aar_id(self, obj):
-        return obj.pk if isinstance(obj, Budgetaar) else obj.aar_id
+        if isinstance(obj, Budgetaar):
+            return obj.pk
+        if isinstance(obj, Aktivitet):
+            return obj.ramme.aar_id
+        return obj.aar_id
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and _aar_har_laast_runde(self._aar_id(obj)):
@@ -26,6 +30,19 @@ class LaastAarReadOnly:
         if obj is not None and _aar_har_laast_runde(self._aar_id(obj)):
             return False
         return super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # New objects can only be placed in years without a locked round.
+        from budgetopfolgning.models import Opfoelgning
+
+        laaste = Opfoelgning.objects.filter(status=Opfoelgning.LAAST).values("aar_id")
+        if db_field.name == "aar":
+            kwargs["queryset"] = Budgetaar.objects.exclude(pk__in=laaste)
+        elif db_field.name == "udvalg":
+            kwargs["queryset"] = Udvalg.objects.exclude(aar_id__in=laaste)
+        elif db_field.name == "ramme":
+            kwargs["queryset"] = Bevillingsramme.objects.exclude(aar_id__in=laaste)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Budgetaar)
@@ -111,7 +128,7 @@ class RammebeskrivelseAdmin(admin.ModelAdmin):
 
 
 @admin.register(Aktivitet)
-class AktivitetAdmin(admin.ModelAdmin):
+class AktivitetAdmin(LaastAarReadOnly, admin.ModelAdmin):
     list_display = ["navn", "ramme", "sortering"]
     list_filter = ["ramme__aar"]
     search_fields = ["navn", "ramme__nummer"]

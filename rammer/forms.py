@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django import forms
 
-from budgetopfolgning.beloeb import UgyldigtBeloeb, dansk_tal, parse_dansk
+from budgetopfolgning.beloeb import MAKS_BELOEB, UgyldigtBeloeb, dansk_tal, parse_dansk
 from budgetopfolgning.forms import BeloebFormField
 from rammer.selectors import MAANEDER
 
@@ -183,6 +183,9 @@ class KategoriForm(RaekkeForm):
                     felt,
                     "Udfyld både aktuel enhedspris og aktuelle helårsbrugere, eller lad begge stå tomme.",
                 )
+            elif pris is not None and brugere is not None and abs(pris * brugere) >= MAKS_BELOEB:
+                # The forecast is price × users and must fit the money field like every other amount.
+                self.add_error(f"{noegle}_helaarsbrugere", "Enhedspris gange helårsbrugere giver et for stort beløb.")
         return data
 
 

@@ -8,7 +8,10 @@ from simple_history.models import HistoricalRecords
 from budgetopfolgning.beloeb import BeloebField
 
 ramme_nummer_validator = RegexValidator(
-    r"^\d{2}\.\d{2}$", "Rammenummeret skal have formen NN.NN, fx 30.46."
+    r"^[0-9]{2}\.[0-9]{2}$", "Rammenummeret skal have formen NN.NN, fx 30.46."
+)
+udvalgskode_validator = RegexValidator(
+    r"^[A-Za-zÆØÅæøå0-9-]+$", "Forkortelsen må kun indeholde bogstaver, tal og bindestreg, fx BSU."
 )
 
 
@@ -47,7 +50,7 @@ class Budgetaar(models.Model):
 class Udvalg(models.Model):
     aar = models.ForeignKey(Budgetaar, on_delete=models.CASCADE, related_name="udvalg", verbose_name="år")
     navn = models.CharField(max_length=200)
-    kode = models.CharField("forkortelse", max_length=20)
+    kode = models.CharField("forkortelse", max_length=20, validators=[udvalgskode_validator])
     raekkefoelge = models.PositiveSmallIntegerField("rækkefølge", default=0)
 
     class Meta:

@@ -251,10 +251,19 @@ class EditTests(OmstillingTestCase):
     def _tal(self):
         return {(t.aar, t.driftsbesparelse, t.driftsudgift) for t in Forslagsaar.objects.filter(forslag=self.forslag)}
 
+    def test_a_form_without_its_version_counts_as_stale(self):
+        self.client.force_login(self.okonomi)
+        response = self.client.post(self.url, _formdata(self.forslag, **{"aar2020-driftsbesparelse": "300.000"}))
+        self.assertEqual(response.status_code, 409)
+        self.assertNotEqual(Forslagsaar.objects.get(forslag=self.forslag, aar=2020).driftsbesparelse, Decimal("300000"))
+
     def test_it_lets_center_for_oekonomi_edit_figures_and_records_history(self):
         self.client.force_login(self.okonomi)
         self.assertEqual(self.client.get(self.url).status_code, 200)
-        response = self.client.post(self.url, _formdata(self.forslag, **{"aar2020-driftsbesparelse": "300.000"}))
+        version = self.client.get(self.url).context["version"]
+        response = self.client.post(
+            self.url, _formdata(self.forslag, version=version, **{"aar2020-driftsbesparelse": "300.000"})
+        )
         self.assertRedirects(response, "/omstilling/2019/TMU-07/")
         self.assertEqual(Forslagsaar.objects.get(forslag=self.forslag, aar=2020).driftsbesparelse, Decimal("300000"))
         html = self.client.get("/omstilling/2019/TMU-07/").content.decode()
@@ -346,7 +355,12 @@ class FollowUpTests(OmstillingTestCase):
         )
 
     def _post(self, url, **data):
-        return self.client.post(url, {"indsats": "glad", "oekonomi": "sur", "kommentar": "", "realiseret": "", **data})
+        # As the browser posts it: with the version the form was opened at.
+        side = self.client.get(url)
+        version = side.context["version"] if side.status_code == 200 else ""
+        return self.client.post(
+            url, {"indsats": "glad", "oekonomi": "sur", "kommentar": "", "realiseret": "", "version": version, **data}
+        )
 
     def test_it_saves_a_follow_up_in_an_open_round_and_lists_it(self):
         self.client.force_login(self.konsulent)
