@@ -8,23 +8,15 @@ its SHA-256 and from then on served as those exact bytes: what the council recei
 import csv
 import hashlib
 import io
-import os
-import threading
-from contextlib import contextmanager
-from datetime import UTC, datetime, time
+from datetime import datetime, time
 from decimal import Decimal
 
-import weasyprint
-import weasyprint.text.ffi
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
-from django_weasyprint.utils import DjangoURLFetcher
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -32,19 +24,13 @@ from openpyxl.utils import get_column_letter
 from budgetopfolgning import selectors
 from budgetopfolgning.beloeb import TUSIND
 from budgetopfolgning.models import Opfoelgning
+from budgetopfolgning.pdf import FORMELTEGN, render_pdf
 from budgetopfolgning.tables import OpfoelgningsTabel
 from budgetopfolgning.views import hent_opfoelgning, opfoelgning_kontekst, udvalg_kontekst
 from rammer.models import Rammedel, Udvalg
 
 # Relative URLs in the templates (`{% static %}`) resolve against this, so the fetcher sees file: URLs under
 # STATIC_URL and reads them from disk; nothing is ever fetched over HTTP from our own server.
-BASE_URL = "file:///"
-PDF_OPTIONS = {
-    "pdf_variant": "pdf/ua-1",  # tagged, with title and language: readable by screen readers
-    "pdf_identifier": True,  # a hash of the content, not a random ID: the same document gives the same bytes
-}
-# Characters that make a spreadsheet treat a text cell as a formula (OWASP "CSV injection"); tab and CR too.
-FORMELTEGN = ("=", "+", "-", "@", "\t", "\r")
 
 
 class BilagTabel(OpfoelgningsTabel):
@@ -83,43 +69,10 @@ def _faelles_kontekst(opfoelgning: Opfoelgning, *, kladde: bool, titel: str) -> 
     }
 
 
-_RENDER_LAAS = threading.Lock()
-# WeasyPrint subsets the embedded fonts with HarfBuzz-Subset when the system has it (Debian: libharfbuzz-subset0),
-# else with fontTools, which stamps the current second into every font subset.
-_FONTTOOLS_SUBSET = getattr(weasyprint.text.ffi, "harfbuzz_subset", None) is None
-
-
-@contextmanager
-def _fast_fonttidspunkt(dato):
-    """Pin the timestamp fontTools writes into each font subset, so two renders of a round give equal bytes.
-
-    fontTools honours SOURCE_DATE_EPOCH. The variable is process-wide, so renders take a lock while it is set;
-    with HarfBuzz-Subset there is no timestamp, and neither variable nor lock.
-    """
-    if not _FONTTOOLS_SUBSET:
-        yield
-        return
-    epoch = str(int(datetime.combine(dato, time(0, 0), tzinfo=UTC).timestamp()))
-    with _RENDER_LAAS:
-        tidligere = os.environ.get("SOURCE_DATE_EPOCH")
-        os.environ["SOURCE_DATE_EPOCH"] = epoch
-        try:
-            yield
-        finally:
-            if tidligere is None:
-                del os.environ["SOURCE_DATE_EPOCH"]
-            else:
-                os.environ["SOURCE_DATE_EPOCH"] = tidligere
-
 
 def _pdf(skabelon: str, kontekst: dict, opfoelgning: Opfoelgning) -> bytes:
-    """Render a template to a tagged PDF. No request is involved, so the view and the lock give equal bytes."""
-    with translation.override("da"):
-        html = render_to_string(skabelon, kontekst)
-    fetcher = DjangoURLFetcher(allowed_protocols=("file", "data"), fail_on_errors=True)
-    dokument = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    with _fast_fonttidspunkt(opfoelgning.dokumentdato):
-        return dokument.write_pdf(**PDF_OPTIONS)
+    """The round's date pins the PDF's timestamps, so the view and the lock give equal bytes."""
+    return render_pdf(skabelon, kontekst, dato=opfoelgning.dokumentdato)
 
 
 def bilag_titel(opfoelgning: Opfoelgning) -> str:

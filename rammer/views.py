@@ -4,20 +4,17 @@ Everyone logged in reads; Center for Økonomi and the ramme's own økonomikonsul
 """
 
 import rules
-import weasyprint
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_weasyprint.utils import DjangoURLFetcher
 
 from budgetopfolgning.beloeb import dansk_tal, mio_kr, redigerbart
+from budgetopfolgning.pdf import render_pdf
 from budgetopfolgning.views import FORTEGN_AFVIGELSE
 from rammer import charts, selectors, services
 from rammer.forms import (
@@ -247,16 +244,6 @@ def graf(request: HttpRequest, aar: int, ramme_nr: str, graf: str) -> HttpRespon
     return response
 
 
-def render_pdf(skabelon: str, kontekst: dict) -> bytes:
-    """A template rendered to a tagged PDF. Static files are read from disk (file: URLs under STATIC_URL) and
-    charts come as data: URIs, so nothing is fetched over HTTP from our own server."""
-    with translation.override("da"):
-        html = render_to_string(skabelon, kontekst)
-    fetcher = DjangoURLFetcher(allowed_protocols=("file", "data"), fail_on_errors=True)
-    dokument = weasyprint.HTML(string=html, base_url="file:///", url_fetcher=fetcher)
-    return dokument.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=True)
-
-
 @require_safe
 def ledelsesinformation_pdf(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
     li = hent_ledelsesinformation(request, aar, ramme_nr)
@@ -264,7 +251,8 @@ def ledelsesinformation_pdf(request: HttpRequest, aar: int, ramme_nr: str) -> Ht
     kontekst["graf_src"] = {graf: charts.data_uri(_graf_svg(li, graf)) for graf in sorted(GRAFER)}
     kontekst["pdf"] = True
     kontekst["KOMMUNE_NAVN"] = settings.KOMMUNE_NAVN
-    data = render_pdf("rammer/ledelsesinformation_pdf.html", kontekst)
+    # Charts come as data: URIs; the report date pins the PDF's timestamps.
+    data = render_pdf("rammer/ledelsesinformation_pdf.html", kontekst, dato=li.rapportdato)
     response = HttpResponse(data, content_type="application/pdf")
     filnavn = f"ledelsesinformation-{aar}-{li.ramme.nummer}.pdf"
     response["Content-Disposition"] = content_disposition_header(False, filnavn)

@@ -13,7 +13,7 @@ from django.test import Client
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from budgetopfolgning import bilag
+from budgetopfolgning import bilag, pdf
 from budgetopfolgning.beloeb import dansk_tal, rund
 from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.services import importer_budget
@@ -193,7 +193,7 @@ class FrysBilagTests(DemoTestCase):
     def test_it_renders_the_same_bytes_twice_without_harfbuzz_subset(self):
         # Without HarfBuzz-Subset, WeasyPrint subsets fonts with fontTools, which stamps the time into each font.
         with mock.patch("weasyprint.pdf.fonts.harfbuzz_subset", None), \
-                mock.patch.object(bilag, "_FONTTOOLS_SUBSET", True), self.assertLogs("weasyprint", "WARNING"):
+                mock.patch.object(pdf, "_FONTTOOLS_SUBSET", True), self.assertLogs("weasyprint", "WARNING"):
             foerste = bilag.render_bilag(self.runde, kladde=False)
             time.sleep(1.1)  # fontTools' timestamp has a resolution of one second
             anden = bilag.render_bilag(self.runde, kladde=False)

@@ -1,0 +1,64 @@
+"""The one way a page becomes a PDF: WeasyPrint, tagged (PDF/UA-1), in Danish, static files read from disk.
+
+Used by the Bilag, the omstilling PDFs and the ledelsesinformation PDF.
+"""
+
+import os
+import threading
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time
+
+import weasyprint
+import weasyprint.text.ffi
+from django.template.loader import render_to_string
+from django.utils import translation
+from django_weasyprint.utils import DjangoURLFetcher
+
+# `{% static %}` gives relative URLs; against this base they become file: URLs the fetcher maps to static files,
+# so nothing is fetched over HTTP from our own server.
+BASE_URL = "file:///"
+PDF_OPTIONS = {
+    "pdf_variant": "pdf/ua-1",  # tagged, with title and language: readable by screen readers
+    "pdf_identifier": True,  # a hash of the content, not a random ID: the same document gives the same bytes
+}
+# Characters that make a spreadsheet treat a text cell as a formula (OWASP "CSV injection"); tab and CR too.
+FORMELTEGN = ("=", "+", "-", "@", "\t", "\r")
+
+_RENDER_LAAS = threading.Lock()
+# WeasyPrint subsets the embedded fonts with HarfBuzz-Subset when the system has it (Debian: libharfbuzz-subset0),
+# else with fontTools, which stamps the current second into every font subset.
+_FONTTOOLS_SUBSET = getattr(weasyprint.text.ffi, "harfbuzz_subset", None) is None
+
+
+@contextmanager
+def _fast_fonttidspunkt(dato: date | None):
+    """Pin the timestamp fontTools writes into each font subset, so two renders give equal bytes.
+
+    fontTools honours SOURCE_DATE_EPOCH. The variable is process-wide, so renders take a lock while it is set;
+    with HarfBuzz-Subset there is no timestamp, and neither variable nor lock.
+    """
+    if not _FONTTOOLS_SUBSET or dato is None:
+        yield
+        return
+    epoch = str(int(datetime.combine(dato, time(0, 0), tzinfo=UTC).timestamp()))
+    with _RENDER_LAAS:
+        tidligere = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+        try:
+            yield
+        finally:
+            if tidligere is None:
+                del os.environ["SOURCE_DATE_EPOCH"]
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = tidligere
+
+
+def render_pdf(skabelon: str, kontekst: dict, *, dato: date | None = None) -> bytes:
+    """Render a template to a tagged PDF. No request is involved, so a view and a service give equal bytes;
+    with `dato`, the document's own date pins every timestamp, so re-rendering gives identical bytes."""
+    with translation.override("da"):
+        html = render_to_string(skabelon, kontekst)
+    fetcher = DjangoURLFetcher(allowed_protocols=("file", "data"), fail_on_errors=True)
+    dokument = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+    with _fast_fonttidspunkt(dato):
+        return dokument.write_pdf(**PDF_OPTIONS)
