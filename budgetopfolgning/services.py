@@ -21,7 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from budgetopfolgning import selectors
 from budgetopfolgning.beloeb import MAKS_BELOEB, NUL, UgyldigtBeloeb, parse_dansk
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
-from rammer.models import Aktivitet, Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg
+from rammer.models import Aktivitet, Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg, ramme_nummer_validator
 
 KOLONNER = [
     "udvalg",
@@ -34,7 +34,7 @@ KOLONNER = [
 ]
 VALGFRIE_KOLONNER = ["udvalg_kode", "forklaring"]
 BELOEBSKOLONNER = ["oprindeligt_budget", "korrektioner", "forventet_forbrug"]
-RAMME_NUMMER = re.compile(r"^[0-9]{2}\.[0-9]{2}$")
+RAMME_NUMMER = re.compile(ramme_nummer_validator.regex.pattern)
 MAKS_FEJL = 50
 UDVALGSKODE = re.compile(r"^[A-Za-zÆØÅæøå0-9-]{1,20}$")
 TEKSTLAENGDER = {"udvalg": 200, "ramme_navn": 200, "udvalg_kode": 20}

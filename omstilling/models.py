@@ -14,6 +14,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from budgetopfolgning.beloeb import NUL, BeloebField
+from rammer.models import ramme_nummer_validator
 
 # TMU-01, KFU-04A, ØKU-11: the udvalg's abbreviation, a two-digit number and an optional letter.
 NR_MOENSTER = r"[A-ZÆØÅ]{2,6}-\d{2}[A-Z]?"
@@ -21,7 +22,6 @@ nr_validator = RegexValidator(
     rf"^{NR_MOENSTER}$", "Nummeret skal have formen UDVALG-NN eller UDVALG-NNA, fx TMU-01 eller KFU-04A."
 )
 kode_validator = RegexValidator(r"^[A-ZÆØÅ]{2,6}$", "Forkortelsen skal være 2–6 store bogstaver, fx TMU.")
-ramme_nummer_validator = RegexValidator(r"^\d{2}\.\d{2}$", "Rammenummeret skal have formen NN.NN, fx 10.22.")
 
 
 class Katalog(models.Model):

@@ -8,17 +8,7 @@ everything, and a locked round must stay locked for everyone.
 
 import rules
 
-from budgetopfolgning import roller
-
-
-@rules.predicate
-def er_okonomi(user):
-    return roller.er_okonomi(user)
-
-
-@rules.predicate
-def er_konsulent(user):
-    return roller.er_konsulent(user)
+from budgetopfolgning.rules import er_konsulent, er_okonomi
 
 
 @rules.predicate

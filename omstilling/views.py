@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from budgetopfolgning import views as budget_views
 from budgetopfolgning.models import Opfoelgning
 from omstilling import eksport, selectors, services
 from omstilling.forms import AarForm, ForslagForm, OpfoelgningForm, RammeFormSet, rammer_fra, rammer_initial
@@ -39,8 +40,7 @@ def hent_forslag(request: HttpRequest, aar: int, nr: str, *, rediger: bool = Fal
 def hent_runde(request: HttpRequest, aar: int, nr: int, *, rediger: bool = False) -> Opfoelgning:
     """A round as the user may see it (open rounds are drafts, hidden from udvalgsmedlemmer: 404); with `rediger`,
     403 unless the user may edit follow-ups in it now (a locked round refuses everyone)."""
-    qs = Opfoelgning.objects.select_related("aar").for_user(request.user)
-    runde = get_object_or_404(qs, aar__aar=aar, nummer=nr)
+    runde = budget_views.hent_opfoelgning(request, aar, nr)
     if rediger and not rules.has_perm("omstilling.change_forslagsopfoelgning", request.user, runde):
         raise PermissionDenied(LAAST_BESKED if runde.er_laast else "Du har ikke adgang til at redigere opfølgningen.")
     return runde
