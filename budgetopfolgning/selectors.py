@@ -125,9 +125,7 @@ def linjer(opfoelgning: Opfoelgning, *, udvalg: Udvalg | None = None, ramme=None
         tidligere.values_list("rammedel_id").annotate(s=Sum("korrektioner")).values_list("rammedel_id", "s")
     )
     forrige_forventet = dict(
-        tidligere.filter(opfoelgning__nummer=opfoelgning.nummer - 1).values_list(
-            "rammedel_id", "forventet_forbrug"
-        )
+        tidligere.filter(opfoelgning__nummer=opfoelgning.nummer - 1).values_list("rammedel_id", "forventet_forbrug")
     )
     egne = {linje.rammedel_id: linje for linje in runde_linjer}
     result = []
@@ -144,8 +142,9 @@ def linjer(opfoelgning: Opfoelgning, *, udvalg: Udvalg | None = None, ramme=None
     return result
 
 
-def _sum(tal: list[Tal], foerste_runde: bool) -> Tal:
-    total = Tal(forventet_forrige=None if foerste_runde else NUL)
+def summer(tal, *, opfoelgning: Opfoelgning) -> Tal:
+    """The exact sum of several lines' figures in a round (no previous-round forecast in a year's first round)."""
+    total = Tal(forventet_forrige=None if opfoelgning.nummer == 1 else NUL)
     for t in tal:
         total = total + t
     return total
@@ -157,22 +156,22 @@ def udvalgstabeller(opfoelgning: Opfoelgning, alle: list[Linje]) -> list[Tabel]:
     Every udvalg of the year has a row in both tables, with zeros where it has no such part.
     """
     udvalg_liste = list(Udvalg.objects.filter(aar_id=opfoelgning.aar_id))
-    foerste = opfoelgning.nummer == 1
     tabeller = []
     for nummer, placering in ((1, Rammedel.INDEN), (2, Rammedel.UDEN)):
         per_udvalg = defaultdict(list)
         for linje in alle:
             if linje.rammedel.placering == placering:
                 per_udvalg[linje.ramme.udvalg_id].append(linje.tal)
-        raekker = [Raekke(navn=u.navn, udvalg=u, tal=_sum(per_udvalg[u.pk], foerste)) for u in udvalg_liste]
-        total = Raekke(navn="I alt", er_total=True, tal=_sum([r.tal for r in raekker], foerste))
+        raekker = [
+            Raekke(navn=u.navn, udvalg=u, tal=summer(per_udvalg[u.pk], opfoelgning=opfoelgning)) for u in udvalg_liste
+        ]
+        total = Raekke(navn="I alt", er_total=True, tal=summer([r.tal for r in raekker], opfoelgning=opfoelgning))
         tabeller.append(Tabel(placering=placering, nummer=nummer, raekker=[total, *raekker]))
     return tabeller
 
 
 def rammetabeller(opfoelgning: Opfoelgning, alle: list[Linje]) -> list[Tabel]:
     """The same two tables with a row per ramme (the udvalg drill-down)."""
-    foerste = opfoelgning.nummer == 1
     tabeller = []
     for nummer, placering in ((1, Rammedel.INDEN), (2, Rammedel.UDEN)):
         raekker = [
@@ -180,7 +179,7 @@ def rammetabeller(opfoelgning: Opfoelgning, alle: list[Linje]) -> list[Tabel]:
             for linje in alle
             if linje.rammedel.placering == placering
         ]
-        total = Raekke(navn="I alt", er_total=True, tal=_sum([r.tal for r in raekker], foerste))
+        total = Raekke(navn="I alt", er_total=True, tal=summer([r.tal for r in raekker], opfoelgning=opfoelgning))
         tabeller.append(Tabel(placering=placering, nummer=nummer, raekker=[total, *raekker]))
     return tabeller
 
@@ -209,8 +208,7 @@ class Opsummering:
     def saetning(self) -> str:
         aar = self.opfoelgning.aar.aar
         return (
-            f"{self.opfoelgning.titel} viser {self.vurdering}, som i {aar} udgør "
-            f"{mio_kr(self.serviceramme)} mio. kr."
+            f"{self.opfoelgning.titel} viser {self.vurdering}, som i {aar} udgør {mio_kr(self.serviceramme)} mio. kr."
         )
 
     @property
@@ -240,9 +238,7 @@ def manglende_forklaringer(opfoelgning: Opfoelgning) -> list[Linje]:
     """Ramme parts whose |afvigelse| reaches the year's threshold but have no explanation."""
     graense = opfoelgning.aar.forklaringsgraense
     return [
-        linje
-        for linje in linjer(opfoelgning)
-        if abs(linje.tal.afvigelse) >= graense and not linje.forklaring.strip()
+        linje for linje in linjer(opfoelgning) if abs(linje.tal.afvigelse) >= graense and not linje.forklaring.strip()
     ]
 
 
@@ -344,9 +340,9 @@ class AktivitetLinje:
 def aktivitetslinjer(opfoelgning: Opfoelgning, ramme: Bevillingsramme) -> list[AktivitetLinje]:
     """The ramme's activities in the round, in activity order; empty for a ramme without activities."""
     dele = list(
-        Aktivitetsdel.objects.filter(aktivitet__ramme=ramme).select_related("aktivitet").order_by(
-            "placering", "aktivitet__sortering", "aktivitet__navn"
-        )
+        Aktivitetsdel.objects.filter(aktivitet__ramme=ramme)
+        .select_related("aktivitet")
+        .order_by("placering", "aktivitet__sortering", "aktivitet__navn")
     )
     if not dele:
         return []

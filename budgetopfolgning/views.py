@@ -117,9 +117,7 @@ def udvalg(request: HttpRequest, aar: int, nr: int, kode: str) -> HttpResponse:
 def ramme(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpResponse:
     runde, valgt = hent_ramme_i_runde(request, aar, nr, ramme_nr)
     linjer = selectors.linjer(runde, ramme=valgt)
-    total = selectors.Tal(forventet_forrige=None if runde.nummer == 1 else selectors.NUL)
-    for linje in linjer:
-        total = total + linje.tal
+    total = selectors.summer([linje.tal for linje in linjer], opfoelgning=runde)
     andre = Opfoelgning.objects.for_user(request.user).filter(aar=runde.aar).exclude(pk=runde.pk)
     return render(
         request,

@@ -69,9 +69,7 @@ def runder(user, ramme: Bevillingsramme) -> list[RammeIRunde]:
     synlige = Opfoelgning.objects.for_user(user).filter(aar=ramme.aar_id).select_related("aar").order_by("nummer")
     for opfoelgning in synlige:
         linjer = runde_selectors.linjer(opfoelgning, ramme=ramme)
-        total = runde_selectors.Tal(forventet_forrige=None if opfoelgning.nummer == 1 else NUL)
-        for linje in linjer:
-            total = total + linje.tal
+        total = runde_selectors.summer([linje.tal for linje in linjer], opfoelgning=opfoelgning)
         result.append(RammeIRunde(opfoelgning=opfoelgning, linjer=linjer, total=total))
     return result
 
