@@ -269,12 +269,18 @@ def tal_sha256(opfoelgning: Opfoelgning) -> str:
 
 @dataclass
 class Aendring:
+    """One changed field: raw values (Decimal for amounts, text for explanations); the template formats them."""
+
     tidspunkt: object
     bruger: str
     placering: str
     felt: str
-    foer: str
-    efter: str
+    foer: Decimal | str | None
+    efter: Decimal | str | None
+
+    @property
+    def er_beloeb(self) -> bool:
+        return self.felt != HISTORIK_FELTER["forklaring"]
 
 
 HISTORIK_FELTER = {
@@ -286,8 +292,6 @@ HISTORIK_FELTER = {
 
 def historik(opfoelgning: Opfoelgning, ramme: Bevillingsramme) -> list[Aendring]:
     """Who changed which figure or explanation of the ramme in this round, when, from what to what."""
-    from budgetopfolgning.beloeb import dansk_tal
-
     records = list(
         Opfoelgningslinje.history.filter(opfoelgning_id=opfoelgning.pk, rammedel__ramme=ramme)
         .select_related("history_user")
@@ -297,11 +301,6 @@ def historik(opfoelgning: Opfoelgning, ramme: Bevillingsramme) -> list[Aendring]
     forrige = {}
     placering = dict(Rammedel.DELE)
     dele = {d.pk: d.placering for d in Rammedel.objects.filter(ramme=ramme)}
-
-    def vis(felt, value):
-        if value is None:
-            return ""
-        return dansk_tal(value, 2) if felt != "forklaring" else value
 
     for record in records:
         before = forrige.get(record.id)
@@ -319,8 +318,8 @@ def historik(opfoelgning: Opfoelgning, ramme: Bevillingsramme) -> list[Aendring]
                     bruger=hvem,
                     placering=placering.get(dele.get(record.rammedel_id), ""),
                     felt=navn,
-                    foer=vis(felt, gammel) if before is not None else "",
-                    efter=vis(felt, ny),
+                    foer=gammel if before is not None else None,
+                    efter=ny,
                 )
             )
         forrige[record.id] = record
