@@ -233,6 +233,26 @@ class MaanedsstatusForm(forms.Form):
     budget = BeloebFormField(label="Korrigeret budget (kr.)", help_text="Fx 158.206.000.")
 
 
+class UnderretningerForm(forms.Form):
+    """The count of underretninger for a year, or for one month of it."""
+
+    aar = forms.IntegerField(label="År", min_value=2000, max_value=2100)
+    maaned = forms.TypedChoiceField(
+        label="Måned",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[("", "Hele året"), *[(i, navn.capitalize()) for i, navn in enumerate(MAANEDER, start=1)]],
+    )
+    antal = forms.IntegerField(label="Antal underretninger", min_value=0, max_value=1_000_000)
+    til_og_med = forms.DateField(
+        label="Opgjort til og med",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Kun for et år eller en måned, der ikke er slut endnu.",
+    )
+
+
 class BudgetmodelForm(RaekkeForm):
     """What-if and save for a budget model: antal, pris and refusion per ydelse."""
 

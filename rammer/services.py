@@ -27,6 +27,7 @@ from rammer.models import (
     Regnskabsbemaerkning,
     Regnskabslinje,
     Udvalg,
+    Underretningstal,
     Ydelse,
 )
 
@@ -152,6 +153,21 @@ def gem_maanedsstatus(
         status.kilde = ""
         status.save()
     return status
+
+
+@transaction.atomic
+def gem_underretninger(
+    *, ledelsesinformation: Ledelsesinformation, aar: int, maaned: int | None, antal: int, til_og_med
+) -> Underretningstal:
+    """Record how many underretninger came in during a year or a month; a period already recorded gets the new
+    count."""
+    tal, _ = Underretningstal.objects.select_for_update().update_or_create(
+        ledelsesinformation=ledelsesinformation,
+        aar=aar,
+        maaned=maaned,
+        defaults={"antal": antal, "til_og_med": til_og_med},
+    )
+    return tal
 
 
 @transaction.atomic

@@ -23,6 +23,11 @@ urlpatterns = [
         views.rediger_maanedsstatus,
         name="rediger_maanedsstatus",
     ),
+    path(
+        "<int:aar>/<str:ramme_nr>/ledelsesinformation/underretninger/",
+        views.rediger_underretninger,
+        name="rediger_underretninger",
+    ),
     path("<int:aar>/<str:ramme_nr>/budgetmodel/", views.budgetmodel, name="budgetmodel"),
     path("<int:aar>/<str:ramme_nr>/budgetmodel/gem/", views.gem_budgetmodel, name="gem_budgetmodel"),
 ]

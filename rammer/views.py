@@ -24,6 +24,7 @@ from rammer.forms import (
     MaanedsstatusForm,
     RegnskabForm,
     Regnskabspost,
+    UnderretningerForm,
 )
 from rammer.models import Aarsregnskab, Bevillingsramme, Ledelsesinformation, Regnskabslinje
 
@@ -349,6 +350,26 @@ def rediger_maanedsstatus(request: HttpRequest, aar: int, ramme_nr: str) -> Http
         request,
         "rammer/rediger_maanedsstatus.html",
         {"li": li, "ramme": li.ramme, "form": form, "maanedsstatus": list(li.maanedsstatus.all())},
+        status=_fejlstatus(form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def rediger_underretninger(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+    li = hent_ledelsesinformation(request, aar, ramme_nr, rediger=True)
+    if request.method == "POST":
+        form = UnderretningerForm(request.POST)
+        if form.is_valid():
+            tal = services.gem_underretninger(ledelsesinformation=li, **form.cleaned_data)
+            periode = f"{selectors.maanedsnavn(tal.maaned)} {tal.aar}" if tal.maaned else str(tal.aar)
+            messages.success(request, f"Antallet af underretninger for {periode} er gemt.")
+            return redirect("rammer:ledelsesinformation", aar, li.ramme.nummer)
+    else:
+        form = UnderretningerForm(initial={"aar": aar})
+    return render(
+        request,
+        "rammer/rediger_underretninger.html",
+        {"li": li, "ramme": li.ramme, "form": form, "underretninger": list(li.underretninger.all())},
         status=_fejlstatus(form),
     )
 

@@ -63,6 +63,7 @@ EXPECTED = {
     "rammer:rediger_skoen": [("/rammer/2023/30.46/ledelsesinformation/skoen/", REDIGERER)],
     "rammer:rediger_estimat": [("/rammer/2023/30.46/ledelsesinformation/estimat/", REDIGERER)],
     "rammer:rediger_maanedsstatus": [("/rammer/2023/30.46/ledelsesinformation/maanedsstatus/", REDIGERER)],
+    "rammer:rediger_underretninger": [("/rammer/2023/30.46/ledelsesinformation/underretninger/", REDIGERER)],
     # The what-if recalculates without saving; saving is POST only.
     "rammer:budgetmodel": [("/rammer/2018/20.02/budgetmodel/", ALLE_200)],
     "rammer:gem_budgetmodel": [("/rammer/2018/20.02/budgetmodel/gem/", dict.fromkeys(ACTORS[1:], 405))],

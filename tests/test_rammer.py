@@ -495,3 +495,30 @@ class RammeSideTests(DemoTestCase):
     def test_an_unknown_ramme_is_404(self):
         self.client.force_login(self.okonomi)
         self.assertEqual(self.client.get("/rammer/2024/99.99/").status_code, 404)
+
+
+class UnderretningerEntryTests(DemoTestCase):
+    URL = "/rammer/2023/30.46/ledelsesinformation/underretninger/"
+
+    def test_okonomi_records_a_month_and_the_page_shows_it(self):
+        from rammer.models import Underretningstal
+
+        self.client.force_login(self.okonomi)
+        self.assertEqual(self.client.get(self.URL).status_code, 200)
+        response = self.client.post(self.URL, {"aar": "2023", "maaned": "3", "antal": "121", "til_og_med": ""})
+        self.assertRedirects(response, "/rammer/2023/30.46/ledelsesinformation/")
+        self.assertEqual(Underretningstal.objects.get(aar=2023, maaned=3).antal, 121)
+        # The same period again replaces the count.
+        self.client.post(self.URL, {"aar": "2023", "maaned": "3", "antal": "125", "til_og_med": ""})
+        self.assertEqual(Underretningstal.objects.get(aar=2023, maaned=3).antal, 125)
+
+    def test_bad_input_is_refused_and_udvalg_cannot_enter(self):
+        from rammer.models import Underretningstal
+
+        foer = Underretningstal.objects.count()
+        self.client.force_login(self.okonomi)
+        response = self.client.post(self.URL, {"aar": "2023", "maaned": "13", "antal": "-1"})
+        self.assertEqual(response.status_code, 400)
+        self.client.force_login(self.udvalg)
+        self.assertEqual(self.client.post(self.URL, {"aar": "2023", "antal": "5"}).status_code, 403)
+        self.assertEqual(Underretningstal.objects.count(), foer)
