@@ -78,19 +78,28 @@ class Opfoelgning(models.Model):
         return f"{self.pr_dato.day}/{self.pr_dato.month}-{self.pr_dato:%y}"
 
 
-class Opfoelgningslinje(models.Model):
-    """What a round records for one part of a ramme: this round's korrektioner, the forecast, the why."""
+class Rundetal(models.Model):
+    """The figures a round records for a ramme part or an activity, with the version that optimistic locking
+    compares and who changed them last."""
 
-    opfoelgning = models.ForeignKey(Opfoelgning, on_delete=models.CASCADE, related_name="linjer")
-    rammedel = models.ForeignKey(Rammedel, on_delete=models.PROTECT, related_name="linjer")
     korrektioner = BeloebField("korrektioner (kr.)")
     forventet_forbrug = BeloebField("forventet forbrug (kr.)")
-    forklaring = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
     aendret = models.DateTimeField("ændret", auto_now=True)
     aendret_af = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+
+class Opfoelgningslinje(Rundetal):
+    """What a round records for one part of a ramme: this round's korrektioner, the forecast, the why."""
+
+    opfoelgning = models.ForeignKey(Opfoelgning, on_delete=models.CASCADE, related_name="linjer")
+    rammedel = models.ForeignKey(Rammedel, on_delete=models.PROTECT, related_name="linjer")
+    forklaring = models.TextField(blank=True)
 
     history = HistoricalRecords(excluded_fields=["aendret"])
 
@@ -106,7 +115,7 @@ class Opfoelgningslinje(models.Model):
         return f"{self.opfoelgning}: {self.rammedel}"
 
 
-class Aktivitetslinje(models.Model):
+class Aktivitetslinje(Rundetal):
     """What a round records for one activity of a ramme part: korrektioner and forventet forbrug.
 
     The ramme part's own line holds their sum (kept by the service that saves them, in the same transaction),
@@ -115,13 +124,6 @@ class Aktivitetslinje(models.Model):
 
     opfoelgning = models.ForeignKey(Opfoelgning, on_delete=models.CASCADE, related_name="aktivitetslinjer")
     aktivitetsdel = models.ForeignKey(Aktivitetsdel, on_delete=models.PROTECT, related_name="linjer")
-    korrektioner = BeloebField("korrektioner (kr.)")
-    forventet_forbrug = BeloebField("forventet forbrug (kr.)")
-    version = models.PositiveIntegerField(default=1)
-    aendret = models.DateTimeField("ændret", auto_now=True)
-    aendret_af = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     history = HistoricalRecords(excluded_fields=["aendret"])
 
