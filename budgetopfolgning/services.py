@@ -18,7 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from budgetopfolgning import selectors
+from budgetopfolgning import laasning, selectors
 from budgetopfolgning.beloeb import MAKS_BELOEB, NUL, UgyldigtBeloeb, parse_dansk
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from rammer.models import Aktivitet, Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg, ramme_nummer_validator
@@ -669,4 +669,8 @@ def laas_opfoelgning(*, opfoelgning: Opfoelgning, bruger=None) -> Opfoelgning:
     from budgetopfolgning.bilag import frys_bilag
 
     frys_bilag(runde)
+    # What the apps above the rounds keep about this round (the omstilling follow-up) is frozen in the same
+    # transaction: a lock either freezes everything or nothing.
+    for frysning in laasning.frysninger():
+        frysning.frys(runde)
     return runde

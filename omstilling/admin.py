@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from budgetopfolgning.models import Opfoelgning
 from omstilling.models import Forslag, Forslagsaar, Forslagsopfoelgning, Forslagsramme, Katalog, Katalogudvalg, Krav
 
 
@@ -41,6 +42,7 @@ class ForslagAdmin(SimpleHistoryAdmin):
 @admin.register(Forslagsopfoelgning)
 class ForslagsopfoelgningAdmin(SimpleHistoryAdmin):
     list_display = ["forslag", "opfoelgning", "indsats", "oekonomi", "realiseret"]
+    list_filter = ["opfoelgning", "indsats", "oekonomi"]
 
     def has_change_permission(self, request, obj=None):
         # A follow-up belongs to its round: once the round is locked it is history.
@@ -52,4 +54,9 @@ class ForslagsopfoelgningAdmin(SimpleHistoryAdmin):
         if obj is not None and obj.opfoelgning.er_laast:
             return False
         return super().has_delete_permission(request, obj)
-    list_filter = ["opfoelgning", "indsats", "oekonomi"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A new follow-up can only be added to an open round.
+        if db_field.name == "opfoelgning":
+            kwargs["queryset"] = Opfoelgning.objects.filter(status=Opfoelgning.AABEN)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -292,3 +292,28 @@ class Forslagsopfoelgning(models.Model):
     @property
     def oekonomi_vist(self):
         return self.vis_status(self.oekonomi)
+
+
+class Rundefrysning(models.Model):
+    """The proposals' follow-up in a round as it read when the round was locked: canonical JSON and its SHA-256.
+
+    A locked round's follow-up page is drawn from this copy alone, and `verificer_runder` checks it, so later edits to
+    proposals, their figures or statuses (in the browser or the admin) cannot change what the round reported.
+    """
+
+    opfoelgning = models.OneToOneField(
+        "budgetopfolgning.Opfoelgning",
+        on_delete=models.PROTECT,
+        related_name="omstilling_frysning",
+        verbose_name="budgetopfølgning",
+    )
+    data = models.TextField(editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    oprettet = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "frossen opfølgning på omstillingsforslag"
+        verbose_name_plural = "frosne opfølgninger på omstillingsforslag"
+
+    def __str__(self):
+        return f"Omstillingsforslag – {self.opfoelgning}"

@@ -19,6 +19,8 @@ def runde_er_aaben(user, runde):
 
 kan_redigere_forslag = er_okonomi | er_konsulent
 
-rules.add_perm("omstilling.add_forslag", kan_redigere_forslag)
-rules.add_perm("omstilling.change_forslag", kan_redigere_forslag)
-rules.add_perm("omstilling.change_forslagsopfoelgning", kan_redigere_forslag & runde_er_aaben)
+# The names are our own, not Django's model permissions (`add_forslag`, `change_forslag`): rules' backend answers
+# `user.has_perm` too, and a rule named like a model permission would open the model's admin to these roles.
+rules.add_perm("omstilling.opret_forslag", kan_redigere_forslag)
+rules.add_perm("omstilling.rediger_forslag", kan_redigere_forslag)
+rules.add_perm("omstilling.rediger_forslagsopfoelgning", kan_redigere_forslag & runde_er_aaben)

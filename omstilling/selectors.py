@@ -4,12 +4,12 @@ Totals are summed from the exact kroner by the database and rounded only when sh
 −6,73 for Økonomiudvalget in 2019 (exactly −6,725) and a Restbeløb of 7,14 (39,40 − 32,265).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Q, Sum
+from django.db.models import DecimalField, F, Sum
 
-from budgetopfolgning.beloeb import NUL, dansk_tal, tusind_kr
+from budgetopfolgning.beloeb import NUL, dansk_tal
 from budgetopfolgning.models import Opfoelgning
 from omstilling.models import (
     Forslag,
@@ -305,147 +305,6 @@ def historik(forslag: Forslag, user) -> list[Aendring]:
     )
     result.sort(key=lambda a: a.tidspunkt, reverse=True)
     return result
-
-
-# --- Follow-up in a round -----------------------------------------------------------------------------------------
-
-
-def kataloger_i_aar(aar: int):
-    """The catalogues running in a year: their proposals are followed up in that year's rounds."""
-    return Katalog.objects.filter(aar_fra__lte=aar, aar_til__gte=aar)
-
-
-def forrige_runde(runde: Opfoelgning, user) -> Opfoelgning | None:
-    """The round before this one (the previous year's last, for a year's first), among those the user may see."""
-    return (
-        Opfoelgning.objects.for_user(user)
-        .select_related("aar")
-        .filter(Q(aar__aar__lt=runde.aar.aar) | Q(aar__aar=runde.aar.aar, nummer__lt=runde.nummer))
-        .order_by("-aar__aar", "-nummer")
-        .first()
-    )
-
-
-@dataclass
-class Opfoelgningsraekke:
-    forslag: Forslag
-    planlagt: Decimal | None
-    opfoelgning: Forslagsopfoelgning | None
-    forrige: Forslagsopfoelgning | None
-    aendringer: list[str]
-
-    @property
-    def forskel(self) -> Decimal | None:
-        if self.opfoelgning is None or self.opfoelgning.realiseret is None:
-            return None
-        return self.opfoelgning.realiseret - (self.planlagt or NUL)
-
-
-@dataclass
-class Opfoelgningsafsnit:
-    udvalg: Katalogudvalg
-    raekker: list[Opfoelgningsraekke]
-    planlagt: Decimal = NUL
-    realiseret: Decimal = NUL
-    realiseret_forrige: Decimal | None = None
-    mangler: int = 0
-    status: dict = field(default_factory=dict)
-
-    @property
-    def forskel(self) -> Decimal:
-        return self.realiseret - self.planlagt
-
-    @property
-    def udvikling(self) -> Decimal | None:
-        """Realised saving now against the previous round of the same year."""
-        return None if self.realiseret_forrige is None else self.realiseret - self.realiseret_forrige
-
-
-def _aendringer_siden(
-    ny: Forslagsopfoelgning | None, gammel: Forslagsopfoelgning | None, *, samme_aar: bool, har_forrige: bool
-) -> list[str]:
-    """What changed since the last round, in words a reader can scan."""
-    if ny is None:
-        return []  # the status cells already say "Ikke vurderet"
-    if not har_forrige:
-        return []
-    if gammel is None:
-        return ["Ny i denne runde"]
-    result = []
-    for felt, navn in (("indsats", "Indsats"), ("oekonomi", "Økonomi")):
-        a, b = getattr(gammel, felt), getattr(ny, felt)
-        if a != b:
-            result.append(
-                f"{navn}: {Forslagsopfoelgning.KORT.get(a, 'ikke vurderet')} → "
-                f"{Forslagsopfoelgning.KORT.get(b, 'ikke vurderet')}"
-            )
-    if samme_aar and gammel.realiseret != ny.realiseret:
-        foer = tusind_kr(gammel.realiseret) if gammel.realiseret is not None else "ikke opgjort"
-        efter = tusind_kr(ny.realiseret) if ny.realiseret is not None else "ikke opgjort"
-        result.append(f"Realiseret: {foer} → {efter} (1.000 kr.)")
-    if gammel.kommentar != ny.kommentar:
-        result.append("Kommentaren er ændret")
-    return result or ["Uændret"]
-
-
-def runde_opfoelgning(runde: Opfoelgning, user) -> dict:
-    """Every proposal of the catalogues running in the round's year, with its follow-up in this round and in the
-    previous one, planned against realised saving per udvalg (savings positive, as the forms print them)."""
-    aar = runde.aar.aar
-    forrige = forrige_runde(runde, user)
-    nu = {o.forslag_id: o for o in Forslagsopfoelgning.objects.filter(opfoelgning=runde)}
-    sidst = {o.forslag_id: o for o in Forslagsopfoelgning.objects.filter(opfoelgning=forrige)} if forrige else {}
-    samme_aar = forrige is not None and forrige.aar_id == runde.aar_id
-    kataloger = []
-    for katalog in kataloger_i_aar(aar).prefetch_related("udvalg"):
-        forslag = list(
-            katalog.forslag.filter(status=Forslag.MEDTAGET).select_related("udvalg").prefetch_related("aarstal")
-        )
-        afsnit = []
-        for udvalg in katalog.udvalg.all():
-            a = Opfoelgningsafsnit(udvalg=udvalg, raekker=[])
-            if samme_aar:
-                a.realiseret_forrige = NUL
-            for f in (f for f in forslag if f.udvalg_id == udvalg.pk):
-                tal = next((t for t in f.aarstal.all() if t.aar == aar), None)
-                planlagt = tal.nettodriftsbesparelse if tal is not None and tal.har_drift else None
-                ny, gammel = nu.get(f.pk), sidst.get(f.pk)
-                a.raekker.append(
-                    Opfoelgningsraekke(
-                        forslag=f,
-                        planlagt=planlagt,
-                        opfoelgning=ny,
-                        forrige=gammel,
-                        aendringer=_aendringer_siden(ny, gammel, samme_aar=samme_aar, har_forrige=forrige is not None),
-                    )
-                )
-                a.planlagt += planlagt or NUL
-                if ny is not None and ny.realiseret is not None:
-                    a.realiseret += ny.realiseret
-                else:
-                    a.mangler += 1
-                if samme_aar and gammel is not None and gammel.realiseret is not None:
-                    a.realiseret_forrige += gammel.realiseret
-                for felt in ("indsats", "oekonomi"):
-                    status = getattr(ny, felt, "") or ""
-                    a.status.setdefault(felt, {}).setdefault(status, 0)
-                    a.status[felt][status] += 1
-            if a.raekker:
-                afsnit.append(a)
-        kataloger.append(
-            {
-                "katalog": katalog,
-                "afsnit": afsnit,
-                "planlagt": sum((a.planlagt for a in afsnit), NUL),
-                "realiseret": sum((a.realiseret for a in afsnit), NUL),
-                "realiseret_forrige": sum((a.realiseret_forrige for a in afsnit), NUL) if samme_aar else None,
-                "mangler": sum(a.mangler for a in afsnit),
-            }
-        )
-    for k in kataloger:
-        k["forskel"] = k["realiseret"] - k["planlagt"]
-        k["udvikling"] = None if k["realiseret_forrige"] is None else k["realiseret"] - k["realiseret_forrige"]
-    return {"runde": runde, "forrige": forrige, "samme_aar": samme_aar, "kataloger": kataloger}
 
 
 def forslagets_opfoelgninger(forslag: Forslag, user) -> list[dict]:

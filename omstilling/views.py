@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from budgetopfolgning import views as budget_views
 from budgetopfolgning.models import Opfoelgning
-from omstilling import eksport, selectors, services
+from omstilling import eksport, rundeopfoelgning, selectors, services
 from omstilling.forms import AarForm, ForslagForm, OpfoelgningForm, RammeFormSet, rammer_fra, rammer_initial
 from omstilling.models import Forslag, Forslagsopfoelgning, Katalog
 
@@ -32,7 +32,7 @@ def hent_katalog(request: HttpRequest, aar: int, perm: str | None = None) -> Kat
 def hent_forslag(request: HttpRequest, aar: int, nr: str, *, rediger: bool = False) -> Forslag:
     """A proposal by catalogue year and number; with `rediger`, 403 unless the user may edit proposals."""
     forslag = get_object_or_404(Forslag.objects.select_related("katalog", "udvalg"), katalog__aar=aar, nr=nr)
-    if rediger and not rules.has_perm("omstilling.change_forslag", request.user, forslag):
+    if rediger and not rules.has_perm("omstilling.rediger_forslag", request.user, forslag):
         raise PermissionDenied("Du har ikke adgang til at redigere omstillingsforslag.")
     return forslag
 
@@ -41,7 +41,7 @@ def hent_runde(request: HttpRequest, aar: int, nr: int, *, rediger: bool = False
     """A round as the user may see it (open rounds are drafts, hidden from udvalgsmedlemmer: 404); with `rediger`,
     403 unless the user may edit follow-ups in it now (a locked round refuses everyone)."""
     runde = budget_views.hent_opfoelgning(request, aar, nr)
-    if rediger and not rules.has_perm("omstilling.change_forslagsopfoelgning", request.user, runde):
+    if rediger and not rules.has_perm("omstilling.rediger_forslagsopfoelgning", request.user, runde):
         raise PermissionDenied(LAAST_BESKED if runde.er_laast else "Du har ikke adgang til at redigere opfølgningen.")
     return runde
 
@@ -81,7 +81,7 @@ def oversigt_kontekst(katalog: Katalog) -> dict:
 def oversigt(request: HttpRequest, aar: int) -> HttpResponse:
     katalog = hent_katalog(request, aar)
     kontekst = oversigt_kontekst(katalog)
-    kontekst["kan_oprette"] = _kan(request, "omstilling.add_forslag", katalog)
+    kontekst["kan_oprette"] = _kan(request, "omstilling.opret_forslag", katalog)
     kontekst["runder"] = (
         Opfoelgning.objects.for_user(request.user)
         .select_related("aar")
@@ -138,7 +138,7 @@ def forslag(request: HttpRequest, aar: int, nr: str) -> HttpResponse:
     kontekst = forslag_kontekst(valgt)
     kontekst.update(
         {
-            "kan_redigere": _kan(request, "omstilling.change_forslag", valgt),
+            "kan_redigere": _kan(request, "omstilling.rediger_forslag", valgt),
             "opfoelgninger": selectors.forslagets_opfoelgninger(valgt, request.user),
             "historik": selectors.historik(valgt, request.user),
         }
@@ -222,7 +222,7 @@ def _forslagsformular(request: HttpRequest, katalog: Katalog, valgt: Forslag | N
 
 @require_http_methods(["GET", "POST"])
 def nyt_forslag(request: HttpRequest, aar: int) -> HttpResponse:
-    katalog = hent_katalog(request, aar, perm="omstilling.add_forslag")
+    katalog = hent_katalog(request, aar, perm="omstilling.opret_forslag")
     return _forslagsformular(request, katalog, None)
 
 
@@ -238,8 +238,8 @@ def rediger_forslag(request: HttpRequest, aar: int, nr: str) -> HttpResponse:
 @require_safe
 def runde(request: HttpRequest, runde_aar: int, runde_nr: int) -> HttpResponse:
     valgt = hent_runde(request, runde_aar, runde_nr)
-    kontekst = selectors.runde_opfoelgning(valgt, request.user)
-    kontekst["kan_redigere"] = _kan(request, "omstilling.change_forslagsopfoelgning", valgt)
+    kontekst = rundeopfoelgning.runde_opfoelgning(valgt, request.user)
+    kontekst["kan_redigere"] = _kan(request, "omstilling.rediger_forslagsopfoelgning", valgt)
     return render(request, "omstilling/runde.html", kontekst)
 
 
@@ -247,7 +247,7 @@ def runde(request: HttpRequest, runde_aar: int, runde_nr: int) -> HttpResponse:
 def rediger_opfoelgning(request: HttpRequest, runde_aar: int, runde_nr: int, aar: int, nr: str) -> HttpResponse:
     opf = hent_forslagsopfoelgning(request, runde_aar, runde_nr, aar, nr, rediger=True)
     valgt_runde = opf.opfoelgning
-    forrige = selectors.forrige_runde(valgt_runde, request.user)
+    forrige = rundeopfoelgning.forrige_runde(valgt_runde, request.user)
     sidst = Forslagsopfoelgning.objects.filter(forslag=opf.forslag, opfoelgning=forrige).first() if forrige else None
     version = Forslagsopfoelgning.history.filter(forslag_id=opf.forslag_id, opfoelgning_id=valgt_runde.pk).count()
     konflikt = ""
@@ -296,13 +296,13 @@ def rediger_opfoelgning(request: HttpRequest, runde_aar: int, runde_nr: int, aar
 def overfoer_opfoelgning(request: HttpRequest, runde_aar: int, runde_nr: int) -> HttpResponse:
     """Start every not yet followed-up proposal from the previous round's statuses and comment."""
     valgt = hent_runde(request, runde_aar, runde_nr, rediger=True)
-    forrige = selectors.forrige_runde(valgt, request.user)
+    forrige = rundeopfoelgning.forrige_runde(valgt, request.user)
     if forrige is None:
         messages.error(request, "Der er ingen tidligere budgetopfølgning at overføre fra.")
         return redirect("omstilling:runde", runde_aar, runde_nr)
     forslag = list(
         Forslag.objects.filter(
-            katalog__in=selectors.kataloger_i_aar(valgt.aar.aar), status=Forslag.MEDTAGET
+            katalog__in=rundeopfoelgning.kataloger_i_aar(valgt.aar.aar), status=Forslag.MEDTAGET
         ).select_related("katalog")
     )
     try:
