@@ -24,7 +24,7 @@ SYNTETISK_AAR = 2031
 
 def opsaet_django(mappe: str) -> None:
     sys.path.insert(0, str(BASE_DIR))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "budgetopfolgning.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     os.environ["DATABASE_URL"] = f"sqlite:///{mappe}/benchmark.sqlite3"
     import django
 

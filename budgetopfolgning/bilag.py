@@ -22,11 +22,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from budgetopfolgning import selectors
-from budgetopfolgning.beloeb import TUSIND
 from budgetopfolgning.models import Opfoelgning
-from budgetopfolgning.pdf import FORMELTEGN, render_pdf
 from budgetopfolgning.tables import OpfoelgningsTabel
 from budgetopfolgning.views import hent_opfoelgning, opfoelgning_kontekst, udvalg_kontekst
+from kerne.beloeb import TUSIND
+from kerne.pdf import FORMELTEGN, render_pdf
 from rammer.models import Rammedel, Udvalg
 
 # Relative URLs in the templates (`{% static %}`) resolve against this, so the fetcher sees file: URLs under

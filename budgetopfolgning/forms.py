@@ -1,7 +1,7 @@
 from django import forms
 
-from budgetopfolgning.beloeb import MAKS_BELOEB, UgyldigtBeloeb, parse_dansk
 from budgetopfolgning.models import Opfoelgning
+from kerne.beloeb import MAKS_BELOEB, UgyldigtBeloeb, parse_dansk
 from rammer.models import Budgetaar
 
 

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from budgetopfolgning.beloeb import BeloebField
+from kerne import roller
+from kerne.beloeb import BeloebField
 from rammer.models import Aktivitetsdel, Budgetaar, Rammedel
 
 ORDENSTAL = {1: "første", 2: "anden", 3: "tredje", 4: "fjerde", 5: "femte", 6: "sjette"}
@@ -11,13 +12,19 @@ ORDENSTAL = {1: "første", 2: "anden", 3: "tredje", 4: "fjerde", 5: "femte", 6: 
 class OpfoelgningQuerySet(models.QuerySet):
     def for_user(self, user):
         """The rounds a user may see: udvalgsmedlemmer see locked rounds only, open ones are drafts."""
-        from budgetopfolgning import roller
-
         if not user.is_authenticated:
             return self.none()
         if roller.kun_laeser(user):
             return self.filter(status=Opfoelgning.LAAST)
         return self
+
+    def frosne_aar(self):
+        """The years whose master data is frozen: those with a locked round. A locked round lists every udvalg,
+        ramme, part and adopted budget of its year, so none of them may be added, renamed or changed after it."""
+        return self.filter(status=Opfoelgning.LAAST).values("aar_id")
+
+    def aar_er_frosset(self, aar_id: int) -> bool:
+        return self.filter(aar_id=aar_id, status=Opfoelgning.LAAST).exists()
 
 
 class Opfoelgning(models.Model):

@@ -1,4 +1,4 @@
-"""Who may do what, as `rules` predicates. The matrix is written out in docs/adgang.md.
+"""Who may do what with rounds, as `rules` predicates. The matrix is written out in docs/adgang.md.
 
 Objects: a round (`Opfoelgning`), or a `RammeIRunde` for editing one ramme in one round.
 """
@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 import rules
 
-from budgetopfolgning import roller
 from budgetopfolgning.models import Opfoelgning
-from rammer.models import Bevillingsramme, Rammeansvar
+from kerne.roller import er_konsulent, er_okonomi
+from rammer.models import Bevillingsramme
+from rammer.rules import er_ansvarlig_for
 
 
 @dataclass(frozen=True)
@@ -19,29 +20,20 @@ class RammeIRunde:
 
 
 @rules.predicate
-def er_okonomi(user):
-    return roller.er_okonomi(user)
-
-
-@rules.predicate
-def er_konsulent(user):
-    return roller.er_konsulent(user)
-
-
-@rules.predicate
-def runde_er_aaben(user, obj):
+def runde_er_aaben(user, obj: "Opfoelgning | RammeIRunde | None") -> bool:
+    """The one rule for "may this round still change": it is open."""
     opfoelgning = obj.opfoelgning if isinstance(obj, RammeIRunde) else obj
     return opfoelgning is not None and not opfoelgning.er_laast
 
 
 @rules.predicate
-def runde_er_laast(user, obj):
+def runde_er_laast(user, obj: Opfoelgning | None) -> bool:
     return obj is not None and obj.er_laast
 
 
 @rules.predicate
-def er_ansvarlig_for_rammen(user, obj: RammeIRunde):
-    return Rammeansvar.objects.filter(bruger=user, ramme=obj.ramme).exists()
+def er_ansvarlig_for_rammen(user, obj: RammeIRunde) -> bool:
+    return er_ansvarlig_for(user, obj.ramme)
 
 
 kan_se_runde = er_okonomi | er_konsulent | runde_er_laast

@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from budgetopfolgning.beloeb import MIO, NUL, mio_kr, rund
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
+from kerne.beloeb import MIO, NUL, mio_kr, rund
 from rammer.models import Aktivitetsdel, Bevillingsramme, Rammedel, Udvalg
 
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from budgetopfolgning import laasning, selectors
-from budgetopfolgning.beloeb import MAKS_BELOEB, NUL, UgyldigtBeloeb, parse_dansk
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
+from kerne.beloeb import MAKS_BELOEB, NUL, UgyldigtBeloeb, parse_dansk
 from rammer.models import Aktivitet, Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg, ramme_nummer_validator
 
 KOLONNER = [
@@ -292,7 +292,7 @@ def importer_budget(
         (d.ramme.nummer, d.placering): d for d in Rammedel.objects.filter(ramme__aar=budgetaar).select_related("ramme")
     }
 
-    laast_aar = Opfoelgning.objects.filter(aar=budgetaar, status=Opfoelgning.LAAST).exists()
+    laast_aar = Opfoelgning.objects.aar_er_frosset(budgetaar.pk)
     med_aktiviteter = set(
         Aktivitetsdel.objects.filter(aktivitet__ramme__aar=budgetaar).values_list(
             "aktivitet__ramme__nummer", "placering"

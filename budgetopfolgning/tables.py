@@ -4,9 +4,9 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from budgetopfolgning.beloeb import tusind_kr
 from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.selectors import Tabel
+from kerne.beloeb import tusind_kr
 
 
 class BeloebColumn(tables.Column):

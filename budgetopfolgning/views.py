@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from budgetopfolgning import selectors, services
-from budgetopfolgning.beloeb import redigerbart
 from budgetopfolgning.forms import NyOpfoelgningForm, RammeForm
 from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.rules import RammeIRunde
 from budgetopfolgning.tables import OpfoelgningsTabel
+from kerne.beloeb import redigerbart
 from rammer.models import Bevillingsramme, Rammedel, Udvalg
 
 FORTEGN_KORREKTIONER = ("+ = bevillingsrammen opskrives med beløbet", "- = bevillingsrammen nedskrives med beløbet")

@@ -12,9 +12,9 @@ from django.conf import settings
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from budgetopfolgning import pdf
-from budgetopfolgning.beloeb import MIO
-from budgetopfolgning.pdf import FORMELTEGN
+from kerne import pdf
+from kerne.beloeb import MIO
+from kerne.pdf import FORMELTEGN
 
 
 def render_pdf(skabelon: str, kontekst: dict, *, titel: str) -> bytes:

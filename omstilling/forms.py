@@ -2,8 +2,8 @@
 
 from django import forms
 
-from budgetopfolgning.beloeb import NUL, redigerbart
 from budgetopfolgning.forms import BeloebFormField
+from kerne.beloeb import NUL, redigerbart
 from omstilling.models import Forslag, Forslagsopfoelgning, Katalog, ramme_nummer_validator
 
 DATO = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

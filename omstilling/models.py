@@ -13,7 +13,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from budgetopfolgning.beloeb import NUL, BeloebField
+from kerne.beloeb import NUL, BeloebField
 from rammer.models import ramme_nummer_validator
 
 # TMU-01, KFU-04A, ØKU-11: the udvalg's abbreviation, a two-digit number and an optional letter.
@@ -317,3 +317,40 @@ class Rundefrysning(models.Model):
 
     def __str__(self):
         return f"Omstillingsforslag – {self.opfoelgning}"
+
+
+# The fields a proposal's form, the catalogue loader and the history compare, in the form's order.
+FORSLAGSFELTER = (
+    "titel",
+    "effektivisering",
+    "serviceniveau",
+    "besparelse",
+    "forslagsstiller",
+    "kontakt_navn",
+    "kontakt_telefon",
+    "kontakt_email",
+    "dato",
+    "sagsid",
+    "beskrivelse",
+    "finansiering",
+    "vurdering",
+    "uddybning",
+    "konsekvenser",
+    "bemaerkninger",
+    "status",
+)
+AARSFELTER = ("driftsbesparelse", "driftsudgift", "anlaegsudgift", "inden_for_serviceramme")
+RAMMEFELTER = ("nummer", "navn", "konto")
+# Child rows written together with a new proposal carry this reason, so the history shows one "oprettet" line for
+# the proposal instead of one per year and ramme.
+MED_FORSLAGET = "oprettet med forslaget"
+
+
+def versionsmaerke(forslag: Forslag) -> int:
+    """A mark that grows with every saved change to the proposal, its figures or its rammer: the form carries it,
+    and a save from a form opened before someone else's save is refused."""
+    return (
+        Forslag.history.filter(id=forslag.pk).count()
+        + Forslagsaar.history.filter(forslag_id=forslag.pk).count()
+        + Forslagsramme.history.filter(forslag_id=forslag.pk).count()
+    )

@@ -8,14 +8,8 @@ everything, and a locked round must stay locked for everyone.
 
 import rules
 
-from budgetopfolgning.rules import er_konsulent, er_okonomi
-
-
-@rules.predicate
-def runde_er_aaben(user, runde):
-    """`runde` is a `budgetopfolgning.models.Opfoelgning`."""
-    return runde is not None and not runde.er_laast
-
+from budgetopfolgning.rules import runde_er_aaben
+from kerne.roller import er_konsulent, er_okonomi
 
 kan_redigere_forslag = er_okonomi | er_konsulent
 

@@ -13,8 +13,8 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from budgetopfolgning.beloeb import NUL, tusind_kr
 from budgetopfolgning.models import Opfoelgning
+from kerne.beloeb import NUL, tusind_kr
 from omstilling.models import Forslag, Forslagsopfoelgning, Katalog, Katalogudvalg, Rundefrysning
 
 

@@ -9,9 +9,12 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, F, Sum
 
-from budgetopfolgning.beloeb import NUL, dansk_tal
 from budgetopfolgning.models import Opfoelgning
+from kerne.beloeb import NUL, dansk_tal
 from omstilling.models import (
+    AARSFELTER,
+    FORSLAGSFELTER,
+    MED_FORSLAGET,
     Forslag,
     Forslagsaar,
     Forslagsopfoelgning,
@@ -19,7 +22,6 @@ from omstilling.models import (
     Katalog,
     Katalogudvalg,
 )
-from omstilling.services import AARSFELTER, FORSLAGSFELTER, MED_FORSLAGET
 
 FORTEGN_OVERSIGT = ("+ = Merudgifter eller mindreindtægter", "- = Mindreudgifter eller merindtægter")
 BELOEB = DecimalField(max_digits=15, decimal_places=2)
@@ -164,16 +166,6 @@ def servicerammetabel(forslag: Forslag, katalog: Katalog) -> list[Tabelraekke]:
         Tabelraekke("Uden for servicerammen", kolonne(lambda a: a.uden_for_serviceramme)),
         Tabelraekke("Nettodriftsbesparelse", kolonne(lambda a: a.nettodriftsbesparelse), True),
     ]
-
-
-def version(forslag: Forslag) -> int:
-    """A mark that grows with every saved change to the proposal, its figures or its rammer: the form carries it,
-    and a save from a form opened before someone else's save is refused."""
-    return (
-        Forslag.history.filter(id=forslag.pk).count()
-        + Forslagsaar.history.filter(forslag_id=forslag.pk).count()
-        + Forslagsramme.history.filter(forslag_id=forslag.pk).count()
-    )
 
 
 # --- History ------------------------------------------------------------------------------------------------------

@@ -8,9 +8,13 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from budgetopfolgning.beloeb import NUL
 from budgetopfolgning.models import Opfoelgning
+from kerne.beloeb import NUL
 from omstilling.models import (
+    AARSFELTER,
+    FORSLAGSFELTER,
+    MED_FORSLAGET,
+    RAMMEFELTER,
     Forslag,
     Forslagsaar,
     Forslagsopfoelgning,
@@ -18,13 +22,8 @@ from omstilling.models import (
     Katalog,
     Katalogudvalg,
     Krav,
+    versionsmaerke,
 )
-
-AARSFELTER = ("driftsbesparelse", "driftsudgift", "anlaegsudgift", "inden_for_serviceramme")
-RAMMEFELTER = ("nummer", "navn", "konto")
-# Child rows written together with a new proposal carry this reason, so the history shows one "oprettet" line for
-# the proposal instead of one per year and ramme.
-MED_FORSLAGET = "oprettet med forslaget"
 
 
 class Indlaesningsfejl(Exception):
@@ -209,25 +208,6 @@ def _opdater(obj, ny, felter, grund: str) -> bool:
     return True
 
 
-FORSLAGSFELTER = (
-    "titel",
-    "effektivisering",
-    "serviceniveau",
-    "besparelse",
-    "forslagsstiller",
-    "kontakt_navn",
-    "kontakt_telefon",
-    "kontakt_email",
-    "dato",
-    "sagsid",
-    "beskrivelse",
-    "finansiering",
-    "vurdering",
-    "uddybning",
-    "konsekvenser",
-    "bemaerkninger",
-    "status",
-)
 
 
 def _rammer_ens(gamle: list[Forslagsramme], nye: list[Forslagsramme]) -> bool:
@@ -362,8 +342,6 @@ def gem_forslag(
     since, `Konflikt` is raised and nothing is written, so two people editing at once cannot overwrite each other
     unseen.
     """
-    from omstilling.selectors import version
-
     nye_rammer = [Forslagsramme(**r) for r in rammer]
     nye_aar = [Forslagsaar(aar=aar, **vaerdier) for aar, vaerdier in sorted(aarstal.items())]
     if forslag.pk is None:
@@ -371,7 +349,7 @@ def gem_forslag(
 
     # Lock the proposal row so two saves of the same proposal queue instead of interleaving.
     Forslag.objects.select_for_update().filter(pk=forslag.pk).first()
-    if set_version is not None and version(forslag) != set_version:
+    if set_version is not None and versionsmaerke(forslag) != set_version:
         raise Konflikt("Forslaget er blevet ændret af en anden, efter du åbnede formularen. Intet er gemt.")
     gemt = Forslag.objects.get(pk=forslag.pk)
     if any(getattr(gemt, f) != getattr(forslag, f) for f in FORSLAGSFELTER + ("nr", "udvalg_id")):

@@ -13,7 +13,7 @@ from budgetopfolgning import views as budget_views
 from budgetopfolgning.models import Opfoelgning
 from omstilling import eksport, rundeopfoelgning, selectors, services
 from omstilling.forms import AarForm, ForslagForm, OpfoelgningForm, RammeFormSet, rammer_fra, rammer_initial
-from omstilling.models import Forslag, Forslagsopfoelgning, Katalog
+from omstilling.models import Forslag, Forslagsopfoelgning, Katalog, versionsmaerke
 
 LAAST_BESKED = "Budgetopfølgningen er låst. Opfølgningen på forslagene kan ikke længere ændres."
 
@@ -214,7 +214,7 @@ def _forslagsformular(request: HttpRequest, katalog: Katalog, valgt: Forslag | N
             "konflikt": konflikt,
             # After a conflict the form keeps the version it was opened at, so saving again is refused until the
             # page is reloaded and the other person's change has been seen.
-            "version": request.POST.get("version", "") if konflikt else (selectors.version(valgt) if valgt else ""),
+            "version": request.POST.get("version", "") if konflikt else (versionsmaerke(valgt) if valgt else ""),
         },
         status=409 if konflikt else 200,
     )

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from simple_history.models import HistoricalRecords
 
-from budgetopfolgning.beloeb import BeloebField
+from kerne.beloeb import BeloebField
 
 ramme_nummer_validator = RegexValidator(
     r"^[0-9]{2}\.[0-9]{2}$", "Rammenummeret skal have formen NN.NN, fx 30.46."

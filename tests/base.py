@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import TestCase
 
-from budgetopfolgning import roller
+from kerne import roller
 
 
 class TabelParser(HTMLParser):

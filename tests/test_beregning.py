@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from django.test import SimpleTestCase
 
-from budgetopfolgning.beloeb import UgyldigtBeloeb, dansk_tal, mio_kr, parse_dansk, rund, tusind_kr
 from budgetopfolgning.selectors import Tal
+from kerne.beloeb import UgyldigtBeloeb, dansk_tal, mio_kr, parse_dansk, rund, tusind_kr
 
 
 class TalTests(SimpleTestCase):

@@ -13,10 +13,11 @@ from django.test import Client
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from budgetopfolgning import bilag, pdf
-from budgetopfolgning.beloeb import dansk_tal, rund
+from budgetopfolgning import bilag
 from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.services import importer_budget
+from kerne import pdf
+from kerne.beloeb import dansk_tal, rund
 from rammer.models import Rammedel
 from tests.base import BaseTestCase, DemoTestCase
 from tests.seed000 import TABEL_1, TABEL_2

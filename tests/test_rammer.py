@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from pypdf import PdfReader
 
-from budgetopfolgning.beloeb import dansk_tal
-from rammer import charts, services
+from kerne.beloeb import dansk_tal
+from rammeindsigt import charts, services
 from rammer.models import (
     Aarsregnskab,
     Aktivitet,

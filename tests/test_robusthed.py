@@ -6,10 +6,10 @@ import io
 
 import openpyxl
 
-from budgetopfolgning.beloeb import UgyldigtBeloeb, parse_dansk
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.selectors import tal_sha256
 from budgetopfolgning.services import ImportFejl, RundeFejl, importer_budget, laas_opfoelgning
+from kerne.beloeb import UgyldigtBeloeb, parse_dansk
 from tests.base import DemoTestCase
 
 HEADER = "udvalg;ramme;ramme_navn;serviceramme;oprindeligt_budget;korrektioner;forventet_forbrug"

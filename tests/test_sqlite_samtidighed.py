@@ -19,7 +19,7 @@ class FourWritersTests(SimpleTestCase):
                 subprocess.run([sys.executable, "manage.py", *cmd], cwd=ROOT, env=env, check=True,
                                capture_output=True)
             pk_script = (
-                "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','budgetopfolgning.settings');"
+                "import django,os;os.environ.setdefault('DJANGO_SETTINGS_MODULE','config.settings');"
                 "django.setup();from budgetopfolgning.models import Opfoelgningslinje as L;"
                 "print(L.objects.get(opfoelgning__nummer=2,rammedel__ramme__nummer='30.46',"
                 "rammedel__placering='inden').pk)"

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 
-from budgetopfolgning.beloeb import MIO, dansk_tal
+from kerne.beloeb import MIO, dansk_tal
 from omstilling import selectors
 
 register = template.Library()

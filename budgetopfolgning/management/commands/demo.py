@@ -8,7 +8,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from budgetopfolgning import roller
 from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.services import (
     Aktivitetstal,
@@ -17,6 +16,7 @@ from budgetopfolgning.services import (
     indfoer_aktiviteter,
     laas_opfoelgning,
 )
+from kerne import roller
 from rammer.models import Bevillingsramme, Rammeansvar, Rammedel
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"

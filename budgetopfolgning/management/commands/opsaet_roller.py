@@ -1,7 +1,7 @@
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand
 
-from budgetopfolgning import roller
+from kerne import roller
 
 # What Center for Økonomi manages in the admin: users and their roles, the konsulenters' rammer, the years'
 # udvalg and rammer, and the letterhead of open rounds. Figures are never edited in the admin.

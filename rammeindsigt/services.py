@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 
-from budgetopfolgning.beloeb import NUL
+from kerne.beloeb import NUL
 from rammer.models import (
     Aarsregnskab,
     Aktivitet,

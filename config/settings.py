@@ -61,9 +61,11 @@ INSTALLED_APPS = [
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "kerne",
     "rammer",
     "budgetopfolgning",
     "omstilling",
+    "rammeindsigt",
 ]
 
 MIDDLEWARE = [
@@ -112,7 +114,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-ROOT_URLCONF = "budgetopfolgning.urls"
+ROOT_URLCONF = "config.urls"
 
 TEMPLATES = [
     {
@@ -124,13 +126,13 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "budgetopfolgning.context_processors.kommune",
+                "kerne.context_processors.kommune",
             ],
         },
     },
 ]
 
-WSGI_APPLICATION = "budgetopfolgning.wsgi.application"
+WSGI_APPLICATION = "config.wsgi.application"
 
 # SQLite in WAL mode is the embedded default so that a checkout just runs; IMMEDIATE transactions plus a
 # generous timeout let several writer processes queue for the lock instead of failing with

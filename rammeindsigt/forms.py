@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from django import forms
 
-from budgetopfolgning.beloeb import MAKS_BELOEB, UgyldigtBeloeb, dansk_tal, parse_dansk
 from budgetopfolgning.forms import BeloebFormField
-from rammer.selectors import MAANEDER
+from kerne.beloeb import MAKS_BELOEB, UgyldigtBeloeb, dansk_tal, parse_dansk
+from rammeindsigt.selectors import MAANEDER
 
 
 class TalFormField(forms.Field):

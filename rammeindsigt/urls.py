@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rammer import views
+from rammeindsigt import views
 
 app_name = "rammer"
 

@@ -1,4 +1,10 @@
-"""The three roles, as auth groups. Permission rules built on them live in rules.py."""
+"""The three roles, as auth groups, and the predicates every app's permission rules are built from.
+
+The predicates are `rules` predicates, so they combine with `&` and `|` in each app's rules.py, and they can be
+called as plain functions with a user.
+"""
+
+import rules
 
 OKONOMI = "Center for Økonomi"
 KONSULENT = "Økonomikonsulent"
@@ -16,10 +22,12 @@ def har_rolle(user, rolle: str) -> bool:
     return rolle in cache
 
 
+@rules.predicate
 def er_okonomi(user) -> bool:
     return user.is_authenticated and (user.is_superuser or har_rolle(user, OKONOMI))
 
 
+@rules.predicate
 def er_konsulent(user) -> bool:
     return har_rolle(user, KONSULENT)
 

@@ -17,7 +17,7 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402 - the backend must be chosen first
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from budgetopfolgning.beloeb import MIO, dansk_tal  # noqa: E402
+from kerne.beloeb import MIO, dansk_tal  # noqa: E402
 
 # Process-wide, set once at import: rc_context would change global state per request and is not thread-safe.
 matplotlib.rcParams.update(

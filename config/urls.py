@@ -21,5 +21,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("omstilling/", include("omstilling.urls")),
-    path("rammer/", include("rammer.urls")),
+    path("rammer/", include("rammeindsigt.urls")),
 ]

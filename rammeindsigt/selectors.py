@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budgetopfolgning import selectors as runde_selectors
-from budgetopfolgning.beloeb import MIO, NUL, mio_kr, rund
 from budgetopfolgning.models import Opfoelgning
+from kerne.beloeb import MIO, NUL, mio_kr, rund
 from rammer.models import (
     Aarsregnskab,
     Aktivitetskategori,

@@ -2,8 +2,8 @@
 
 from django import template
 
-from budgetopfolgning.beloeb import dansk_tal
-from rammer import selectors
+from kerne.beloeb import dansk_tal
+from rammeindsigt import selectors
 from rammer.models import Aarsregnskab, Ledelsesinformation, Ydelse
 
 register = template.Library()

@@ -2,7 +2,7 @@
 
 from django import template
 
-from budgetopfolgning import beloeb
+from kerne import beloeb
 
 register = template.Library()
 

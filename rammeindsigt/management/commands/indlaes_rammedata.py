@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from rammer import services
+from rammeindsigt import services
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 FILER = (

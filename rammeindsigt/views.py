@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from budgetopfolgning.beloeb import dansk_tal, mio_kr, redigerbart
-from budgetopfolgning.pdf import render_pdf
 from budgetopfolgning.views import FORTEGN_AFVIGELSE
-from rammer import charts, selectors, services
-from rammer.forms import (
+from kerne.beloeb import dansk_tal, mio_kr, redigerbart
+from kerne.pdf import render_pdf
+from rammeindsigt import charts, selectors, services
+from rammeindsigt.forms import (
     BudgetmodelForm,
     EstimatForm,
     KategoriForm,

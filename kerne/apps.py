@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class KerneConfig(AppConfig):
+    """The shared kernel every app builds on: the money field and its parsing and formatting, the PDF renderer,
+    the roles. It has no models and imports none of the apps."""
+
+    name = "kerne"
+    verbose_name = "Fælles"
