@@ -71,6 +71,12 @@ class Opfoelgning(models.Model):
         return self.status == self.LAAST
 
     @property
+    def har_tidligere_runder(self) -> bool:
+        """A year's first round has no earlier korrektioner and no previous forecast: the columns "Tidligere
+        korrektioner" and "Udvikling i forventet forbrug siden sidst" exist from the second round on."""
+        return self.nummer > 1
+
+    @property
     def ordenstal(self) -> str:
         """'første', 'anden', … as the Bilag writes it ("Tabeloversigter for første budgetopfølgning")."""
         return ORDENSTAL.get(self.nummer, f"{self.nummer}.")

@@ -14,6 +14,7 @@ from django.db.models import Sum
 
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from kerne.beloeb import MIO, NUL, mio_kr, rund
+from kerne.fortegn import afvigelse
 from rammer.models import Aktivitetsdel, Bevillingsramme, Rammedel, Udvalg
 
 
@@ -40,7 +41,12 @@ class Tal:
     @property
     def afvigelse(self) -> Decimal:
         """Forventet forbrug − forslag til nyt budget; + = merforbrug, − = mindreforbrug."""
-        return self.forventet - self.forslag
+        return afvigelse(self.forventet, self.forslag)
+
+    @property
+    def korrektioner_i_aaret(self) -> Decimal:
+        """All korrektioner of the year up to and including this round: forslag − oprindeligt budget."""
+        return self.tidligere + self.korrektioner
 
     @property
     def udvikling(self) -> Decimal | None:
@@ -121,30 +127,43 @@ def linjer(opfoelgning: Opfoelgning, *, udvalg: Udvalg | None = None, ramme=None
         runde_linjer = runde_linjer.filter(rammedel__ramme=ramme)
         tidligere = tidligere.filter(rammedel__ramme=ramme)
 
-    tidligere_korr = dict(
-        tidligere.values_list("rammedel_id").annotate(s=Sum("korrektioner")).values_list("rammedel_id", "s")
-    )
-    forrige_forventet = dict(
-        tidligere.filter(opfoelgning__nummer=opfoelgning.nummer - 1).values_list("rammedel_id", "forventet_forbrug")
-    )
     egne = {linje.rammedel_id: linje for linje in runde_linjer}
-    result = []
-    for rammedel in dele.order_by("ramme__nummer", "placering"):
-        linje = egne.get(rammedel.pk)
-        tal = Tal(
-            oprindeligt=rammedel.oprindeligt_budget,
-            tidligere=tidligere_korr.get(rammedel.pk) or NUL,
+    tal = _tal(opfoelgning, tidligere, "rammedel_id")
+    return [
+        Linje(rammedel=rammedel, linje=egne.get(rammedel.pk), tal=tal(rammedel, egne.get(rammedel.pk)))
+        for rammedel in dele.order_by("ramme__nummer", "placering")
+    ]
+
+
+def _tal(opfoelgning: Opfoelgning, tidligere, noegle: str):
+    """How a line's columns are made from its adopted budget, its line in this round and the year's earlier rounds.
+
+    `tidligere` holds the lines (ramme parts' or activities') of the year's earlier rounds; `noegle` the field that
+    ties them to their part. Tidligere korrektioner are the sum over rounds 1 … n−1; the previous forecast is round
+    n−1's, and a year's first round has none. Two queries.
+    """
+    tidligere_korr = dict(tidligere.values_list(noegle).annotate(s=Sum("korrektioner")).values_list(noegle, "s"))
+    forrige = {}
+    if opfoelgning.har_tidligere_runder:
+        forrige = dict(
+            tidligere.filter(opfoelgning__nummer=opfoelgning.nummer - 1).values_list(noegle, "forventet_forbrug")
+        )
+
+    def tal(del_, linje) -> Tal:
+        return Tal(
+            oprindeligt=del_.oprindeligt_budget,
+            tidligere=tidligere_korr.get(del_.pk) or NUL,
             korrektioner=linje.korrektioner if linje else NUL,
             forventet=linje.forventet_forbrug if linje else NUL,
-            forventet_forrige=forrige_forventet.get(rammedel.pk) if opfoelgning.nummer > 1 else None,
+            forventet_forrige=forrige.get(del_.pk) if opfoelgning.har_tidligere_runder else None,
         )
-        result.append(Linje(rammedel=rammedel, linje=linje, tal=tal))
-    return result
+
+    return tal
 
 
 def summer(tal, *, opfoelgning: Opfoelgning) -> Tal:
     """The exact sum of several lines' figures in a round (no previous-round forecast in a year's first round)."""
-    total = Tal(forventet_forrige=None if opfoelgning.nummer == 1 else NUL)
+    total = Tal(forventet_forrige=NUL if opfoelgning.har_tidligere_runder else None)
     for t in tal:
         total = total + t
     return total
@@ -352,28 +371,7 @@ def aktivitetslinjer(opfoelgning: Opfoelgning, ramme: Bevillingsramme) -> list[A
     tidligere = Aktivitetslinje.objects.filter(
         aktivitetsdel__in=dele, opfoelgning__aar_id=opfoelgning.aar_id, opfoelgning__nummer__lt=opfoelgning.nummer
     )
-    tidligere_korr = dict(
-        tidligere.values_list("aktivitetsdel_id").annotate(s=Sum("korrektioner")).values_list("aktivitetsdel_id", "s")
-    )
-    forrige = dict(
-        tidligere.filter(opfoelgning__nummer=opfoelgning.nummer - 1).values_list(
-            "aktivitetsdel_id", "forventet_forbrug"
-        )
-    )
-    result = []
-    for del_ in dele:
-        linje = egne.get(del_.pk)
-        result.append(
-            AktivitetLinje(
-                aktivitetsdel=del_,
-                linje=linje,
-                tal=Tal(
-                    oprindeligt=del_.oprindeligt_budget,
-                    tidligere=tidligere_korr.get(del_.pk) or NUL,
-                    korrektioner=linje.korrektioner if linje else NUL,
-                    forventet=linje.forventet_forbrug if linje else NUL,
-                    forventet_forrige=forrige.get(del_.pk) if opfoelgning.nummer > 1 else None,
-                ),
-            )
-        )
-    return result
+    tal = _tal(opfoelgning, tidligere, "aktivitetsdel_id")
+    return [
+        AktivitetLinje(aktivitetsdel=del_, linje=egne.get(del_.pk), tal=tal(del_, egne.get(del_.pk))) for del_ in dele
+    ]

@@ -12,10 +12,8 @@ from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.rules import RammeIRunde
 from budgetopfolgning.tables import OpfoelgningsTabel
 from kerne.beloeb import redigerbart
+from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
 from rammer.models import Bevillingsramme, Rammedel, Udvalg
-
-FORTEGN_KORREKTIONER = ("+ = bevillingsrammen opskrives med beløbet", "- = bevillingsrammen nedskrives med beløbet")
-FORTEGN_AFVIGELSE = ("+ = merforbrug", "- = mindreforbrug")
 
 
 def hent_opfoelgning(request: HttpRequest, aar: int, nr: int, perm: str | None = None) -> Opfoelgning:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from budgetopfolgning import selectors as runde_selectors
 from budgetopfolgning.models import Opfoelgning
 from kerne.beloeb import MIO, NUL, mio_kr, rund
+from kerne.fortegn import afvigelse, resultat_efter_overfoersler
 from rammer.models import (
     Aarsregnskab,
     Aktivitetskategori,
@@ -59,8 +60,7 @@ class RammeIRunde:
 
     @property
     def korrektioner_i_aaret(self):
-        """All korrektioner of the year up to and including this round: forslag − oprindeligt budget."""
-        return self.total.tidligere + self.total.korrektioner
+        return self.total.korrektioner_i_aaret
 
 
 def runder(user, ramme: Bevillingsramme) -> list[RammeIRunde]:
@@ -96,8 +96,7 @@ class Regnskabstal:
 
     @property
     def resultat_efter_overfoersler(self) -> Decimal:
-        """Regnskab + overført − korrigeret budget; + = merforbrug, − = mindreforbrug."""
-        return self.regnskab + self.overfoert - self.korrigeret_budget
+        return resultat_efter_overfoersler(self.regnskab, self.overfoert, self.korrigeret_budget)
 
     @property
     def regnskab_inkl_overfoert(self) -> Decimal:
@@ -295,8 +294,7 @@ class Estimatraekke:
 
     @property
     def afvigelse(self) -> Decimal:
-        """Forventet forbrug − korrigeret budget; + = merforbrug, − = mindreforbrug."""
-        return self.forventet_forbrug - self.korrigeret_budget
+        return afvigelse(self.forventet_forbrug, self.korrigeret_budget)
 
 
 def _sum_raekke(navn: str, raekker: list, **kwargs) -> Estimatraekke:

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from budgetopfolgning.views import FORTEGN_AFVIGELSE
 from kerne.beloeb import dansk_tal, mio_kr, redigerbart
+from kerne.fortegn import FORTEGN_AFVIGELSE
 from kerne.pdf import render_pdf
 from rammeindsigt import charts, selectors, services
 from rammeindsigt.forms import (
@@ -28,7 +28,6 @@ from rammeindsigt.forms import (
 )
 from rammer.models import Aarsregnskab, Bevillingsramme, Ledelsesinformation, Regnskabslinje
 
-FORTEGN_RESULTAT = ("+ = merforbrug", "- = mindreforbrug")
 INGEN_ADGANG = "Du kan kun redigere tal for rammer, du er ansvarlig for."
 
 
@@ -105,7 +104,7 @@ def regnskab(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
             "ramme": valgt,
             "oversigt": selectors.regnskab(valgt),
             "kan_redigere": _kan_redigere(request, valgt),
-            "fortegn_resultat": FORTEGN_RESULTAT,
+            "fortegn_resultat": FORTEGN_AFVIGELSE,
         },
     )
 

@@ -6,6 +6,7 @@ from django.db.models import Q, Sum
 from simple_history.models import HistoricalRecords
 
 from kerne.beloeb import BeloebField
+from kerne.fortegn import afvigelse, resultat_efter_overfoersler
 
 ramme_nummer_validator = RegexValidator(
     r"^[0-9]{2}\.[0-9]{2}$", "Rammenummeret skal have formen NN.NN, fx 30.46."
@@ -243,8 +244,7 @@ class Regnskabslinje(models.Model):
 
     @property
     def resultat_efter_overfoersler(self) -> Decimal:
-        """Regnskab + overført − korrigeret budget; + = merforbrug, − = mindreforbrug (seed 004)."""
-        return self.regnskab + self.overfoert - self.korrigeret_budget
+        return resultat_efter_overfoersler(self.regnskab, self.overfoert, self.korrigeret_budget)
 
 
 class Regnskabsbemaerkning(models.Model):
@@ -383,8 +383,7 @@ class Estimatlinje(models.Model):
 
     @property
     def afvigelse(self) -> Decimal:
-        """Forventet forbrug − korrigeret budget; + = merforbrug."""
-        return self.forventet_forbrug - self.korrigeret_budget
+        return afvigelse(self.forventet_forbrug, self.korrigeret_budget)
 
 
 class Estimatdel(models.Model):
@@ -412,7 +411,7 @@ class Estimatdel(models.Model):
 
     @property
     def afvigelse(self) -> Decimal:
-        return self.forventet_forbrug - self.korrigeret_budget
+        return afvigelse(self.forventet_forbrug, self.korrigeret_budget)
 
 
 class Maanedsstatus(models.Model):
@@ -445,7 +444,7 @@ class Maanedsstatus(models.Model):
 
     @property
     def afvigelse(self) -> Decimal:
-        return self.forventet_forbrug - self.budget
+        return afvigelse(self.forventet_forbrug, self.budget)
 
 
 class Underretningstal(models.Model):
