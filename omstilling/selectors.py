@@ -68,7 +68,7 @@ class Oversigt:
 
 
 def oversigt(katalog: Katalog) -> Oversigt:
-    """The catalogue as the seed's overview prints it: the proposals taken into the budget, per udvalg.
+    """The catalogue as its published overview prints it: the proposals taken into the budget, per udvalg.
 
     Savings are stored positive; the overview shows them negative (− = mindreudgifter), so every figure here is the
     negated nettodriftsbesparelse. Restbeløb = krav + I alt (+ = mangler).

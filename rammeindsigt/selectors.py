@@ -87,7 +87,7 @@ def andre_aar(ramme: Bevillingsramme) -> list[Bevillingsramme]:
 
 @dataclass
 class Regnskabstal:
-    """The columns of the årsregnskab (seed 004), in exact kroner."""
+    """The columns of the årsregnskab per ramme, in exact kroner."""
 
     vedtaget_budget: Decimal = NUL
     korrigeret_budget: Decimal = NUL

@@ -124,7 +124,7 @@ class Rammeansvar(models.Model):
         return f"{self.bruger} – {self.ramme} ({self.ramme.aar_id and self.ramme.aar.aar})"
 
 
-# --- The ramme in depth (issue #6): description, activities, årsregnskab, ledelsesinformation, budget models ---------
+# --- The ramme in depth: description, activities, årsregnskab, ledelsesinformation, budget models ---------
 
 
 class Rammebeskrivelse(models.Model):
@@ -265,7 +265,7 @@ class Regnskabsbemaerkning(models.Model):
 
 
 class Ledelsesinformation(models.Model):
-    """The management information of a ramme in a year (seed 003), updated in place as estimates come in.
+    """The management information of a ramme in a year (the kommune's monthly ledelsesinformation report), updated in place as estimates come in.
 
     The monthly snapshots and the history of the edited models keep what earlier versions said.
     """
@@ -505,7 +505,7 @@ class Fokusomraade(models.Model):
 
 
 class Ydelse(models.Model):
-    """A transfer payment in a ramme's budget model (seed 002): helårspersoner × gennemsnitspris is the gross
+    """A transfer payment in a ramme's budget model (the kommune's unit price × users sheet): helårspersoner × gennemsnitspris is the gross
     expense, and the state refunds a percentage of it; the rest is the kommune's net expense."""
 
     ramme = models.ForeignKey(Bevillingsramme, on_delete=models.CASCADE, related_name="ydelser")

@@ -27,7 +27,7 @@ def smiley(status):
 @register.filter
 def mio_forslag(value):
     """A proposal's own figure in the overview: mio. kr. with two decimals, or three when two would hide its
-    thousands (ØKU-11 Pensionistskovture prints -0,025 in the seed). Totals use `|mio:2` and round."""
+    thousands (ØKU-11 Pensionistskovture prints -0,025 in the published catalogue). Totals use `|mio:2` and round."""
     if value is None or value == "":
         return ""
     mio = Decimal(value) / MIO
