@@ -1,0 +1,145 @@
+"""Who may hand out rights, how the login lockout counts, and the smaller hardening: sessions, downloads, logs."""
+
+import io
+
+from django.contrib.auth.models import Group, Permission, User
+from django.core.management import call_command
+
+from budgetopfolgning import roller
+from tests.base import BaseTestCase
+
+# --- Users and roles in the admin -----------------------------------------------------------------------------------
+
+
+class UserAdminTests(BaseTestCase):
+    """Center for Økonomi manages users and their roles, and nothing that hands out more rights than its own."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        call_command("opsaet_roller", stdout=io.StringIO())
+        cls.okonomi.is_staff = True
+        cls.okonomi.save()
+        cls.rod = User.objects.create_superuser("rod", password="rod-hemmelig-1")
+        cls.drift = Group.objects.create(name="IT-drift")
+        cls.drift.permissions.add(Permission.objects.get(codename="change_group"))
+
+    def setUp(self):
+        self.client.force_login(self.okonomi)
+
+    def _gruppe(self, navn):
+        return Group.objects.get(name=navn)
+
+    def _post_change(self, user, **data):
+        # All the stock form's fields, so the forged parts are the only difference from an honest save.
+        felter = {
+            "username": user.username,
+            "first_name": "",
+            "last_name": "",
+            "email": "",
+            "is_active": "on",
+            "date_joined_0": "2024-01-01",
+            "date_joined_1": "12:00:00",
+            "groups": [self._gruppe(roller.KONSULENT).pk],
+            **data,
+        }
+        return self.client.post(f"/admin/auth/user/{user.pk}/change/", felter)
+
+    def test_the_change_page_shows_no_superuser_staff_or_permission_fields(self):
+        response = self.client.get(f"/admin/auth/user/{self.konsulent.pk}/change/")
+        self.assertEqual(response.status_code, 200)
+        for felt in ("is_superuser", "is_staff", "user_permissions"):
+            self.assertNotContains(response, f'name="{felt}"')
+        self.assertContains(response, 'name="groups"')
+        # Only the three roles can be chosen.
+        for navn in roller.ROLLER:
+            self.assertContains(response, navn)
+        self.assertNotContains(response, "IT-drift")
+
+    def test_a_forged_post_grants_no_superuser_staff_or_permissions(self):
+        perm = Permission.objects.get(codename="change_group")
+        response = self._post_change(
+            self.konsulent, is_staff="on", is_superuser="on", user_permissions=[perm.pk]
+        )
+        self.assertEqual(response.status_code, 302)
+        self.konsulent.refresh_from_db()
+        self.assertFalse(self.konsulent.is_superuser)
+        self.assertFalse(self.konsulent.is_staff)
+        self.assertFalse(self.konsulent.user_permissions.exists())
+        self.assertEqual(list(self.konsulent.groups.values_list("name", flat=True)), [roller.KONSULENT])
+
+    def test_a_forged_post_cannot_give_a_group_outside_the_roles(self):
+        response = self._post_change(self.konsulent, groups=[self.drift.pk])
+        self.assertEqual(response.status_code, 200)
+        self.assertFalse(self.konsulent.groups.filter(pk=self.drift.pk).exists())
+
+    def test_okonomi_adds_a_user_and_gives_the_konsulent_role(self):
+        response = self.client.post(
+            "/admin/auth/user/add/",
+            {"username": "ny", "usable_password": "true", "password1": "Budget-2024-x", "password2": "Budget-2024-x",
+             "is_superuser": "on", "is_staff": "on"},
+        )
+        self.assertEqual(response.status_code, 302)
+        ny = User.objects.get(username="ny")
+        self.assertFalse(ny.is_superuser or ny.is_staff)
+        self.assertEqual(self._post_change(ny, first_name="Nina").status_code, 302)
+        ny.refresh_from_db()
+        self.assertEqual(list(ny.groups.values_list("name", flat=True)), [roller.KONSULENT])
+        self.assertEqual(ny.first_name, "Nina")
+        self.assertFalse(ny.is_staff or ny.is_superuser)
+
+    def test_the_okonomi_role_brings_staff_and_taking_it_away_removes_it(self):
+        self._post_change(self.konsulent, groups=[self._gruppe(roller.OKONOMI).pk])
+        self.konsulent.refresh_from_db()
+        self.assertTrue(self.konsulent.is_staff)
+        self.assertFalse(self.konsulent.is_superuser)
+        self._post_change(self.konsulent, groups=[self._gruppe(roller.KONSULENT).pk])
+        self.konsulent.refresh_from_db()
+        self.assertFalse(self.konsulent.is_staff)
+
+    def test_okonomi_cannot_change_a_superuser_or_their_password(self):
+        url = f"/admin/auth/user/{self.rod.pk}/change/"
+        side = self.client.get(url)
+        self.assertEqual(side.status_code, 200)  # view only
+        self.assertNotContains(side, 'name="_save"')
+        self.assertEqual(self._post_change(self.rod, first_name="Ændret", groups=[]).status_code, 403)
+        self.assertEqual(self.client.get(f"/admin/auth/user/{self.rod.pk}/password/").status_code, 403)
+        response = self.client.post(
+            f"/admin/auth/user/{self.rod.pk}/password/",
+            {"usable_password": "true", "password1": "Overtaget-2024", "password2": "Overtaget-2024"},
+        )
+        self.assertEqual(response.status_code, 403)
+        self.rod.refresh_from_db()
+        self.assertTrue(self.rod.is_superuser)
+        self.assertEqual(self.rod.first_name, "")
+        self.assertTrue(self.rod.check_password("rod-hemmelig-1"))
+
+    def test_okonomi_cannot_change_a_user_with_rights_beyond_the_roles(self):
+        tekniker = User.objects.create_user("tekniker", password="x")
+        tekniker.groups.add(self.drift)
+        self.assertEqual(self._post_change(tekniker).status_code, 403)
+        self.assertTrue(tekniker.groups.filter(pk=self.drift.pk).exists())
+
+    def test_group_permissions_are_hidden_from_okonomi(self):
+        self.assertEqual(self.client.get("/admin/auth/group/").status_code, 403)
+        self.assertEqual(self.client.get(f"/admin/auth/group/{self.drift.pk}/change/").status_code, 403)
+        self.assertNotContains(self.client.get("/admin/"), "/admin/auth/group/")
+        okonomi = self._gruppe(roller.OKONOMI)
+        self.assertFalse(okonomi.permissions.filter(content_type__model="group").exists())
+
+    def test_rerunning_opsaet_roller_takes_back_permissions_it_no_longer_gives(self):
+        okonomi = self._gruppe(roller.OKONOMI)
+        okonomi.permissions.add(Permission.objects.get(codename="change_group"))
+        call_command("opsaet_roller", stdout=io.StringIO())
+        self.assertFalse(okonomi.permissions.filter(codename="change_group").exists())
+        self.assertTrue(okonomi.permissions.filter(codename="change_user").exists())
+
+    def test_a_superuser_keeps_the_full_admin(self):
+        self.client.force_login(self.rod)
+        response = self.client.get(f"/admin/auth/user/{self.konsulent.pk}/change/")
+        for felt in ("is_superuser", "is_staff", "user_permissions"):
+            self.assertContains(response, f'name="{felt}"')
+        self.assertContains(response, "IT-drift")
+        self.assertEqual(self._post_change(self.konsulent, is_superuser="on", is_staff="on").status_code, 302)
+        self.konsulent.refresh_from_db()
+        self.assertTrue(self.konsulent.is_superuser)
