@@ -4,6 +4,7 @@ One module; everything that differs between machines comes from environment vari
 helpers below, which fail loudly on values they do not understand. See the README for the table.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -33,6 +34,18 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks (CIDR); empty by default."""
+    values = env_list(name, "")
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError as exc:
+            message = f"Environment variable {name}: {value!r} is not an IP address or network"
+            raise ImproperlyConfigured(message) from exc
+    return values
 
 
 DJANGO_ENV = env_str("DJANGO_ENV", "development")
@@ -92,11 +105,18 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Five failures lock a username + IP for 15 minutes, never for good.
+# Five failures lock a username + client address for 15 minutes, never for good: the 15 minutes run from the fifth
+# failure, and tries during the lockout (even with the right password) do not start them again, or one try every
+# quarter of an hour would keep a user out for good.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Behind the kommune's reverse proxy every request comes from the proxy; the client's address is taken from
+# X-Forwarded-For only when the request comes from one of these addresses or networks.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "budgetopfolgning.security.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/laast_ude.html"
 
 # Content Security Policy (django-csp 4): only our own origin, no inline scripts or styles.

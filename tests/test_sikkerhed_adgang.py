@@ -1,9 +1,13 @@
 """Who may hand out rights, how the login lockout counts, and the smaller hardening: sessions, downloads, logs."""
 
 import io
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management import call_command
+from django.test import Client, override_settings
 
 from budgetopfolgning import roller
 from tests.base import BaseTestCase
@@ -143,3 +147,67 @@ class UserAdminTests(BaseTestCase):
         self.assertEqual(self._post_change(self.konsulent, is_superuser="on", is_staff="on").status_code, 302)
         self.konsulent.refresh_from_db()
         self.assertTrue(self.konsulent.is_superuser)
+
+
+# --- The login lockout ---------------------------------------------------------------------------------------------
+
+T0 = datetime(2024, 4, 12, 9, 0, tzinfo=UTC)
+
+
+@contextmanager
+def klokken(tid: datetime):
+    """Moves the clock for Django and for django-axes, which stamps each attempt with its own imported now()."""
+    with mock.patch("django.utils.timezone.now", return_value=tid), \
+            mock.patch("axes.handlers.proxy.now", return_value=tid):
+        yield
+
+
+class LockoutTests(BaseTestCase):
+    def _login(self, username="okonomi", password="demo", **meta):
+        return Client().post("/login/", {"username": username, "password": password}, **meta)
+
+    def _lock(self, username="okonomi", **meta):
+        for _ in range(5):
+            response = self._login(username, "forkert", **meta)
+        self.assertEqual(response.status_code, 429)
+
+    def test_the_lockout_is_per_username_and_address(self):
+        self._lock(REMOTE_ADDR="192.0.2.10")
+        self.assertEqual(self._login(REMOTE_ADDR="192.0.2.10").status_code, 429)
+        self.assertEqual(self._login(REMOTE_ADDR="192.0.2.11").status_code, 302)
+        self.assertEqual(self._login("konsulent", REMOTE_ADDR="192.0.2.10").status_code, 302)
+
+    def test_attempts_during_the_lockout_do_not_extend_it(self):
+        with klokken(T0):
+            self._lock()
+        with klokken(T0 + timedelta(minutes=10)):
+            self.assertEqual(self._login(password="forkert").status_code, 429)
+            self.assertEqual(self._login().status_code, 429)
+        with klokken(T0 + timedelta(minutes=14, seconds=59)):
+            self.assertEqual(self._login().status_code, 429)
+        # 15 minutes after the fifth failure, not after the later tries.
+        with klokken(T0 + timedelta(minutes=15, seconds=1)):
+            self.assertEqual(self._login().status_code, 302)
+
+    @override_settings(TRUSTED_PROXIES=["10.0.0.1"])
+    def test_behind_a_trusted_proxy_clients_are_told_apart_by_x_forwarded_for(self):
+        self._lock(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+        self.assertEqual(self._login(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5").status_code, 429)
+        self.assertEqual(self._login(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.6").status_code, 302)
+
+    @override_settings(TRUSTED_PROXIES=["10.0.0.0/24"])
+    def test_behind_a_trusted_proxy_a_client_cannot_dodge_by_prepending_addresses(self):
+        # The proxy appends the address it saw; what the client wrote itself is to the left of it.
+        self._lock(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.5")
+        response = self._login(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.2, 203.0.113.5, 10.0.0.2")
+        self.assertEqual(response.status_code, 429)
+
+    @override_settings(TRUSTED_PROXIES=[])
+    def test_without_trust_a_forged_x_forwarded_for_is_ignored(self):
+        self._lock(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.5")
+        self.assertEqual(self._login(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.6").status_code, 429)
+
+    @override_settings(TRUSTED_PROXIES=["10.0.0.1"])
+    def test_x_forwarded_for_from_an_untrusted_address_is_ignored(self):
+        self._lock(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.5")
+        self.assertEqual(self._login(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.6").status_code, 429)
