@@ -2,7 +2,7 @@
 
 import io
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from unittest import mock
 
 from django.contrib.auth.models import Group, Permission, User
@@ -10,7 +10,11 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 
 from budgetopfolgning import roller
+from budgetopfolgning.models import Opfoelgning
+from omstilling.models import Forslagsopfoelgning
+from rammer.models import Budgetaar
 from tests.base import BaseTestCase
+from tests.test_omstilling import FIXTURE
 
 # --- Users and roles in the admin -----------------------------------------------------------------------------------
 
@@ -211,3 +215,26 @@ class LockoutTests(BaseTestCase):
     def test_x_forwarded_for_from_an_untrusted_address_is_ignored(self):
         self._lock(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.5")
         self.assertEqual(self._login(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.6").status_code, 429)
+
+
+# --- Smaller things ---------------------------------------------------------------------------------------------------
+
+
+class KommentarLengthTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        call_command("indlaes_omstilling", FIXTURE, stdout=io.StringIO())
+        Opfoelgning.objects.create(
+            aar=Budgetaar.objects.create(aar=2019), nummer=1, pr_dato=date(2019, 4, 30), dokumentdato=date(2019, 4, 12)
+        )
+
+    def test_a_follow_up_comment_over_5000_characters_is_refused(self):
+        self.client.force_login(self.konsulent)
+        url = "/omstilling/opfolgning/2019/1/2019/TMU-01/"
+        version = self.client.get(url).context["version"]
+        data = {"indsats": "glad", "oekonomi": "glad", "realiseret": "", "version": version}
+        response = self.client.post(url, {**data, "kommentar": "x" * 5001})
+        self.assertContains(response, "Denne værdi må højst have 5000 tegn (den har 5001).")
+        self.assertFalse(Forslagsopfoelgning.objects.exists())
+        self.assertEqual(self.client.post(url, {**data, "kommentar": "x" * 5000}).status_code, 302)
