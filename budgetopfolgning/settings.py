@@ -32,6 +32,16 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"Environment variable {name} must be a boolean, got {raw!r}")
 
 
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"Environment variable {name} must be a whole number, got {raw!r}") from exc
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -197,6 +207,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 DJANGO_TABLES2_TEMPLATE = "_tabel.html"
 
+# A session ends after a working day without activity (8 hours by default), not after Django's two weeks: every
+# request renews it, so the limit counts idle time.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 480) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

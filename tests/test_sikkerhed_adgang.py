@@ -6,10 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 from unittest import mock
 
 from django.contrib.auth.models import Group, Permission, User
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import Client, override_settings
 
 from budgetopfolgning import roller
+from budgetopfolgning import settings as projekt_settings
 from budgetopfolgning.models import Opfoelgning
 from omstilling.models import Forslagsopfoelgning
 from rammer.models import Budgetaar
@@ -238,3 +240,30 @@ class KommentarLengthTests(BaseTestCase):
         self.assertContains(response, "Denne værdi må højst have 5000 tegn (den har 5001).")
         self.assertFalse(Forslagsopfoelgning.objects.exists())
         self.assertEqual(self.client.post(url, {**data, "kommentar": "x" * 5000}).status_code, 302)
+
+
+class SessionTests(BaseTestCase):
+    def test_a_session_ends_after_a_working_day_without_activity(self):
+        with klokken(T0):
+            self.client.force_login(self.udvalg)
+        # Activity keeps the session alive past the first eight hours.
+        for timer in (7, 14):
+            with klokken(T0 + timedelta(hours=timer)):
+                response = self.client.get("/")
+                self.assertEqual(response.status_code, 200)
+        with klokken(T0 + timedelta(hours=22, minutes=1)):
+            udloebet = self.client.get("/")
+        self.assertEqual(udloebet.status_code, 302)
+        self.assertTrue(udloebet["Location"].startswith("/login/"))
+        # Every answer renews the cookie for another eight hours.
+        self.assertEqual(response.cookies["sessionid"]["max-age"], 8 * 60 * 60)
+
+    def test_env_int_reads_minutes_and_fails_loudly(self):
+        env_int = projekt_settings.env_int
+        with mock.patch.dict("os.environ", {"SESSION_IDLE_TIMEOUT_MINUTES": "30"}):
+            self.assertEqual(env_int("SESSION_IDLE_TIMEOUT_MINUTES", 480), 30)
+        with mock.patch.dict("os.environ", {"SESSION_IDLE_TIMEOUT_MINUTES": ""}):
+            self.assertEqual(env_int("SESSION_IDLE_TIMEOUT_MINUTES", 480), 480)
+        with mock.patch.dict("os.environ", {"SESSION_IDLE_TIMEOUT_MINUTES": "otte timer"}):
+            with self.assertRaises(ImproperlyConfigured):
+                env_int("SESSION_IDLE_TIMEOUT_MINUTES", 480)
