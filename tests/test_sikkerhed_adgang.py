@@ -15,7 +15,7 @@ from budgetopfolgning import settings as projekt_settings
 from budgetopfolgning.models import Opfoelgning
 from omstilling.models import Forslagsopfoelgning
 from rammer.models import Budgetaar
-from tests.base import BaseTestCase
+from tests.base import BaseTestCase, DemoTestCase
 from tests.test_omstilling import FIXTURE
 
 # --- Users and roles in the admin -----------------------------------------------------------------------------------
@@ -267,3 +267,19 @@ class SessionTests(BaseTestCase):
         with mock.patch.dict("os.environ", {"SESSION_IDLE_TIMEOUT_MINUTES": "otte timer"}):
             with self.assertRaises(ImproperlyConfigured):
                 env_int("SESSION_IDLE_TIMEOUT_MINUTES", 480)
+
+
+class DownloadCacheTests(DemoTestCase):
+    def test_every_download_is_private(self):
+        self.client.force_login(self.okonomi)
+        urls = [
+            "/opfolgning/2024/1/tabeller.xlsx",
+            "/opfolgning/2024/1/tabel-1.csv",
+            "/opfolgning/2024/2/tabel-2.csv",
+            "/omstilling/2019/oversigt.xlsx",
+            "/rammer/2023/30.46/ledelsesinformation/underretninger.svg",
+        ]
+        svar = {url: self.client.get(url) for url in urls}
+        self.assertEqual({url: r.status_code for url, r in svar.items()}, dict.fromkeys(urls, 200))
+        offentlige = [url for url, r in svar.items() if "private" not in r.get("Cache-Control", "")]
+        self.assertEqual(offentlige, [])
