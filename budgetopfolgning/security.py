@@ -1,6 +1,8 @@
-"""Small pieces the settings point to: the client address behind the kommune's reverse proxy."""
+"""Small pieces the settings point to: the client address behind the kommune's reverse proxy, and the log filter
+that keeps a refused request to one line."""
 
 import ipaddress
+import logging
 from functools import lru_cache
 
 from django.conf import settings
@@ -48,3 +50,14 @@ def client_ip(request: HttpRequest) -> str | None:
         if not trusted(address):
             break
     return client
+
+
+class ForbiddenWithoutTraceback(logging.Filter):
+    """Drops the traceback Django attaches to "Forbidden (Permission denied)": a 403 is the permission check doing
+    its job, and a stack trace for each one buries the errors that matter. The one-line message keeps the path."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -283,3 +283,15 @@ class DownloadCacheTests(DemoTestCase):
         self.assertEqual({url: r.status_code for url, r in svar.items()}, dict.fromkeys(urls, 200))
         offentlige = [url for url, r in svar.items() if "private" not in r.get("Cache-Control", "")]
         self.assertEqual(offentlige, [])
+
+
+@override_settings(DEBUG=False)
+class ForbiddenLogTests(BaseTestCase):
+    def test_a_403_is_logged_as_one_line_without_a_traceback(self):
+        self.client.force_login(self.udvalg)
+        with self.assertLogs("django.request", "WARNING") as logs:
+            self.assertEqual(self.client.get("/opfolgning/ny/").status_code, 403)
+        [record] = logs.records
+        self.assertIsNone(record.exc_info)
+        self.assertEqual(record.getMessage(), "Forbidden (Permission denied): /opfolgning/ny/")
+        self.assertNotIn("\n", logs.output[0])
