@@ -6,10 +6,6 @@ from django.contrib import admin
 from budgetopfolgning.models import Opfoelgning
 from rammer.models import Aktivitet, Bevillingsramme, Budgetaar, Rammedel, Udvalg
 
-admin.site.site_header = "Budgetopfølgning – administration"
-admin.site.site_title = "Budgetopfølgning"
-admin.site.index_title = "Administration"
-
 
 @admin.register(Opfoelgning)
 class OpfoelgningAdmin(admin.ModelAdmin):

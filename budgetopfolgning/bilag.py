@@ -318,6 +318,7 @@ def tabeller_xlsx(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
     )
     navn = "tabeller" if runde.er_laast else "tabeller-kladde"
     response["Content-Disposition"] = content_disposition_header(True, _filnavn(runde, navn, "xlsx"))
+    response["Cache-Control"] = "private, no-cache"
     return response
 
 
@@ -345,4 +346,5 @@ def tabel_csv(request: HttpRequest, aar: int, nr: int, tabel: int) -> HttpRespon
     response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
     navn = f"tabel-{tabel}" if runde.er_laast else f"tabel-{tabel}-kladde"
     response["Content-Disposition"] = content_disposition_header(True, _filnavn(runde, navn, "csv"))
+    response["Cache-Control"] = "private, no-cache"
     return response

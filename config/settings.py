@@ -4,6 +4,7 @@ One module; everything that differs between machines comes from environment vari
 helpers below, which fail loudly on values they do not understand. See the README for the table.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -31,8 +32,30 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"Environment variable {name} must be a boolean, got {raw!r}")
 
 
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"Environment variable {name} must be a whole number, got {raw!r}") from exc
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or networks (CIDR); empty by default."""
+    values = env_list(name, "")
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError as exc:
+            message = f"Environment variable {name}: {value!r} is not an IP address or network"
+            raise ImproperlyConfigured(message) from exc
+    return values
 
 
 DJANGO_ENV = env_str("DJANGO_ENV", "development")
@@ -94,11 +117,18 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Five failures lock a username + IP for 15 minutes, never for good.
+# Five failures lock a username + client address for 15 minutes, never for good: the 15 minutes run from the fifth
+# failure, and tries during the lockout (even with the right password) do not start them again, or one try every
+# quarter of an hour would keep a user out for good.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Behind the kommune's reverse proxy every request comes from the proxy; the client's address is taken from
+# X-Forwarded-For only when the request comes from one of these addresses or networks.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "kerne.security.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/laast_ude.html"
 
 # Content Security Policy (django-csp 4): only our own origin, no inline scripts or styles.
@@ -179,6 +209,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 DJANGO_TABLES2_TEMPLATE = "_tabel.html"
 
+# A session ends after a working day without activity (8 hours by default), not after Django's two weeks: every
+# request renews it, so the limit counts idle time.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 480) * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -200,6 +234,9 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A refused request is expected (a reader opening an edit link); one line naming the path is enough.
+    "filters": {"forbidden_one_line": {"()": "kerne.security.ForbiddenWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["forbidden_one_line"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

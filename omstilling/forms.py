@@ -162,16 +162,16 @@ class OpfoelgningForm(forms.ModelForm):
         required=False,
         help_text="Besparelser som positive tal. Lad feltet stå tomt, hvis besparelsen endnu ikke er opgjort.",
     )
+    # Bounded like the other explanation fields, so one save cannot store megabytes of text.
+    kommentar = forms.CharField(
+        label="Kommentar", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     class Meta:
         model = Forslagsopfoelgning
         fields = ["indsats", "oekonomi", "kommentar", "realiseret"]
-        labels = {"indsats": "Status for indsatsen", "oekonomi": "Status for økonomien", "kommentar": "Kommentar"}
-        widgets = {
-            "indsats": forms.RadioSelect,
-            "oekonomi": forms.RadioSelect,
-            "kommentar": forms.Textarea(attrs={"rows": 4}),
-        }
+        labels = {"indsats": "Status for indsatsen", "oekonomi": "Status for økonomien"}
+        widgets = {"indsats": forms.RadioSelect, "oekonomi": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -265,7 +265,8 @@ class Regnskabsbemaerkning(models.Model):
 
 
 class Ledelsesinformation(models.Model):
-    """The management information of a ramme in a year (the kommune's monthly ledelsesinformation report), updated in place as estimates come in.
+    """The management information of a ramme in a year (the kommune's monthly ledelsesinformation report),
+    updated in place as estimates come in.
 
     The monthly snapshots and the history of the edited models keep what earlier versions said.
     """
@@ -505,8 +506,9 @@ class Fokusomraade(models.Model):
 
 
 class Ydelse(models.Model):
-    """A transfer payment in a ramme's budget model (the kommune's unit price × users sheet): helårspersoner × gennemsnitspris is the gross
-    expense, and the state refunds a percentage of it; the rest is the kommune's net expense."""
+    """A transfer payment in a ramme's budget model (the kommune's unit price × users sheet): helårspersoner ×
+    gennemsnitspris is the gross expense, and the state refunds a percentage of it; the rest is the kommune's net
+    expense."""
 
     ramme = models.ForeignKey(Bevillingsramme, on_delete=models.CASCADE, related_name="ydelser")
     sortering = models.PositiveSmallIntegerField(default=0)

@@ -4,9 +4,10 @@ from django.core.management.base import BaseCommand
 from kerne import roller
 
 # What Center for Økonomi manages in the admin: users and their roles, the konsulenters' rammer, the years'
-# udvalg and rammer, and the letterhead of open rounds. Figures are never edited in the admin.
+# udvalg and rammer, and the letterhead of open rounds. Figures are never edited in the admin. The groups
+# themselves (the roles and their permissions) are not on the list: the user admin offers the three roles by name.
 OKONOMI_ADMIN = {
-    "auth": {"user": "add change view", "group": "view"},
+    "auth": {"user": "add change view"},
     "rammer": {
         "rammeansvar": "add change delete view",
         "budgetaar": "change view",
@@ -21,17 +22,21 @@ OKONOMI_ADMIN = {
 class Command(BaseCommand):
     help = (
         "Opretter de tre roller (Center for Økonomi, Økonomikonsulent, Udvalgsmedlem) og giver Center for Økonomi "
-        "adgang til at administrere brugere og konsulenternes rammer i administrationen. Kan køres igen."
+        "adgang til at administrere brugere og konsulenternes rammer i administrationen. Kan køres igen; "
+        "rettigheder, rollen ikke længere skal have, fjernes."
     )
 
     def handle(self, *args, **options):
         for navn in roller.ROLLER:
             Group.objects.get_or_create(name=navn)
         okonomi = Group.objects.get(name=roller.OKONOMI)
-        for app_label, modeller in OKONOMI_ADMIN.items():
-            for model, handlinger in modeller.items():
-                for handling in handlinger.split():
-                    okonomi.permissions.add(
-                        Permission.objects.get(content_type__app_label=app_label, codename=f"{handling}_{model}")
-                    )
+        # set(), not add(): running the command again also takes back what the role no longer has.
+        okonomi.permissions.set(
+            [
+                Permission.objects.get(content_type__app_label=app_label, codename=f"{handling}_{model}")
+                for app_label, modeller in OKONOMI_ADMIN.items()
+                for model, handlinger in modeller.items()
+                for handling in handlinger.split()
+            ]
+        )
         self.stdout.write(self.style.SUCCESS("Rollerne er sat op."))

@@ -1,0 +1,108 @@
+"""Users and their roles in the admin: Center for Økonomi gives and takes the three roles, and nothing more.
+
+Only a superuser (made with `createsuperuser`) can make another superuser, give staff rights outside the Center
+for Økonomi role, or hand out raw permissions or other groups. See docs/adgang.md.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
+from django.utils.translation import gettext_lazy as _
+
+from kerne import roller
+
+admin.site.site_header = "Budgetopfølgning – administration"
+admin.site.site_title = "Budgetopfølgning"
+admin.site.index_title = "Administration"
+
+ROLLE_FIELDSETS = (
+    (None, {"fields": ("username", "password")}),
+    (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+    ("Adgang", {"fields": ("is_active", "groups")}),
+    (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+)
+
+
+def kun_roller(user: User) -> bool:
+    """True when all of the user's rights come from the three roles, so a non-superuser may manage the account.
+
+    Anyone else (a superuser, or someone given raw permissions or another group by a superuser) holds rights that
+    Center for Økonomi does not, and taking over their account by changing its password would hand those over.
+    """
+    return (
+        not user.is_superuser
+        and not user.user_permissions.exists()
+        and not user.groups.exclude(name__in=roller.ROLLER).exists()
+    )
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class BrugerAdmin(UserAdmin):
+    """The stock user admin for superusers; for Center for Økonomi only names, e-mail, active and the three roles.
+
+    A non-superuser never sets `is_staff` itself: it follows the Center for Økonomi role, the one role that uses
+    the admin, when the account is saved here.
+    """
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser or obj is None:
+            # The add form is the stock one (username and password only) for everyone.
+            return super().get_fieldsets(request, obj)
+        return ROLLE_FIELDSETS
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ("last_login", "date_joined")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=roller.ROLLER).order_by("name")
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+            kwargs["label"] = "Roller"
+            kwargs["help_text"] = "Center for Økonomi giver også adgang til administrationen."
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser and not kun_roller(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser and not kun_roller(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not request.user.is_superuser:
+            user = form.instance
+            staff = user.groups.filter(name=roller.OKONOMI).exists()
+            if user.is_staff != staff:
+                user.is_staff = staff
+                user.save(update_fields=["is_staff"])
+
+
+@admin.register(Group)
+class GruppeAdmin(GroupAdmin):
+    """The groups are the three roles, and their permissions are set by `opsaet_roller`: only a superuser sees them."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
