@@ -1,0 +1,31 @@
+from django.db import migrations
+
+
+def frys_laaste_runder(apps, schema_editor):
+    """Rounds locked before frozen copies existed get one now, from the tables as they stand, so that
+    `verificer_runder` can hold every locked round to its copy from here on.
+
+    This calls the application's own freezing code (the copy must be the one the page reads); a database that
+    has no locked round without a copy skips it entirely.
+    """
+    Opfoelgning = apps.get_model("budgetopfolgning", "Opfoelgning")
+    Rundefrysning = apps.get_model("omstilling", "Rundefrysning")
+    mangler = Opfoelgning.objects.filter(status="laast").exclude(
+        pk__in=Rundefrysning.objects.values("opfoelgning_id")
+    )
+    if not mangler.exists():
+        return
+    from budgetopfolgning.models import Opfoelgning as AppOpfoelgning
+    from omstilling import rundeopfoelgning
+
+    for runde in AppOpfoelgning.objects.filter(pk__in=list(mangler.values_list("pk", flat=True))):
+        rundeopfoelgning.frys(runde)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("omstilling", "0003_rundefrysning"),
+        ("budgetopfolgning", "0005_aktivitetslinjer"),
+    ]
+
+    operations = [migrations.RunPython(frys_laaste_runder, migrations.RunPython.noop)]
