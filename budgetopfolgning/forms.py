@@ -2,6 +2,7 @@ from django import forms
 
 from budgetopfolgning.models import Opfoelgning
 from kerne.beloeb import MAKS_BELOEB, UgyldigtBeloeb, parse_dansk
+from kerne.versioner import VersionFelt
 from rammer.models import Budgetaar
 
 
@@ -54,13 +55,13 @@ class RammeForm(forms.Form):
                 max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
-            self.fields[f"{p}_version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+            self.fields[f"{p}_version"] = VersionFelt()
         for a in self.aktiviteter:
             prefix = f"akt{a.linje.pk}"
             self._beloebsfelter(
                 prefix, f"for {a.aktivitetsdel.aktivitet.navn}, {PLACERING_TEKST[a.aktivitetsdel.placering]}"
             )
-            self.fields[f"{prefix}_version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+            self.fields[f"{prefix}_version"] = VersionFelt()
 
     def clean(self):
         data = super().clean()

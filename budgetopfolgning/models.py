@@ -4,6 +4,7 @@ from simple_history.models import HistoricalRecords
 
 from kerne import roller
 from kerne.beloeb import BeloebField
+from kerne.versioner import Versioneret
 from rammer.models import Aktivitetsdel, Budgetaar, Rammedel
 
 ORDENSTAL = {1: "første", 2: "anden", 3: "tredje", 4: "fjerde", 5: "femte", 6: "sjette"}
@@ -91,17 +92,14 @@ class Opfoelgning(models.Model):
         return f"{self.pr_dato.day}/{self.pr_dato.month}-{self.pr_dato:%y}"
 
 
-class Rundetal(models.Model):
-    """The figures a round records for a ramme part or an activity, with the version that optimistic locking
-    compares and who changed them last."""
+class Rundetal(Versioneret):
+    """The figures a round records for a ramme part or an activity; the ramme's edit page locks them optimistically
+    (`kerne.versioner`), line by line."""
+
+    konfliktnavn = ("Rammen", "den")
 
     korrektioner = BeloebField("korrektioner (kr.)")
     forventet_forbrug = BeloebField("forventet forbrug (kr.)")
-    version = models.PositiveIntegerField(default=1)
-    aendret = models.DateTimeField("ændret", auto_now=True)
-    aendret_af = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
 
     class Meta:
         abstract = True

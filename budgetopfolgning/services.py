@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history
 
 from budgetopfolgning import laasning, selectors
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
+from kerne import versioner
 from kerne.beloeb import MAKS_BELOEB, NUL, UgyldigtBeloeb, parse_dansk
 from rammer.models import Aktivitet, Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg, ramme_nummer_validator
 
@@ -411,8 +412,8 @@ def importer_budget(
             eksisterende.korrektioner = linje.korrektioner
             eksisterende.forventet_forbrug = linje.forventet_forbrug
             eksisterende.forklaring = linje.forklaring
-            eksisterende.version += 1
-            eksisterende.aendret_af = bruger
+            # An import is a save too: a form opened before it must not overwrite the imported figures unseen.
+            versioner.ny_version(eksisterende, bruger=bruger)
             eksisterende.save()
             opdateret += 1
     if nummer > 1:
@@ -506,25 +507,13 @@ class Indtastning:
     version: int
 
 
-class Konflikt(Exception):
-    """Someone saved the ramme after the form was opened; nothing was written."""
-
-    def __init__(self, linje):
-        self.linje = linje
-        hvem = linje.aendret_af.get_username() if linje.aendret_af else "en anden bruger"
-        tid = timezone.localtime(linje.aendret).strftime("%H.%M")
-        dato = timezone.localtime(linje.aendret).strftime("%d.%m.%Y")
-        super().__init__(f"Rammen er ændret af {hvem} kl. {tid} den {dato}, efter du åbnede den.")
-
-
 def _opdater(linje, bruger, **felter) -> None:
-    """Write changed fields of a line, bumping its version and recording who did it."""
+    """Write changed fields of a line with a new version, recording who did it."""
     if all(getattr(linje, felt) == value for felt, value in felter.items()):
         return
     for felt, value in felter.items():
         setattr(linje, felt, value)
-    linje.version += 1
-    linje.aendret_af = bruger
+    versioner.ny_version(linje, bruger=bruger)
     linje._history_user = bruger
     linje.save()
 
@@ -541,31 +530,21 @@ def gem_ramme(
     Aktivitetslinje pk, with optimistic locking.
 
     The round row is locked first, so a save and a lock of the round never interleave. A line whose version
-    differs from the one the form was opened with raises Konflikt and nothing is written. A ramme part with
-    activities gets their sum as its korrektioner and forventet forbrug.
+    differs from the one the form was opened with (or that is gone) raises `versioner.Konflikt` and nothing is
+    written. A ramme part with activities gets their sum as its korrektioner and forventet forbrug.
     """
     aktiviteter = aktiviteter or {}
     runde = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
     if runde.er_laast:
         raise RundeFejl(f"{runde} er låst. Ændringer hører til i næste budgetopfølgning.")
-    linjer = list(
-        Opfoelgningslinje.objects.select_for_update(of=("self",))
-        .select_related("aendret_af", "rammedel")
-        .filter(opfoelgning=runde, pk__in=list(indtastninger))
-        .order_by("pk")
+    linjer = versioner.laas_versioner(
+        Opfoelgningslinje.objects.filter(opfoelgning=runde).select_related("rammedel"),
+        {pk: ny.version for pk, ny in indtastninger.items()},
     )
-    akt_linjer = list(
-        Aktivitetslinje.objects.select_for_update(of=("self",))
-        .select_related("aendret_af", "aktivitetsdel__aktivitet")
-        .filter(opfoelgning=runde, pk__in=list(aktiviteter))
-        .order_by("pk")
+    akt_linjer = versioner.laas_versioner(
+        Aktivitetslinje.objects.filter(opfoelgning=runde).select_related("aktivitetsdel__aktivitet"),
+        {pk: ny.version for pk, ny in aktiviteter.items()},
     )
-    if len(linjer) != len(indtastninger) or len(akt_linjer) != len(aktiviteter):
-        raise RundeFejl("Rammens dele er ændret, mens du havde formularen åben. Åbn den igen.")
-    for linje in [*linjer, *akt_linjer]:
-        ny = (indtastninger if isinstance(linje, Opfoelgningslinje) else aktiviteter)[linje.pk]
-        if linje.version != ny.version:
-            raise Konflikt(linje)
 
     for linje in akt_linjer:
         ny = aktiviteter[linje.pk]

@@ -11,6 +11,7 @@ from budgetopfolgning.forms import NyOpfoelgningForm, RammeForm
 from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.rules import RammeIRunde
 from budgetopfolgning.tables import OpfoelgningsTabel
+from kerne import versioner
 from kerne.beloeb import redigerbart
 from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
 from rammer.models import Bevillingsramme, Rammedel, Udvalg
@@ -164,7 +165,7 @@ def _rammens_linjer(runde: Opfoelgning, ramme: Bevillingsramme):
 def rediger_ramme(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpResponse:
     runde, valgt = hent_ramme_i_runde(request, aar, nr, ramme_nr, rediger=True)
     linjer, aktiviteter = _rammens_linjer(runde, valgt)
-    konflikt = None
+    konflikt = indsendt = None
     status = 200
     if request.method == "POST":
         form = RammeForm(request.POST, linjer=linjer, aktiviteter=aktiviteter)
@@ -192,10 +193,11 @@ def rediger_ramme(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> Htt
                 services.gem_ramme(
                     opfoelgning=runde, indtastninger=indtastninger, aktiviteter=akt_indtastninger, bruger=request.user
                 )
-            except services.Konflikt as exc:
+            except versioner.Konflikt as exc:
                 konflikt = str(exc)
                 status = 409
-                # Show the current values; the user's own input is shown beside them.
+                # The form shows the current values again; what the user typed is listed beside them.
+                indsendt = versioner.indsendt([form])
                 nye_linjer, nye_aktiviteter = _rammens_linjer(runde, valgt)
                 form = RammeForm(
                     linjer=nye_linjer, aktiviteter=nye_aktiviteter, initial=_initial(nye_linjer, nye_aktiviteter)
@@ -212,20 +214,7 @@ def rediger_ramme(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> Htt
     return render(
         request,
         "budgetopfolgning/rediger_ramme.html",
-        {
-            "opfoelgning": runde,
-            "ramme": valgt,
-            "form": form,
-            "konflikt": konflikt,
-            # On a conflict, the user's own input is shown beside the current values so nothing typed is lost.
-            "indsendt": [
-                (field.label, request.POST.get(name, ""))
-                for name, field in form.fields.items()
-                if not name.endswith("_version")
-            ]
-            if konflikt
-            else None,
-        },
+        {"opfoelgning": runde, "ramme": valgt, "form": form, "konflikt": konflikt, "indsendt": indsendt},
         status=status,
     )
 

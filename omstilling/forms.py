@@ -4,13 +4,17 @@ from django import forms
 
 from budgetopfolgning.forms import BeloebFormField
 from kerne.beloeb import NUL, redigerbart
+from kerne.versioner import VersionFelt
 from omstilling.models import Forslag, Forslagsopfoelgning, Katalog, ramme_nummer_validator
 
 DATO = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ForslagForm(forms.ModelForm):
-    """The facts and texts of a proposal. The udvalg are those of its catalogue."""
+    """The facts and texts of a proposal, and the version the form was opened at. The udvalg are those of its
+    catalogue."""
+
+    version = VersionFelt()
 
     class Meta:
         model = Forslag
@@ -155,7 +159,10 @@ def rammer_initial(forslag: Forslag) -> list[dict]:
 
 
 class OpfoelgningForm(forms.ModelForm):
-    """A proposal's follow-up in one round: two smileys, a comment and the saving realised in the year."""
+    """A proposal's follow-up in one round: two smileys, a comment and the saving realised in the year, and the
+    version the form was opened at."""
+
+    version = VersionFelt()
 
     realiseret = BeloebFormField(
         label="Realiseret besparelse i året (kr.)",

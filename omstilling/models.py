@@ -8,12 +8,12 @@ Amounts are kroner with savings positive, as the proposal forms print them. The 
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from kerne.beloeb import NUL, BeloebField
+from kerne.versioner import Versioneret
 from rammer.models import ramme_nummer_validator
 
 # TMU-01, KFU-04A, ØKU-11: the udvalg's abbreviation, a two-digit number and an optional letter.
@@ -93,8 +93,13 @@ class Katalogudvalg(models.Model):
         return self.navn
 
 
-class Forslag(models.Model):
-    """One omstillingsforslag as its form describes it."""
+class Forslag(Versioneret):
+    """One omstillingsforslag as its form describes it.
+
+    Its version counts saves of the proposal and of its years and rammer alike: the edit page edits them together.
+    """
+
+    konfliktnavn = ("Forslaget", "det")
 
     MEDTAGET = "medtaget"
     IKKE_MEDTAGET = "ikke_medtaget"
@@ -135,7 +140,7 @@ class Forslag(models.Model):
     bemaerkninger = models.TextField("øvrige bemærkninger", blank=True)
     status = models.CharField(max_length=15, choices=STATUSSER, default=MEDTAGET)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["aendret"])
 
     class Meta:
         ordering = ["katalog", "udvalg__raekkefoelge", "nr"]
@@ -228,8 +233,10 @@ class Forslagsramme(models.Model):
         return f"{self.nummer} {self.navn}".strip()
 
 
-class Forslagsopfoelgning(models.Model):
+class Forslagsopfoelgning(Versioneret):
     """How a proposal is doing at one budgetopfølgning: one smiley for the effort, one for the economy."""
+
+    konfliktnavn = ("Opfølgningen", "den")
 
     GLAD = "glad"
     MELLEMFORNOEJET = "mellemfornoejet"
@@ -259,10 +266,6 @@ class Forslagsopfoelgning(models.Model):
         blank=True,
         default=None,
         help_text="Tom: endnu ikke opgjort.",
-    )
-    aendret = models.DateTimeField("ændret", auto_now=True)
-    aendret_af = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     history = HistoricalRecords(excluded_fields=["aendret"])
@@ -345,12 +348,3 @@ RAMMEFELTER = ("nummer", "navn", "konto")
 # the proposal instead of one per year and ramme.
 MED_FORSLAGET = "oprettet med forslaget"
 
-
-def versionsmaerke(forslag: Forslag) -> int:
-    """A mark that grows with every saved change to the proposal, its figures or its rammer: the form carries it,
-    and a save from a form opened before someone else's save is refused."""
-    return (
-        Forslag.history.filter(id=forslag.pk).count()
-        + Forslagsaar.history.filter(forslag_id=forslag.pk).count()
-        + Forslagsramme.history.filter(forslag_id=forslag.pk).count()
-    )

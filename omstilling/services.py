@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from budgetopfolgning.models import Opfoelgning
+from kerne import versioner
 from kerne.beloeb import NUL
 from omstilling.models import (
     AARSFELTER,
@@ -22,7 +23,6 @@ from omstilling.models import (
     Katalog,
     Katalogudvalg,
     Krav,
-    versionsmaerke,
 )
 
 
@@ -280,6 +280,7 @@ def indlaes_katalog(*, data: dict, kilde: str, opdater: bool = False) -> Indlaes
             resultat.aendrede += 1
             continue
         ny.udvalg = udvalg[kode]
+        foer = resultat.aendrede
         resultat.aendrede += _opdater(gammel, ny, FORSLAGSFELTER + ("udvalg",), grund)
         for aar in aarstal:
             row, oprettet = Forslagsaar.objects.get_or_create(
@@ -289,6 +290,9 @@ def indlaes_katalog(*, data: dict, kilde: str, opdater: bool = False) -> Indlaes
         if not _rammer_ens(list(gammel.rammer.all()), rammer):
             _erstat_rammer(gammel, rammer, grund)
             resultat.aendrede += 1
+        if resultat.aendrede > foer:
+            # A form opened before the file was loaded must not overwrite what the file changed.
+            versioner.ny_version(gammel, bruger=None)
     resultat.kun_i_databasen = list(katalog.forslag.exclude(nr__in=i_filen).values_list("nr", flat=True))
     return resultat
 
@@ -323,10 +327,6 @@ def _opret_forslag(katalog, udvalg, forslag, aarstal, rammer, grund, bruger=None
     return forslag
 
 
-class Konflikt(Exception):
-    """Someone else saved the same thing after the form was opened; nothing was written."""
-
-
 @transaction.atomic
 def gem_forslag(
     *,
@@ -334,61 +334,74 @@ def gem_forslag(
     aarstal: dict[int, dict[str, Decimal]],
     rammer: list[dict[str, str]],
     bruger,
-    set_version: int | None = None,
+    version: int,
 ) -> Forslag:
     """Save a proposal from the browser with its per-year figures and its rammer, all or nothing.
 
-    `set_version` is the history mark the form was opened at (see `selectors.version`); if the proposal has changed
-    since, `Konflikt` is raised and nothing is written, so two people editing at once cannot overwrite each other
-    unseen.
+    `version` is the proposal's version the form was opened at: if anyone saved the proposal, its figures or its
+    rammer since, `versioner.Konflikt` is raised and nothing is written. A save that changes any of them gives the
+    proposal a new version. A new proposal has nothing to compare against.
     """
     nye_rammer = [Forslagsramme(**r) for r in rammer]
     nye_aar = [Forslagsaar(aar=aar, **vaerdier) for aar, vaerdier in sorted(aarstal.items())]
     if forslag.pk is None:
+        forslag.aendret_af = bruger
         return _opret_forslag(forslag.katalog, forslag.udvalg, forslag, nye_aar, nye_rammer, "oprettet", bruger)
 
-    # Lock the proposal row so two saves of the same proposal queue instead of interleaving.
-    Forslag.objects.select_for_update().filter(pk=forslag.pk).first()
-    if set_version is not None and versionsmaerke(forslag) != set_version:
-        raise Konflikt("Forslaget er blevet ændret af en anden, efter du åbnede formularen. Intet er gemt.")
-    gemt = Forslag.objects.get(pk=forslag.pk)
-    if any(getattr(gemt, f) != getattr(forslag, f) for f in FORSLAGSFELTER + ("nr", "udvalg_id")):
-        _gem(forslag, "", bruger)
+    [gemt] = versioner.laas_versioner(Forslag.objects.filter(pk=forslag.pk), {forslag.pk: version})
+    # The form's copy was read before the row was locked; the version to count on from is the locked row's.
+    forslag.version = gemt.version
+    egne = any(getattr(gemt, f) != getattr(forslag, f) for f in FORSLAGSFELTER + ("nr", "udvalg_id"))
+    boern = False
     for ny in nye_aar:
         row = Forslagsaar.objects.filter(forslag=forslag, aar=ny.aar).first()
         if row is None:
             ny.forslag = forslag
             _gem(ny, "", bruger)
+            boern = True
             continue
         aendret = [f for f in AARSFELTER if getattr(row, f) != getattr(ny, f)]
         if aendret:
             for f in aendret:
                 setattr(row, f, getattr(ny, f))
             _gem(row, "", bruger)
+            boern = True
     if not _rammer_ens(list(forslag.rammer.all()), nye_rammer):
         _erstat_rammer(forslag, nye_rammer, "", bruger)
+        boern = True
+    if egne or boern:
+        versioner.ny_version(forslag, bruger=bruger)
+    if egne:
+        _gem(forslag, "", bruger)
     return forslag
 
 
 @transaction.atomic
-def gem_opfoelgning(*, opfoelgning: Forslagsopfoelgning, bruger, set_version: int | None = None) -> Forslagsopfoelgning:
+def gem_opfoelgning(*, opfoelgning: Forslagsopfoelgning, bruger, version: int) -> Forslagsopfoelgning:
     """Save a proposal's follow-up in a round, refusing once the round is locked.
 
     The round row is locked first, so a follow-up cannot slip in between the lock's check and its commit.
-    `set_version` is the number of history entries the form saw; a different count means someone else saved first.
+    `version` is the follow-up's version the form was opened at, 0 if it had none yet; if anyone saved it since,
+    `versioner.Konflikt` is raised and nothing is written.
     """
     runde = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.opfoelgning_id)
     if runde.er_laast:
         raise OpfoelgningLaast(f"{runde} er låst. Opfølgningen kan ikke længere ændres.")
-    if set_version is not None:
-        nu = Forslagsopfoelgning.history.filter(
-            forslag_id=opfoelgning.forslag_id, opfoelgning_id=opfoelgning.opfoelgning_id
-        ).count()
-        if nu != set_version:
-            raise Konflikt("Opfølgningen er blevet ændret af en anden, efter du åbnede formularen. Intet er gemt.")
-    opfoelgning.aendret_af = bruger
-    _gem(opfoelgning, "", bruger)
-    return opfoelgning
+    gemt = versioner.laas_version(
+        Forslagsopfoelgning.objects.filter(forslag_id=opfoelgning.forslag_id, opfoelgning_id=runde.pk), version
+    )
+    if gemt is None:
+        opfoelgning.aendret_af = bruger
+        _gem(opfoelgning, "", bruger)
+        return opfoelgning
+    felter = ("indsats", "oekonomi", "kommentar", "realiseret")
+    if all(getattr(gemt, f) == getattr(opfoelgning, f) for f in felter):
+        return gemt  # unchanged: no new version, no history entry
+    for f in felter:
+        setattr(gemt, f, getattr(opfoelgning, f))
+    versioner.ny_version(gemt, bruger=bruger)
+    _gem(gemt, "", bruger)
+    return gemt
 
 
 @transaction.atomic

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from budgetopfolgning import views as budget_views
 from budgetopfolgning.models import Opfoelgning
+from kerne import versioner
 from omstilling import eksport, rundeopfoelgning, selectors, services
 from omstilling.forms import AarForm, ForslagForm, OpfoelgningForm, RammeFormSet, rammer_fra, rammer_initial
-from omstilling.models import Forslag, Forslagsopfoelgning, Katalog, versionsmaerke
+from omstilling.models import Forslag, Forslagsopfoelgning, Katalog
 
 LAAST_BESKED = "Budgetopfølgningen er låst. Opfølgningen på forslagene kan ikke længere ændres."
 
@@ -153,22 +154,23 @@ def forslag_pdf(request: HttpRequest, aar: int, nr: str) -> HttpResponse:
     return _fil(data, "application/pdf", f"omstillingsforslag-{aar}-{valgt.nr}.pdf", vedhaeft=False)
 
 
-def _heltal(value) -> int:
-    """The version a form was opened at. A form without a readable version counts as stale (-1 never matches),
-    so the conflict check cannot be skipped by leaving it out."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1
+def _forslagsformer(katalog: Katalog, valgt: Forslag | None):
+    """The proposal's forms as they open, filled with what is saved now."""
+    instans = Forslag.objects.get(pk=valgt.pk) if valgt else Forslag(katalog=katalog)
+    tal = {t.aar: t for t in valgt.aarstal.all()} if valgt else {}
+    return (
+        ForslagForm(instance=instans, katalog=katalog, initial={"version": versioner.version_af(valgt)}),
+        [AarForm(aar=a, initial=AarForm.initial_for(tal.get(a))) for a in katalog.aarene],
+        RammeFormSet(prefix="ramme", initial=rammer_initial(valgt) if valgt else []),
+    )
 
 
 def _forslagsformular(request: HttpRequest, katalog: Katalog, valgt: Forslag | None) -> HttpResponse:
     """Create or edit a proposal with its per-year figures and rammer: all forms valid, or nothing is saved."""
-    # The form validates into its own copy, so the page heading keeps the saved title when the input is refused.
-    instans = Forslag.objects.get(pk=valgt.pk) if valgt else Forslag(katalog=katalog)
-    tal = {t.aar: t for t in valgt.aarstal.all()} if valgt else {}
-    konflikt = ""
+    konflikt = indsendt = None
     if request.method == "POST":
+        # The form validates into its own copy, so the page heading keeps the saved title when the input is refused.
+        instans = Forslag.objects.get(pk=valgt.pk) if valgt else Forslag(katalog=katalog)
         form = ForslagForm(request.POST, instance=instans, katalog=katalog)
         aarsformer = [AarForm(request.POST, aar=a) for a in katalog.aarene]
         rammeformer = RammeFormSet(request.POST, prefix="ramme")
@@ -179,10 +181,15 @@ def _forslagsformular(request: HttpRequest, katalog: Katalog, valgt: Forslag | N
                     aarstal={f.aar: f.cleaned_data for f in aarsformer},
                     rammer=rammer_fra(rammeformer),
                     bruger=request.user,
-                    set_version=_heltal(request.POST.get("version")) if valgt else None,
+                    version=form.cleaned_data["version"],
                 )
-            except services.Konflikt as exc:
+            except versioner.Konflikt as exc:
                 konflikt = str(exc)
+                # The forms show what is saved now; what the user typed is listed beside them (empty ramme rows
+                # left out).
+                indsendt = versioner.indsendt([form, *aarsformer, *(f for f in rammeformer.forms if f.has_changed())])
+                valgt = get_object_or_404(Forslag.objects.select_related("katalog", "udvalg"), pk=valgt.pk)
+                form, aarsformer, rammeformer = _forslagsformer(katalog, valgt)
             except IntegrityError:
                 # Someone saved a proposal with the same number between our check and our write.
                 form.add_error("nr", "Der findes allerede et forslag med dette nummer i kataloget.")
@@ -190,9 +197,7 @@ def _forslagsformular(request: HttpRequest, katalog: Katalog, valgt: Forslag | N
                 messages.success(request, f"{gemt.nr} {gemt.titel} er gemt.")
                 return redirect("omstilling:forslag", katalog.aar, gemt.nr)
     else:
-        form = ForslagForm(instance=instans, katalog=katalog)
-        aarsformer = [AarForm(aar=a, initial=AarForm.initial_for(tal.get(a))) for a in katalog.aarene]
-        rammeformer = RammeFormSet(prefix="ramme", initial=rammer_initial(valgt) if valgt else [])
+        form, aarsformer, rammeformer = _forslagsformer(katalog, valgt)
     fejl = [
         (f"#{felt.id_for_label}", felt.label, fejl)
         for f in [form, *aarsformer, *rammeformer.forms]
@@ -212,9 +217,7 @@ def _forslagsformular(request: HttpRequest, katalog: Katalog, valgt: Forslag | N
             "rammeformer": rammeformer,
             "fejl": fejl,
             "konflikt": konflikt,
-            # After a conflict the form keeps the version it was opened at, so saving again is refused until the
-            # page is reloaded and the other person's change has been seen.
-            "version": request.POST.get("version", "") if konflikt else (versionsmaerke(valgt) if valgt else ""),
+            "indsendt": indsendt,
         },
         status=409 if konflikt else 200,
     )
@@ -249,8 +252,7 @@ def rediger_opfoelgning(request: HttpRequest, runde_aar: int, runde_nr: int, aar
     valgt_runde = opf.opfoelgning
     forrige = rundeopfoelgning.forrige_runde(valgt_runde, request.user)
     sidst = Forslagsopfoelgning.objects.filter(forslag=opf.forslag, opfoelgning=forrige).first() if forrige else None
-    version = Forslagsopfoelgning.history.filter(forslag_id=opf.forslag_id, opfoelgning_id=valgt_runde.pk).count()
-    konflikt = ""
+    konflikt = indsendt = None
     if request.method == "POST":
         form = OpfoelgningForm(request.POST, instance=opf)
         if form.is_valid():
@@ -258,20 +260,24 @@ def rediger_opfoelgning(request: HttpRequest, runde_aar: int, runde_nr: int, aar
                 services.gem_opfoelgning(
                     opfoelgning=form.save(commit=False),
                     bruger=request.user,
-                    set_version=_heltal(request.POST.get("version")),
+                    version=form.cleaned_data["version"],
                 )
             except services.OpfoelgningLaast as exc:
                 raise PermissionDenied(str(exc)) from exc
-            except services.Konflikt as exc:
+            except versioner.Konflikt as exc:
                 konflikt = str(exc)
+                # The form shows what is saved now; what the user typed is listed beside it.
+                indsendt = versioner.indsendt([form])
+                opf = hent_forslagsopfoelgning(request, runde_aar, runde_nr, aar, nr, rediger=True)
+                form = OpfoelgningForm(instance=opf, initial={"version": versioner.version_af(opf)})
             else:
                 messages.success(request, f"Opfølgningen på {opf.forslag.nr} er gemt.")
                 return redirect(reverse("omstilling:runde", args=[runde_aar, runde_nr]) + f"#forslag-{opf.forslag.pk}")
     else:
-        initial = {}
+        initial = {"version": versioner.version_af(opf)}
         if opf.pk is None and sidst is not None:
             # Like forecasts, a round's follow-up starts from the previous round's.
-            initial = {"indsats": sidst.indsats, "oekonomi": sidst.oekonomi, "kommentar": sidst.kommentar}
+            initial.update(indsats=sidst.indsats, oekonomi=sidst.oekonomi, kommentar=sidst.kommentar)
         form = OpfoelgningForm(instance=opf, initial=initial)
     tal = opf.forslag.aarstal.filter(aar=valgt_runde.aar.aar).first()
     return render(
@@ -286,7 +292,7 @@ def rediger_opfoelgning(request: HttpRequest, runde_aar: int, runde_nr: int, aar
             "planlagt": tal.nettodriftsbesparelse if tal is not None and tal.har_drift else None,
             "form": form,
             "konflikt": konflikt,
-            "version": request.POST.get("version", "") if konflikt else version,
+            "indsendt": indsendt,
         },
         status=409 if konflikt else 200,
     )

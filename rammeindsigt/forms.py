@@ -12,6 +12,7 @@ from django import forms
 
 from budgetopfolgning.forms import BeloebFormField
 from kerne.beloeb import MAKS_BELOEB, UgyldigtBeloeb, dansk_tal, parse_dansk
+from kerne.versioner import VersionFelt
 from rammeindsigt.selectors import MAANEDER
 
 
@@ -114,6 +115,8 @@ class Regnskabspost:
 class RegnskabForm(RaekkeForm):
     """The årsregnskab: four amounts and an explanation per activity, and the ramme's overall explanation."""
 
+    version = VersionFelt()
+
     def __init__(self, *args, poster: list[Regnskabspost], aar: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["korrigeret_budget_pr"] = forms.DateField(
@@ -147,6 +150,8 @@ class RegnskabForm(RaekkeForm):
 
 class KategoriForm(RaekkeForm):
     """The current estimate per activity category: aktuel enhedspris and aktuelle helårsbrugere, both or neither."""
+
+    version = VersionFelt()
 
     def __init__(self, *args, kategorier, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,6 +197,8 @@ class KategoriForm(RaekkeForm):
 class EstimatForm(RaekkeForm):
     """The estimate table: korrigeret budget and forventet forbrug per row, and the split by serviceramme."""
 
+    version = VersionFelt()
+
     def __init__(self, *args, linjer, dele, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["estimat_pr"] = forms.DateField(
@@ -223,6 +230,8 @@ class EstimatForm(RaekkeForm):
 class MaanedsstatusForm(forms.Form):
     """One point of the monthly line: the forecast at the end of a month and the budget it is held against."""
 
+    version = VersionFelt()
+
     maaned = forms.TypedChoiceField(
         label="Måned", coerce=int, choices=[(i, navn.capitalize()) for i, navn in enumerate(MAANEDER, start=1)]
     )
@@ -235,6 +244,8 @@ class MaanedsstatusForm(forms.Form):
 
 class UnderretningerForm(forms.Form):
     """The count of underretninger for a year, or for one month of it."""
+
+    version = VersionFelt()
 
     aar = forms.IntegerField(label="År", min_value=2000, max_value=2100)
     maaned = forms.TypedChoiceField(
@@ -254,7 +265,8 @@ class UnderretningerForm(forms.Form):
 
 
 class BudgetmodelForm(RaekkeForm):
-    """What-if and save for a budget model: antal, pris and refusion per ydelse."""
+    """What-if and save for a budget model: antal, pris and refusion per ydelse, and each ydelse's version as the
+    page was opened (a what-if shown again keeps them, so a save after trying figures is still checked)."""
 
     def __init__(self, *args, ydelser, **kwargs):
         super().__init__(*args, **kwargs)
@@ -269,6 +281,7 @@ class BudgetmodelForm(RaekkeForm):
                 },
                 objekt=y,
             )
+            self.fields[f"y{y.pk}_version"] = VersionFelt()
 
     def vaerdier(self) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
         result = {}
@@ -276,3 +289,6 @@ class BudgetmodelForm(RaekkeForm):
             d = self.raekke_data(noegle)
             result[y.pk] = (d["helaarspersoner"], d["gennemsnitspris"], d["statsrefusion_pct"])
         return result
+
+    def ydelsesversioner(self) -> dict[int, int]:
+        return {y.pk: self.cleaned_data[f"{noegle}_version"] for noegle, _navn, _felter, y in self._raekker}

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from kerne import versioner
 from kerne.beloeb import dansk_tal, mio_kr, redigerbart
 from kerne.fortegn import FORTEGN_AFVIGELSE
 from kerne.pdf import render_pdf
@@ -120,8 +121,12 @@ def _regnskabsposter(ramme: Bevillingsramme) -> list[Regnskabspost]:
 def _regnskab_initial(ramme: Bevillingsramme, poster: list[Regnskabspost]) -> dict:
     aarsregnskab = Aarsregnskab.objects.filter(ramme=ramme).first()
     if aarsregnskab is None:
-        return {}
-    initial = {"korrigeret_budget_pr": aarsregnskab.korrigeret_budget_pr, "forklaring": aarsregnskab.forklaring}
+        return {"version": versioner.version_af(None)}
+    initial = {
+        "version": aarsregnskab.version,
+        "korrigeret_budget_pr": aarsregnskab.korrigeret_budget_pr,
+        "forklaring": aarsregnskab.forklaring,
+    }
     linjer = {linje.aktivitet_id: linje for linje in Regnskabslinje.objects.filter(aarsregnskab=aarsregnskab)}
     for post in poster:
         linje = linjer.get(post.aktivitet.pk if post.aktivitet else None)
@@ -133,10 +138,18 @@ def _regnskab_initial(ramme: Bevillingsramme, poster: list[Regnskabspost]) -> di
     return initial
 
 
+def _status(form, konflikt: str | None) -> int:
+    """409 for a conflict (the form then shows what is saved now), 400 for refused input, else 200."""
+    if konflikt:
+        return 409
+    return 400 if form.is_bound and form.errors else 200
+
+
 @require_http_methods(["GET", "POST"])
 def rediger_regnskab(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
     valgt = hent_ramme(request, aar, ramme_nr, rediger=True)
     poster = _regnskabsposter(valgt)
+    konflikt = indsendt = None
     if request.method == "POST":
         form = RegnskabForm(request.POST, poster=poster, aar=aar)
         if form.is_valid():
@@ -151,19 +164,29 @@ def rediger_regnskab(request: HttpRequest, aar: int, ramme_nr: str) -> HttpRespo
                     overfoert=d["overfoert"] if d["overfoert"] is not None else services.NUL,
                     forklaring=d["forklaring"].strip(),
                 )
-            services.gem_regnskab(
-                ramme=valgt,
-                korrigeret_budget_pr=data["korrigeret_budget_pr"],
-                forklaring=data["forklaring"].strip(),
-                linjer=linjer,
-            )
-            messages.success(request, f"Årsregnskabet {aar} for {valgt.nummer} er gemt.")
-            return redirect("rammer:regnskab", aar, valgt.nummer)
-        status = 400
+            try:
+                services.gem_regnskab(
+                    ramme=valgt,
+                    version=data["version"],
+                    korrigeret_budget_pr=data["korrigeret_budget_pr"],
+                    forklaring=data["forklaring"].strip(),
+                    linjer=linjer,
+                    bruger=request.user,
+                )
+            except versioner.Konflikt as exc:
+                konflikt, indsendt = str(exc), versioner.indsendt([form])
+                form = RegnskabForm(initial=_regnskab_initial(valgt, poster), poster=poster, aar=aar)
+            else:
+                messages.success(request, f"Årsregnskabet {aar} for {valgt.nummer} er gemt.")
+                return redirect("rammer:regnskab", aar, valgt.nummer)
     else:
         form = RegnskabForm(initial=_regnskab_initial(valgt, poster), poster=poster, aar=aar)
-        status = 200
-    return render(request, "rammer/rediger_regnskab.html", {"ramme": valgt, "form": form}, status=status)
+    return render(
+        request,
+        "rammer/rediger_regnskab.html",
+        {"ramme": valgt, "form": form, "konflikt": konflikt, "indsendt": indsendt},
+        status=_status(form, konflikt),
+    )
 
 
 # --- Ledelsesinformation ---------------------------------------------------------------------------------------------
@@ -260,8 +283,14 @@ def ledelsesinformation_pdf(request: HttpRequest, aar: int, ramme_nr: str) -> Ht
     return response
 
 
-def _fejlstatus(form) -> int:
-    return 400 if form.is_bound and form.errors else 200
+def _skoen_initial(li: Ledelsesinformation, kategorier) -> dict:
+    initial = {"version": li.version, "nyt_skoen": True}
+    for k in kategorier:
+        if k.aktuel_enhedspris is not None:
+            initial[f"k{k.pk}_enhedspris"] = redigerbart(k.aktuel_enhedspris)
+        if k.aktuelle_helaarsbrugere is not None:
+            initial[f"k{k.pk}_helaarsbrugere"] = dansk_tal(k.aktuelle_helaarsbrugere, 2)
+    return initial
 
 
 @require_http_methods(["GET", "POST"])
@@ -269,6 +298,7 @@ def rediger_skoen(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse
     """The current estimate per activity category: aktuel enhedspris × aktuelle helårsbrugere."""
     li = hent_ledelsesinformation(request, aar, ramme_nr, rediger=True)
     kategorier = list(li.kategorier.all())
+    konflikt = indsendt = None
     if request.method == "POST":
         form = KategoriForm(request.POST, kategorier=kategorier)
         if form.is_valid():
@@ -276,19 +306,30 @@ def rediger_skoen(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse
                 k.pk: (form.cleaned_data[f"k{k.pk}_enhedspris"], form.cleaned_data[f"k{k.pk}_helaarsbrugere"])
                 for k in kategorier
             }
-            antal = services.gem_skoen(ledelsesinformation=li, skoen=skoen, nyt_skoen=form.cleaned_data["nyt_skoen"])
-            messages.success(request, f"Skønnet er gemt ({antal} aktivitetskategorier ændret).")
-            return redirect("rammer:ledelsesinformation", aar, li.ramme.nummer)
+            try:
+                antal = services.gem_skoen(
+                    ledelsesinformation=li,
+                    version=form.cleaned_data["version"],
+                    skoen=skoen,
+                    nyt_skoen=form.cleaned_data["nyt_skoen"],
+                    bruger=request.user,
+                )
+            except versioner.Konflikt as exc:
+                konflikt, indsendt = str(exc), versioner.indsendt([form])
+                li = hent_ledelsesinformation(request, aar, ramme_nr, rediger=True)
+                kategorier = list(li.kategorier.all())
+                form = KategoriForm(initial=_skoen_initial(li, kategorier), kategorier=kategorier)
+            else:
+                messages.success(request, f"Skønnet er gemt ({antal} aktivitetskategorier ændret).")
+                return redirect("rammer:ledelsesinformation", aar, li.ramme.nummer)
     else:
-        initial = {"nyt_skoen": True}
-        for k in kategorier:
-            if k.aktuel_enhedspris is not None:
-                initial[f"k{k.pk}_enhedspris"] = redigerbart(k.aktuel_enhedspris)
-            if k.aktuelle_helaarsbrugere is not None:
-                initial[f"k{k.pk}_helaarsbrugere"] = dansk_tal(k.aktuelle_helaarsbrugere, 2)
-        form = KategoriForm(initial=initial, kategorier=kategorier)
-    return render(request, "rammer/rediger_skoen.html", {"li": li, "ramme": li.ramme, "form": form},
-                  status=_fejlstatus(form))
+        form = KategoriForm(initial=_skoen_initial(li, kategorier), kategorier=kategorier)
+    return render(
+        request,
+        "rammer/rediger_skoen.html",
+        {"li": li, "ramme": li.ramme, "form": form, "konflikt": konflikt, "indsendt": indsendt},
+        status=_status(form, konflikt),
+    )
 
 
 def _estimat_vaerdier(form: EstimatForm, noegle: str) -> tuple:
@@ -296,80 +337,131 @@ def _estimat_vaerdier(form: EstimatForm, noegle: str) -> tuple:
     return d["korrigeret_budget"], d["forventet_forbrug"]
 
 
+def _estimat_form(li: Ledelsesinformation) -> EstimatForm:
+    """The estimate form as it opens, with what is saved now."""
+    linjer = list(li.estimat.all())
+    dele = list(li.estimatdele.order_by("placering"))
+    initial = {"version": li.version, "estimat_pr": li.estimat_pr}
+    for prefix, objekter in (("e", linjer), ("d", dele)):
+        for obj in objekter:
+            initial[f"{prefix}{obj.pk}_korrigeret_budget"] = redigerbart(obj.korrigeret_budget)
+            initial[f"{prefix}{obj.pk}_forventet_forbrug"] = redigerbart(obj.forventet_forbrug)
+    return EstimatForm(initial=initial, linjer=linjer, dele=dele)
+
+
 @require_http_methods(["GET", "POST"])
 def rediger_estimat(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
     li = hent_ledelsesinformation(request, aar, ramme_nr, rediger=True)
-    linjer = list(li.estimat.all())
-    dele = list(li.estimatdele.order_by("placering"))
+    konflikt = indsendt = None
     if request.method == "POST":
+        linjer = list(li.estimat.all())
+        dele = list(li.estimatdele.order_by("placering"))
         form = EstimatForm(request.POST, linjer=linjer, dele=dele)
         if form.is_valid():
-            services.gem_estimat(
-                ledelsesinformation=li,
-                estimat_pr=form.cleaned_data["estimat_pr"],
-                linjer={e.pk: _estimat_vaerdier(form, f"e{e.pk}") for e in linjer},
-                dele={d.pk: _estimat_vaerdier(form, f"d{d.pk}") for d in dele},
-            )
-            messages.success(request, "Estimatet er gemt.")
-            return redirect("rammer:ledelsesinformation", aar, li.ramme.nummer)
+            try:
+                services.gem_estimat(
+                    ledelsesinformation=li,
+                    version=form.cleaned_data["version"],
+                    estimat_pr=form.cleaned_data["estimat_pr"],
+                    linjer={e.pk: _estimat_vaerdier(form, f"e{e.pk}") for e in linjer},
+                    dele={d.pk: _estimat_vaerdier(form, f"d{d.pk}") for d in dele},
+                    bruger=request.user,
+                )
+            except versioner.Konflikt as exc:
+                konflikt, indsendt = str(exc), versioner.indsendt([form])
+                li = hent_ledelsesinformation(request, aar, ramme_nr, rediger=True)
+                form = _estimat_form(li)
+            else:
+                messages.success(request, "Estimatet er gemt.")
+                return redirect("rammer:ledelsesinformation", aar, li.ramme.nummer)
     else:
-        initial = {"estimat_pr": li.estimat_pr}
-        for prefix, objekter in (("e", linjer), ("d", dele)):
-            for obj in objekter:
-                initial[f"{prefix}{obj.pk}_korrigeret_budget"] = redigerbart(obj.korrigeret_budget)
-                initial[f"{prefix}{obj.pk}_forventet_forbrug"] = redigerbart(obj.forventet_forbrug)
-        form = EstimatForm(initial=initial, linjer=linjer, dele=dele)
-    return render(request, "rammer/rediger_estimat.html", {"li": li, "ramme": li.ramme, "form": form},
-                  status=_fejlstatus(form))
+        form = _estimat_form(li)
+    return render(
+        request,
+        "rammer/rediger_estimat.html",
+        {"li": li, "ramme": li.ramme, "form": form, "konflikt": konflikt, "indsendt": indsendt},
+        status=_status(form, konflikt),
+    )
+
+
+def _maanedsstatus_initial(li: Ledelsesinformation) -> dict:
+    # Start from the estimate's Samlet myndighed, the figure the monthly line follows.
+    myndighed = selectors.myndighed_i_alt(li)
+    sidste = li.maanedsstatus.order_by("-maaned").first()
+    return {
+        "version": li.version,
+        "maaned": min(sidste.maaned + 1, 12) if sidste else (li.estimat_pr.month if li.estimat_pr else 1),
+        "forventet_forbrug": redigerbart(myndighed.forventet_forbrug),
+        "budget": redigerbart(myndighed.korrigeret_budget),
+    }
 
 
 @require_http_methods(["GET", "POST"])
 def rediger_maanedsstatus(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
     li = hent_ledelsesinformation(request, aar, ramme_nr, rediger=True)
+    konflikt = indsendt = None
     if request.method == "POST":
         form = MaanedsstatusForm(request.POST)
         if form.is_valid():
-            status = services.gem_maanedsstatus(ledelsesinformation=li, **form.cleaned_data)
-            messages.success(
-                request, f"Månedsstatus for {selectors.maanedsnavn(status.maaned)} {aar} er gemt."
-            )
-            return redirect("rammer:ledelsesinformation", aar, li.ramme.nummer)
+            try:
+                status = services.gem_maanedsstatus(ledelsesinformation=li, bruger=request.user, **form.cleaned_data)
+            except versioner.Konflikt as exc:
+                konflikt, indsendt = str(exc), versioner.indsendt([form])
+                li = hent_ledelsesinformation(request, aar, ramme_nr, rediger=True)
+                form = MaanedsstatusForm(initial=_maanedsstatus_initial(li))
+            else:
+                messages.success(
+                    request, f"Månedsstatus for {selectors.maanedsnavn(status.maaned)} {aar} er gemt."
+                )
+                return redirect("rammer:ledelsesinformation", aar, li.ramme.nummer)
     else:
-        # Start from the estimate's Samlet myndighed, the figure the monthly line follows.
-        myndighed = selectors.myndighed_i_alt(li)
-        sidste = li.maanedsstatus.order_by("-maaned").first()
-        form = MaanedsstatusForm(
-            initial={
-                "maaned": min(sidste.maaned + 1, 12) if sidste else (li.estimat_pr.month if li.estimat_pr else 1),
-                "forventet_forbrug": redigerbart(myndighed.forventet_forbrug),
-                "budget": redigerbart(myndighed.korrigeret_budget),
-            }
-        )
+        form = MaanedsstatusForm(initial=_maanedsstatus_initial(li))
     return render(
         request,
         "rammer/rediger_maanedsstatus.html",
-        {"li": li, "ramme": li.ramme, "form": form, "maanedsstatus": list(li.maanedsstatus.all())},
-        status=_fejlstatus(form),
+        {
+            "li": li,
+            "ramme": li.ramme,
+            "form": form,
+            "maanedsstatus": list(li.maanedsstatus.all()),
+            "konflikt": konflikt,
+            "indsendt": indsendt,
+        },
+        status=_status(form, konflikt),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def rediger_underretninger(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
     li = hent_ledelsesinformation(request, aar, ramme_nr, rediger=True)
+    konflikt = indsendt = None
     if request.method == "POST":
         form = UnderretningerForm(request.POST)
         if form.is_valid():
-            tal = services.gem_underretninger(ledelsesinformation=li, **form.cleaned_data)
-            periode = f"{selectors.maanedsnavn(tal.maaned)} {tal.aar}" if tal.maaned else str(tal.aar)
-            messages.success(request, f"Antallet af underretninger for {periode} er gemt.")
-            return redirect("rammer:ledelsesinformation", aar, li.ramme.nummer)
+            try:
+                tal = services.gem_underretninger(ledelsesinformation=li, bruger=request.user, **form.cleaned_data)
+            except versioner.Konflikt as exc:
+                konflikt, indsendt = str(exc), versioner.indsendt([form])
+                li = hent_ledelsesinformation(request, aar, ramme_nr, rediger=True)
+                form = UnderretningerForm(initial={"version": li.version, "aar": aar})
+            else:
+                periode = f"{selectors.maanedsnavn(tal.maaned)} {tal.aar}" if tal.maaned else str(tal.aar)
+                messages.success(request, f"Antallet af underretninger for {periode} er gemt.")
+                return redirect("rammer:ledelsesinformation", aar, li.ramme.nummer)
     else:
-        form = UnderretningerForm(initial={"aar": aar})
+        form = UnderretningerForm(initial={"version": li.version, "aar": aar})
     return render(
         request,
         "rammer/rediger_underretninger.html",
-        {"li": li, "ramme": li.ramme, "form": form, "underretninger": list(li.underretninger.all())},
-        status=_fejlstatus(form),
+        {
+            "li": li,
+            "ramme": li.ramme,
+            "form": form,
+            "underretninger": list(li.underretninger.all()),
+            "konflikt": konflikt,
+            "indsendt": indsendt,
+        },
+        status=_status(form, konflikt),
     )
 
 
@@ -383,10 +475,13 @@ def _budgetmodel_initial(model: selectors.Budgetmodel) -> dict:
         initial[f"y{y.pk}_helaarspersoner"] = redigerbart(y.helaarspersoner)
         initial[f"y{y.pk}_gennemsnitspris"] = redigerbart(y.gennemsnitspris)
         initial[f"y{y.pk}_statsrefusion_pct"] = redigerbart(y.statsrefusion_pct)
+        initial[f"y{y.pk}_version"] = y.version
     return initial
 
 
-def _budgetmodel_side(request, valgt, model, form, *, scenarie=None, status=200) -> HttpResponse:
+def _budgetmodel_side(
+    request, valgt, model, form, *, scenarie=None, konflikt=None, indsendt=None, status=200
+) -> HttpResponse:
     scenarie_total = selectors.Budgetmodel([s.scenarie for s in scenarie]) if scenarie else None
     return render(
         request,
@@ -400,6 +495,8 @@ def _budgetmodel_side(request, valgt, model, form, *, scenarie=None, status=200)
             "scenarie_forskel": scenarie_total.netto - model.netto if scenarie_total else None,
             "scenarie_forskel_abs": abs(scenarie_total.netto - model.netto) if scenarie_total else None,
             "kan_redigere": _kan_redigere(request, valgt),
+            "konflikt": konflikt,
+            "indsendt": indsendt,
         },
         status=status,
     )
@@ -431,6 +528,15 @@ def gem_budgetmodel(request: HttpRequest, aar: int, ramme_nr: str) -> HttpRespon
     form = BudgetmodelForm(request.POST, ydelser=model.ydelser)
     if not form.is_valid():
         return _budgetmodel_side(request, valgt, model, form, status=400)
-    antal = services.gem_budgetmodel(ramme=valgt, vaerdier=form.vaerdier())
+    try:
+        antal = services.gem_budgetmodel(
+            ramme=valgt, vaerdier=form.vaerdier(), ydelsesversioner=form.ydelsesversioner(), bruger=request.user
+        )
+    except versioner.Konflikt as exc:
+        model = selectors.budgetmodel(valgt)
+        nu = BudgetmodelForm(initial=_budgetmodel_initial(model), ydelser=model.ydelser)
+        return _budgetmodel_side(
+            request, valgt, model, nu, konflikt=str(exc), indsendt=versioner.indsendt([form]), status=409
+        )
     messages.success(request, f"Budgetmodellen er gemt ({antal} ydelser ændret).")
     return redirect("rammer:budgetmodel", aar, valgt.nummer)

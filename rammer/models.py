@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from kerne.beloeb import BeloebField
 from kerne.fortegn import afvigelse, resultat_efter_overfoersler
+from kerne.versioner import Versioneret
 
 ramme_nummer_validator = RegexValidator(
     r"^[0-9]{2}\.[0-9]{2}$", "Rammenummeret skal have formen NN.NN, fx 30.46."
@@ -190,8 +191,13 @@ class Aktivitetsdel(models.Model):
         return f"{self.aktivitet} – {self.get_placering_display().lower()}"
 
 
-class Aarsregnskab(models.Model):
-    """The annual accounts of a ramme: the year's closing figures live on its lines, one per activity."""
+class Aarsregnskab(Versioneret):
+    """The annual accounts of a ramme: the year's closing figures live on its lines, one per activity.
+
+    Its version counts saves of the accounts and of their lines alike: the edit page edits them together.
+    """
+
+    konfliktnavn = ("Årsregnskabet", "det")
 
     ramme = models.OneToOneField(Bevillingsramme, on_delete=models.CASCADE, related_name="aarsregnskab")
     korrigeret_budget_pr = models.DateField(
@@ -199,7 +205,7 @@ class Aarsregnskab(models.Model):
     )
     forklaring = models.TextField("samlet forklaring", blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["aendret"])
 
     class Meta:
         verbose_name = "årsregnskab"
@@ -264,12 +270,15 @@ class Regnskabsbemaerkning(models.Model):
         return self.overskrift
 
 
-class Ledelsesinformation(models.Model):
+class Ledelsesinformation(Versioneret):
     """The management information of a ramme in a year (the kommune's monthly ledelsesinformation report),
     updated in place as estimates come in.
 
-    The monthly snapshots and the history of the edited models keep what earlier versions said.
+    The monthly snapshots and the history of the edited models keep what earlier versions said. Its version counts
+    saves through any of its edit pages (skøn, estimat, månedsstatus, underretninger): each page carries it.
     """
+
+    konfliktnavn = ("Ledelsesinformationen", "den")
 
     ramme = models.OneToOneField(Bevillingsramme, on_delete=models.CASCADE, related_name="ledelsesinformation")
     rapportdato = models.DateField("rapportens dato")
@@ -285,7 +294,7 @@ class Ledelsesinformation(models.Model):
         "børn og unge med en specialiseret indsats (ca.)", null=True, blank=True
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["aendret"])
 
     class Meta:
         verbose_name = "ledelsesinformation"
@@ -505,10 +514,15 @@ class Fokusomraade(models.Model):
         return self.titel
 
 
-class Ydelse(models.Model):
+class Ydelse(Versioneret):
     """A transfer payment in a ramme's budget model (the kommune's unit price × users sheet): helårspersoner ×
     gennemsnitspris is the gross expense, and the state refunds a percentage of it; the rest is the kommune's net
-    expense."""
+    expense.
+
+    The budget model page carries each ydelse's version, as the ramme's edit page carries each line's.
+    """
+
+    konfliktnavn = ("Budgetmodellen", "den")
 
     ramme = models.ForeignKey(Bevillingsramme, on_delete=models.CASCADE, related_name="ydelser")
     sortering = models.PositiveSmallIntegerField(default=0)
@@ -524,7 +538,7 @@ class Ydelse(models.Model):
         default=False, help_text="Pris og refusion er eksempeltal til demonstration, ikke kommunens tal."
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["aendret"])
 
     class Meta:
         ordering = ["ramme", "sortering", "navn"]

@@ -1,4 +1,5 @@
-"""Shared test helpers: named users per role, the demo data, and reading tables as a screen reader would."""
+"""Shared test helpers: named users per role, the demo data, reading tables as a screen reader would and forms as a
+browser submits them."""
 
 from html.parser import HTMLParser
 
@@ -58,6 +59,62 @@ def tabeller(html: str) -> list[dict]:
 def raekker(tabel: dict) -> dict[str, list[str]]:
     """Rows keyed by their first cell."""
     return {row[0]: row[1:] for row in tabel["rows"] if row}
+
+
+class FormularParser(HTMLParser):
+    """Collects every <form>: its action and the fields a browser would submit from it (text and hidden inputs,
+    ticked boxes and radios, textareas, the selected option)."""
+
+    def __init__(self):
+        super().__init__()
+        self.formularer = []
+        self._tekstfelt = None
+        self._valg = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.formularer.append({"action": a.get("action") or "", "felter": {}})
+        elif not self.formularer or "name" not in a and tag != "option":
+            return
+        elif tag == "input":
+            type_ = a.get("type", "text")
+            if type_ in ("submit", "button", "reset", "file") or type_ in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.formularer[-1]["felter"][a["name"]] = a.get("value") or ("on" if type_ == "checkbox" else "")
+        elif tag == "textarea":
+            self._tekstfelt = (a["name"], [])
+        elif tag == "select":
+            self._valg = {"name": a["name"], "valgt": None, "foerste": None}
+        elif tag == "option" and self._valg is not None:
+            if self._valg["foerste"] is None:
+                self._valg["foerste"] = a.get("value", "")
+            if "selected" in a:
+                self._valg["valgt"] = a.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._tekstfelt is not None:
+            navn, dele = self._tekstfelt
+            # A browser drops the newline right after <textarea>.
+            self.formularer[-1]["felter"][navn] = "".join(dele).removeprefix("\n")
+            self._tekstfelt = None
+        elif tag == "select" and self._valg is not None:
+            v = self._valg
+            self.formularer[-1]["felter"][v["name"]] = v["valgt"] if v["valgt"] is not None else v["foerste"] or ""
+            self._valg = None
+
+    def handle_data(self, data):
+        if self._tekstfelt is not None:
+            self._tekstfelt[1].append(data)
+
+
+def formular(html: str) -> dict[str, str]:
+    """What a browser would submit from the page's edit form (the form with a version field)."""
+    parser = FormularParser()
+    parser.feed(html)
+    fundne = [f["felter"] for f in parser.formularer if any(n.endswith("version") for n in f["felter"])]
+    assert len(fundne) == 1, [f["action"] for f in parser.formularer]
+    return fundne[0]
 
 
 class BaseTestCase(TestCase):

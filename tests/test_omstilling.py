@@ -260,7 +260,7 @@ class EditTests(OmstillingTestCase):
     def test_it_lets_center_for_oekonomi_edit_figures_and_records_history(self):
         self.client.force_login(self.okonomi)
         self.assertEqual(self.client.get(self.url).status_code, 200)
-        version = self.client.get(self.url).context["version"]
+        version = self.client.get(self.url).context["form"]["version"].value()
         response = self.client.post(
             self.url, _formdata(self.forslag, version=version, **{"aar2020-driftsbesparelse": "300.000"})
         )
@@ -327,13 +327,15 @@ class EditTests(OmstillingTestCase):
 
     def test_it_refuses_a_save_from_a_stale_form(self):
         self.client.force_login(self.okonomi)
-        version = self.client.get(self.url).context["version"]
+        version = self.client.get(self.url).context["form"]["version"].value()
         self.client.post(self.url, _formdata(self.forslag, titel="Først", version=version))
         response = self.client.post(self.url, _formdata(self.forslag, titel="Sidst", version=version))
         self.assertEqual(response.status_code, 409)
-        self.assertContains(response, "ændret af en anden", status_code=409)
-        # Saving the same form again is refused too, until the page is reloaded.
-        self.assertEqual(response.context["version"], str(version))
+        self.assertContains(response, "Forslaget er ændret af okonomi kl.", status_code=409)
+        # The form shows what is saved now, with its new version; the refused input is listed beside it.
+        self.assertEqual(response.context["form"]["titel"].value(), "Først")
+        self.assertEqual(response.context["form"]["version"].value(), version + 1)
+        self.assertIn(("Titel", "Sidst"), response.context["indsendt"])
         self.forslag.refresh_from_db()
         self.assertEqual(self.forslag.titel, "Først")
 
@@ -357,7 +359,7 @@ class FollowUpTests(OmstillingTestCase):
     def _post(self, url, **data):
         # As the browser posts it: with the version the form was opened at.
         side = self.client.get(url)
-        version = side.context["version"] if side.status_code == 200 else ""
+        version = side.context["form"]["version"].value() if side.status_code == 200 else ""
         return self.client.post(
             url, {"indsats": "glad", "oekonomi": "sur", "kommentar": "", "realiseret": "", "version": version, **data}
         )

@@ -119,10 +119,11 @@ class RegnskabTests(RammedataTestCase):
         ramme_2019 = services.sikr_ramme(aar=2019, nummer="30.46", navn=ramme_2018.navn,
                                          **services.BSU)
         services.gem_regnskab(
-            ramme=ramme_2019, korrigeret_budget_pr=None, forklaring="",
+            ramme=ramme_2019, version=0, korrigeret_budget_pr=None, forklaring="",
             linjer={None: services.Regnskabsindtastning(
                 vedtaget_budget=Decimal("180000000"), korrigeret_budget=Decimal("181753200"),
                 regnskab=Decimal("181000000"), overfoert=Decimal("0"), forklaring="")},
+            bruger=self.okonomi,
         )
         response = self.client.get("/rammer/2019/30.46/regnskab/")
         self.assertContains(response, "Korrigeret budget 2019 indeholder overførslen fra 2018 på")
@@ -347,7 +348,8 @@ class EstimatOgMaanedTests(RammedataTestCase):
     def test_a_monthly_snapshot_becomes_a_point(self):
         response = self.client.get(MAANED)
         self.assertEqual(response.context["form"].initial["forventet_forbrug"], "158.217.400")
-        data = {"maaned": "3", "forventet_forbrug": "159.000.000", "budget": "158.206.000"}
+        data = {"maaned": "3", "forventet_forbrug": "159.000.000", "budget": "158.206.000",
+                "version": response.context["form"]["version"].value()}
         response = self.client.post(MAANED, data, follow=True)
         self.assertRedirects(response, LI)
         rows = raekker(_tabel(response.content.decode(), "Grafens tal: forventet forbrug ultimo måned"))
@@ -500,16 +502,22 @@ class RammeSideTests(DemoTestCase):
 class UnderretningerEntryTests(DemoTestCase):
     URL = "/rammer/2023/30.46/ledelsesinformation/underretninger/"
 
+    def _version(self):
+        """The version the page carries, as the browser posts it."""
+        return self.client.get(self.URL).context["form"]["version"].value()
+
     def test_okonomi_records_a_month_and_the_page_shows_it(self):
         from rammer.models import Underretningstal
 
         self.client.force_login(self.okonomi)
         self.assertEqual(self.client.get(self.URL).status_code, 200)
-        response = self.client.post(self.URL, {"aar": "2023", "maaned": "3", "antal": "121", "til_og_med": ""})
+        response = self.client.post(self.URL, {"aar": "2023", "maaned": "3", "antal": "121", "til_og_med": "",
+                                               "version": self._version()})
         self.assertRedirects(response, "/rammer/2023/30.46/ledelsesinformation/")
         self.assertEqual(Underretningstal.objects.get(aar=2023, maaned=3).antal, 121)
         # The same period again replaces the count.
-        self.client.post(self.URL, {"aar": "2023", "maaned": "3", "antal": "125", "til_og_med": ""})
+        self.client.post(self.URL, {"aar": "2023", "maaned": "3", "antal": "125", "til_og_med": "",
+                                    "version": self._version()})
         self.assertEqual(Underretningstal.objects.get(aar=2023, maaned=3).antal, 125)
 
     def test_bad_input_is_refused_and_udvalg_cannot_enter(self):

@@ -15,7 +15,7 @@ from config import settings as projekt_settings
 from kerne import roller
 from omstilling.models import Forslagsopfoelgning
 from rammer.models import Budgetaar
-from tests.base import BaseTestCase, DemoTestCase
+from tests.base import BaseTestCase, DemoTestCase, formular
 from tests.test_omstilling import FIXTURE
 
 # --- Users and roles in the admin -----------------------------------------------------------------------------------
@@ -234,8 +234,7 @@ class KommentarLengthTests(BaseTestCase):
     def test_a_follow_up_comment_over_5000_characters_is_refused(self):
         self.client.force_login(self.konsulent)
         url = "/omstilling/opfolgning/2019/1/2019/TMU-01/"
-        version = self.client.get(url).context["version"]
-        data = {"indsats": "glad", "oekonomi": "glad", "realiseret": "", "version": version}
+        data = {**formular(self.client.get(url).content.decode()), "indsats": "glad", "oekonomi": "glad"}
         response = self.client.post(url, {**data, "kommentar": "x" * 5001})
         self.assertContains(response, "Denne værdi må højst have 5000 tegn (den har 5001).")
         self.assertFalse(Forslagsopfoelgning.objects.exists())

@@ -64,7 +64,7 @@ class LockedRoundOmstillingTests(OmstillingTestCase):
             {
                 "titel": "Ny titel efter låsningen",
                 "udvalg": self.tmu01.udvalg_id,
-                "version": side.context["version"],
+                "version": side.context["form"]["version"].value(),
                 "ramme-TOTAL_FORMS": "0",
                 "ramme-INITIAL_FORMS": "0",
             }

@@ -5,8 +5,8 @@ def frys_laaste_runder(apps, schema_editor):
     """Rounds locked before frozen copies existed get one now, from the tables as they stand, so that
     `verificer_runder` can hold every locked round to its copy from here on.
 
-    This calls the application's own freezing code (the copy must be the one the page reads); a database that
-    has no locked round without a copy skips it entirely.
+    This calls the application's own freezing code (the copy must be the one the page reads), so it must run after
+    the schema changes that code relies on; a database that has no locked round without a copy skips it entirely.
     """
     Opfoelgning = apps.get_model("budgetopfolgning", "Opfoelgning")
     Rundefrysning = apps.get_model("omstilling", "Rundefrysning")
@@ -24,8 +24,10 @@ def frys_laaste_runder(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("omstilling", "0003_rundefrysning"),
-        ("budgetopfolgning", "0005_aktivitetslinjer"),
+        # Last in line: the freezing code reads the models as they are after every schema change before it.
+        ("omstilling", "0004_versioner"),
+        ("budgetopfolgning", "0006_versioneret_i_kernen"),
+        ("rammer", "0006_versioner"),
     ]
 
     operations = [migrations.RunPython(frys_laaste_runder, migrations.RunPython.noop)]
