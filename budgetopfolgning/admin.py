@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from budgetopfolgning.models import Opfoelgning
+from budgetopfolgning.tekst import TekstAdmin
 
 admin.site.site_header = "Budgetopfølgning – administration"
 admin.site.site_title = "Budgetopfølgning"
@@ -8,7 +9,7 @@ admin.site.index_title = "Administration"
 
 
 @admin.register(Opfoelgning)
-class OpfoelgningAdmin(admin.ModelAdmin):
+class OpfoelgningAdmin(TekstAdmin, admin.ModelAdmin):
     """Rounds are opened and locked in the app itself; here only the letterhead of an open round is edited.
 
     The status is never editable here: locking is final and goes through the lock form, which stores the hash.

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from budgetopfolgning import roller
+from budgetopfolgning.tekst import TekstAdmin
 from rammer.models import Bevillingsramme, Budgetaar, Rammeansvar, Rammedel, Udvalg
 
 
@@ -46,19 +47,19 @@ class LaastAarReadOnly:
 
 
 @admin.register(Budgetaar)
-class BudgetaarAdmin(LaastAarReadOnly, admin.ModelAdmin):
+class BudgetaarAdmin(TekstAdmin, LaastAarReadOnly, admin.ModelAdmin):
     list_display = ["aar", "serviceramme", "forklaringsgraense"]
     fields = ["aar", "serviceramme", "forklaringsgraense"]
 
 
 @admin.register(Udvalg)
-class UdvalgAdmin(LaastAarReadOnly, admin.ModelAdmin):
+class UdvalgAdmin(TekstAdmin, LaastAarReadOnly, admin.ModelAdmin):
     list_display = ["navn", "kode", "aar", "raekkefoelge"]
     list_filter = ["aar"]
     fields = ["aar", "navn", "kode", "raekkefoelge"]
 
 
-class RammedelInline(admin.TabularInline):
+class RammedelInline(TekstAdmin, admin.TabularInline):
     model = Rammedel
     extra = 0
     fields = ["placering", "oprindeligt_budget"]
@@ -71,7 +72,7 @@ class RammedelInline(admin.TabularInline):
 
 
 @admin.register(Bevillingsramme)
-class BevillingsrammeAdmin(LaastAarReadOnly, admin.ModelAdmin):
+class BevillingsrammeAdmin(TekstAdmin, LaastAarReadOnly, admin.ModelAdmin):
     list_display = ["nummer", "navn", "udvalg", "aar"]
     list_filter = ["aar", "udvalg"]
     search_fields = ["nummer", "navn"]
@@ -80,7 +81,7 @@ class BevillingsrammeAdmin(LaastAarReadOnly, admin.ModelAdmin):
 
 
 @admin.register(Rammeansvar)
-class RammeansvarAdmin(admin.ModelAdmin):
+class RammeansvarAdmin(TekstAdmin, admin.ModelAdmin):
     list_display = ["bruger", "ramme", "aar"]
     list_filter = ["ramme__aar", "bruger"]
     search_fields = ["bruger__username", "bruger__first_name", "bruger__last_name", "ramme__nummer", "ramme__navn"]
@@ -121,73 +122,73 @@ from rammer.models import (  # noqa: E402
 
 
 @admin.register(Rammebeskrivelse)
-class RammebeskrivelseAdmin(admin.ModelAdmin):
+class RammebeskrivelseAdmin(TekstAdmin, admin.ModelAdmin):
     list_display = ["ramme"]
     list_filter = ["ramme__aar"]
     autocomplete_fields = ["ramme"]
 
 
 @admin.register(Aktivitet)
-class AktivitetAdmin(LaastAarReadOnly, admin.ModelAdmin):
+class AktivitetAdmin(TekstAdmin, LaastAarReadOnly, admin.ModelAdmin):
     list_display = ["navn", "ramme", "sortering"]
     list_filter = ["ramme__aar"]
     search_fields = ["navn", "ramme__nummer"]
     autocomplete_fields = ["ramme"]
 
 
-class RegnskabslinjeInline(admin.TabularInline):
+class RegnskabslinjeInline(TekstAdmin, admin.TabularInline):
     model = Regnskabslinje
     extra = 0
     fields = ["aktivitet", "vedtaget_budget", "korrigeret_budget", "regnskab", "overfoert", "forklaring"]
 
 
-class RegnskabsbemaerkningInline(admin.StackedInline):
+class RegnskabsbemaerkningInline(TekstAdmin, admin.StackedInline):
     model = Regnskabsbemaerkning
     extra = 0
 
 
 @admin.register(Aarsregnskab)
-class AarsregnskabAdmin(SimpleHistoryAdmin):
+class AarsregnskabAdmin(TekstAdmin, SimpleHistoryAdmin):
     list_display = ["ramme", "korrigeret_budget_pr"]
     list_filter = ["ramme__aar"]
     autocomplete_fields = ["ramme"]
     inlines = [RegnskabslinjeInline, RegnskabsbemaerkningInline]
 
 
-class AktivitetskategoriInline(admin.TabularInline):
+class AktivitetskategoriInline(TekstAdmin, admin.TabularInline):
     model = Aktivitetskategori
     extra = 0
     fields = ["sortering", "gruppe", "konto", "navn", "budget_enhedspris", "budget_helaarsbrugere",
               "aktuel_enhedspris", "aktuelle_helaarsbrugere", "forrige_skoen"]
 
 
-class EstimatlinjeInline(admin.TabularInline):
+class EstimatlinjeInline(TekstAdmin, admin.TabularInline):
     model = Estimatlinje
     extra = 0
 
 
-class EstimatdelInline(admin.TabularInline):
+class EstimatdelInline(TekstAdmin, admin.TabularInline):
     model = Estimatdel
     extra = 0
 
 
-class MaanedsstatusInline(admin.TabularInline):
+class MaanedsstatusInline(TekstAdmin, admin.TabularInline):
     model = Maanedsstatus
     extra = 0
 
 
-class UnderretningstalInline(admin.TabularInline):
+class UnderretningstalInline(TekstAdmin, admin.TabularInline):
     model = Underretningstal
     extra = 0
 
 
-class FokusomraadeInline(admin.StackedInline):
+class FokusomraadeInline(TekstAdmin, admin.StackedInline):
     model = Fokusomraade
     extra = 0
 
 
 @admin.register(Ledelsesinformation)
-class LedelsesinformationAdmin(SimpleHistoryAdmin):
+class LedelsesinformationAdmin(TekstAdmin, SimpleHistoryAdmin):
     list_display = ["ramme", "rapportdato", "estimat_pr"]
     list_filter = ["ramme__aar"]
     autocomplete_fields = ["ramme"]
@@ -202,7 +203,7 @@ class LedelsesinformationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Ydelse)
-class YdelseAdmin(SimpleHistoryAdmin):
+class YdelseAdmin(TekstAdmin, SimpleHistoryAdmin):
     list_display = ["navn", "ramme", "helaarspersoner", "gennemsnitspris", "statsrefusion_pct", "eksempeltal"]
     list_filter = ["ramme__aar", "eksempeltal"]
     autocomplete_fields = ["ramme"]

@@ -12,6 +12,7 @@ from django import forms
 
 from budgetopfolgning.beloeb import MAKS_BELOEB, UgyldigtBeloeb, dansk_tal, parse_dansk
 from budgetopfolgning.forms import BeloebFormField
+from budgetopfolgning.tekst import TekstValidering
 from rammer.selectors import MAANEDER
 
 
@@ -78,7 +79,7 @@ class Raekke:
         return any(f.errors for f in self.felter)
 
 
-class RaekkeForm(forms.Form):
+class RaekkeForm(TekstValidering, forms.Form):
     """A form with one set of fields per row, and rows for the template."""
 
     def __init__(self, *args, **kwargs):
@@ -220,7 +221,7 @@ class EstimatForm(RaekkeForm):
             )
 
 
-class MaanedsstatusForm(forms.Form):
+class MaanedsstatusForm(TekstValidering, forms.Form):
     """One point of the monthly line: the forecast at the end of a month and the budget it is held against."""
 
     maaned = forms.TypedChoiceField(
@@ -233,7 +234,7 @@ class MaanedsstatusForm(forms.Form):
     budget = BeloebFormField(label="Korrigeret budget (kr.)", help_text="Fx 158.206.000.")
 
 
-class UnderretningerForm(forms.Form):
+class UnderretningerForm(TekstValidering, forms.Form):
     """The count of underretninger for a year, or for one month of it."""
 
     aar = forms.IntegerField(label="År", min_value=2000, max_value=2100)

@@ -1,0 +1,151 @@
+"""Text that breaks the workbooks, and workbooks that break the import.
+
+Control characters no workbook can hold are refused by every form, the admin and every import, naming where; text
+stored before that still exports. An XLSX file is refused by its unpacked size, its packing and its number of rows
+and cells before it is read, and reading stops at the fiftieth error.
+"""
+
+import io
+import json
+import random
+import zipfile
+from pathlib import Path
+from unittest import mock
+
+from django.conf import settings
+from django import forms
+from django.contrib import admin
+from django.test import SimpleTestCase
+from openpyxl import Workbook, load_workbook
+
+from budgetopfolgning import services
+from budgetopfolgning.models import Opfoelgningslinje
+from budgetopfolgning.services import ImportFejl, importer_budget, laes_budgetfil
+from omstilling.models import Forslag, Katalog
+from omstilling.services import Indlaesningsfejl as KatalogFejl
+from omstilling.services import indlaes_katalog
+from rammer import services as rammer_services
+from rammer.models import Aarsregnskab, Bevillingsramme, Udvalg
+from tests.base import BaseTestCase, DemoTestCase
+from tests.test_import import AAR_2031_RUNDE_1, HEADER, _counts
+from tests.test_omstilling import _formdata
+from tests.test_redigering import REDIGER, _form_data
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+STYRETEGN = "usynligt styretegn"
+
+
+def _linje(nr: int, ramme: str, placering: str) -> Opfoelgningslinje:
+    return Opfoelgningslinje.objects.get(
+        opfoelgning__aar__aar=2024, opfoelgning__nummer=nr, rammedel__ramme__nummer=ramme,
+        rammedel__placering=placering,
+    )
+
+
+def _admin_data(response) -> dict:
+    """The values a browser would submit from an admin change page as rendered, inlines included."""
+    formularer = [response.context["adminform"].form]
+    data = {}
+    for inline in response.context["inline_admin_formsets"]:
+        formularer += [inline.formset.management_form, *inline.formset.forms]
+    for form in formularer:
+        for name in form.fields:
+            value = form[name].value()
+            if value is True:
+                data[form.add_prefix(name)] = "on"
+            elif value is not None and value is not False:
+                data[form.add_prefix(name)] = value
+    return data
+
+
+class FormTests(DemoTestCase):
+    """Every form refuses the characters with the Danish message and saves nothing."""
+
+    def test_the_edit_form_refuses_an_escape_character_in_an_explanation(self):
+        self.client.force_login(self.konsulent)
+        foer = _linje(2, "30.46", "inden")
+        data = _form_data(self.client.get(REDIGER))
+        data["inden_forklaring"] = "Flere anbringelser\x1b end ventet"
+        response = self.client.post(REDIGER, data)
+        self.assertContains(response, STYRETEGN, status_code=400)
+        self.assertContains(response, "tegn nr. 19, U+001B", status_code=400)
+        self.assertContains(response, "Intet er gemt", status_code=400)
+        efter = _linje(2, "30.46", "inden")
+        self.assertEqual((efter.forklaring, efter.version), (foer.forklaring, foer.version))
+
+    def test_the_edit_form_refuses_a_nul_with_the_same_message(self):
+        self.client.force_login(self.konsulent)
+        data = _form_data(self.client.get(REDIGER))
+        data["uden_forklaring"] = "a\x00b"
+        response = self.client.post(REDIGER, data)
+        self.assertContains(response, STYRETEGN, status_code=400)
+        self.assertNotContains(response, "Null-tegn", status_code=400)
+        self.assertEqual(_linje(2, "30.46", "uden").version, 1)
+
+    def test_the_edit_form_keeps_tab_and_newlines_in_an_explanation(self):
+        self.client.force_login(self.konsulent)
+        data = _form_data(self.client.get(REDIGER))
+        data["inden_forklaring"] = "Første punkt\r\n\tAndet punkt\nTredje"
+        self.assertEqual(self.client.post(REDIGER, data).status_code, 302)
+        self.assertEqual(_linje(2, "30.46", "inden").forklaring, "Første punkt\r\n\tAndet punkt\nTredje")
+
+    def test_the_proposal_form_refuses_a_control_character_in_the_title(self):
+        self.client.force_login(self.okonomi)
+        url = "/omstilling/2019/TMU-07/rediger/"
+        forslag = Forslag.objects.get(katalog__aar=2019, nr="TMU-07")
+        version = self.client.get(url).context["version"]
+        response = self.client.post(url, _formdata(forslag, titel="Gade\x01belysning", version=version))
+        self.assertContains(response, STYRETEGN)
+        self.assertContains(response, "Der er fejl i formularen. Intet er gemt.")
+        forslag.refresh_from_db()
+        self.assertEqual(forslag.titel, "Modernisering af gadebelysningen på Ballerup Boulevard")
+
+    def test_the_admin_refuses_a_control_character_in_a_ramme_name(self):
+        self.okonomi.is_superuser = True
+        self.okonomi.save()
+        self.client.force_login(self.okonomi)
+        ramme = Bevillingsramme.objects.get(aar__aar=2018, nummer="30.46")
+        url = f"/admin/rammer/bevillingsramme/{ramme.pk}/change/"
+        data = _admin_data(self.client.get(url))
+        self.assertEqual(self.client.post(url, dict(data, navn="Børn og unge")).status_code, 302)
+        response = self.client.post(url, dict(data, navn="Børn\x1bog unge"))
+        self.assertContains(response, STYRETEGN)
+        ramme.refresh_from_db()
+        self.assertEqual(ramme.navn, "Børn og unge")
+
+    def test_every_form_and_every_admin_form_checks_its_text(self):
+        """The check is a mixin; this makes a form or admin class added without it fail here."""
+        from budgetopfolgning import forms as budget_forms
+        from budgetopfolgning.tekst import TekstValidering
+        from omstilling import forms as omstilling_forms
+        from rammer import forms as rammer_forms
+
+        for modul in (budget_forms, omstilling_forms, rammer_forms):
+            for navn, klasse in vars(modul).items():
+                if isinstance(klasse, type) and issubclass(klasse, forms.BaseForm):
+                    if klasse.__module__ == modul.__name__:
+                        self.assertTrue(issubclass(klasse, TekstValidering), f"{modul.__name__}.{navn}")
+        apps = {"budgetopfolgning", "rammer", "omstilling"}
+        admins = [a for m, a in admin.site._registry.items() if m._meta.app_label in apps]
+        self.assertGreater(len(admins), 10)
+        for model_admin in admins:
+            for klasse in [model_admin, *model_admin.inlines]:
+                self.assertTrue(issubclass(klasse.form, TekstValidering), repr(klasse))
+
+
+class TekstTests(SimpleTestCase):
+    def test_it_refuses_exactly_the_characters_xml_cannot_hold(self):
+        from django.core.exceptions import ValidationError
+
+        from budgetopfolgning.tekst import rens, valider_tekst
+
+        forbudte = [*map(chr, range(0x20)), "\ud800", "\udfff", "\ufffe", "\uffff"]
+        for tegn in forbudte:
+            if tegn in "\t\n\r":
+                continue
+            with self.assertRaises(ValidationError, msg=repr(tegn)):
+                valider_tekst(f"a{tegn}b")
+            self.assertEqual(rens(f"a{tegn}b"), "ab")
+        for tilladt in ("\t", "\n", "\r", "\x7f", "æøå", "–»«", "\ufffd", "\U0001f600", ""):
+            valider_tekst(f"a{tilladt}b")
+            self.assertEqual(rens(f"a{tilladt}b"), f"a{tilladt}b")
