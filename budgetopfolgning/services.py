@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 from budgetopfolgning import selectors
 from budgetopfolgning.beloeb import MAKS_BELOEB, NUL, UgyldigtBeloeb, parse_dansk
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
+from budgetopfolgning.tekst import rens, styretegn_fejl
 from rammer.models import Aktivitet, Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg, ramme_nummer_validator
 
 KOLONNER = [
@@ -156,7 +157,8 @@ def laes_budgetfil(data: bytes, filnavn: str) -> list[Importlinje]:
     if not raekker or all(str(c).strip() == "" for c in raekker[0][1]):
         raise ImportFejl(["Linje 1: Filen er tom; den skal have en overskriftslinje og mindst én linje med tal."])
 
-    header = [str(c).strip().lower() for c in raekker[0][1]]
+    # The header is only matched, never stored: an invisible character in it is dropped rather than refused.
+    header = [rens(str(c)).strip().lower() for c in raekker[0][1]]
     manglende = [k for k in KOLONNER if k not in header]
     if manglende:
         raise ImportFejl(
@@ -180,6 +182,12 @@ def laes_budgetfil(data: bytes, filnavn: str) -> list[Importlinje]:
         if len(row) > len(header) and any(str(c).strip() for c in row[len(header) :]):
             fejl.append(_fejl(index, None, f"Linjen har {len(row)} felter, men overskriften har {len(header)}."))
             continue
+        row = list(row)
+        for kolonne, i in pos.items():
+            if i < len(row) and isinstance(row[i], str) and (besked := styretegn_fejl(row[i])):
+                fejl.append(_fejl(index, kolonne, besked))
+                # The other checks see the text without it, so no message prints it to the terminal.
+                row[i] = rens(row[i])
 
         def celle(kolonne, row=row):
             i = pos.get(kolonne)
@@ -275,8 +283,14 @@ def importer_budget(
     Importing the same round again replaces that round's figures for the lines in the file. The adopted
     budget of a ramme part never changes during the year: a line that says otherwise refuses the file.
     """
+    fejl = [
+        f"Feltet »{felt}«: {besked}"
+        for felt, value in (metadata or {}).items()
+        if isinstance(value, str) and (besked := styretegn_fejl(value))
+    ]
+    if fejl:
+        raise ImportFejl(fejl)
     linjer = laes_budgetfil(data, filnavn)
-    fejl: list[str] = []
 
     budgetaar, _ = Budgetaar.objects.get_or_create(aar=aar)
     opfoelgning = Opfoelgning.objects.select_for_update().filter(aar=budgetaar, nummer=nummer).first()

@@ -40,7 +40,10 @@ def valider_tekst(value) -> None:
 
 def styretegn_i(data, sted: str) -> list[str]:
     """Every text in a loaded JSON structure (keys too) that holds a character that cannot be stored, each
-    prefixed with where it is, e.g. `forslag[3].titel`. Lists are counted from 1, as the loaders name them."""
+    prefixed with where it is, e.g. `forslag[3].titel`. Lists are counted from 1, as the loaders name them.
+
+    The JSON loaders check the whole file with it before reading any of it, since they write many fields directly.
+    """
     if isinstance(data, str):
         fejl = styretegn_fejl(data)
         return [f"{sted}: {fejl}"] if fejl else []
@@ -49,8 +52,8 @@ def styretegn_i(data, sted: str) -> list[str]:
         for noegle, vaerdi in data.items():
             navn = rens(str(noegle))
             if isinstance(noegle, str) and (fejl := styretegn_fejl(noegle)):
-                result.append(f"{sted}: feltnavnet »{navn}«: {fejl}")
-            result += styretegn_i(vaerdi, f"{sted}.{navn}")
+                result.append(f"{sted}: feltnavnet »{navn}«: {fejl}" if sted else f"Feltnavnet »{navn}«: {fejl}")
+            result += styretegn_i(vaerdi, f"{sted}.{navn}" if sted else navn)
     elif isinstance(data, list):
         for i, vaerdi in enumerate(data, start=1):
             result += styretegn_i(vaerdi, f"{sted}[{i}]")

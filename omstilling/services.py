@@ -10,6 +10,7 @@ from django.db import transaction
 
 from budgetopfolgning.beloeb import NUL
 from budgetopfolgning.models import Opfoelgning
+from budgetopfolgning.tekst import styretegn_i
 from omstilling.models import (
     Forslag,
     Forslagsaar,
@@ -96,6 +97,8 @@ def _laes(data: dict) -> _Plan:
     fejl: list[str] = []
     if not isinstance(data, dict):
         raise Indlaesningsfejl(["Filen skal indeholde ét JSON-objekt."])
+    if fejl := styretegn_i(data, ""):
+        raise Indlaesningsfejl(fejl)
     for noegle in ("aar", "aar_fra", "aar_til", "titel", "krav", "udvalg", "forslag"):
         if noegle not in data:
             fejl.append(f"Feltet »{noegle}« mangler.")

@@ -12,8 +12,8 @@ import zipfile
 from pathlib import Path
 from unittest import mock
 
-from django.conf import settings
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.test import SimpleTestCase
 from openpyxl import Workbook, load_workbook
@@ -26,7 +26,7 @@ from omstilling.services import Indlaesningsfejl as KatalogFejl
 from omstilling.services import indlaes_katalog
 from rammer import services as rammer_services
 from rammer.models import Aarsregnskab, Bevillingsramme, Udvalg
-from tests.base import BaseTestCase, DemoTestCase
+from tests.base import DemoTestCase
 from tests.test_import import AAR_2031_RUNDE_1, HEADER, _counts
 from tests.test_omstilling import _formdata
 from tests.test_redigering import REDIGER, _form_data
@@ -131,6 +131,80 @@ class FormTests(DemoTestCase):
         for model_admin in admins:
             for klasse in [model_admin, *model_admin.inlines]:
                 self.assertTrue(issubclass(klasse.form, TekstValidering), repr(klasse))
+
+
+class ImportTests(DemoTestCase):
+    """The budget import and the JSON loaders refuse the characters, naming line and column or where."""
+
+    def _afvist(self, tekst: str) -> list[str]:
+        foer = _counts()
+        with self.assertRaises(ImportFejl) as ctx:
+            importer_budget(data=tekst.encode(), filnavn="budget.csv", aar=2031, nummer=1)
+        self.assertEqual(_counts(), foer, "a refused file must change nothing")
+        return ctx.exception.fejl
+
+    def test_the_budget_import_refuses_a_nul_in_an_explanation(self):
+        linjer = AAR_2031_RUNDE_1.splitlines()
+        linjer[2] = linjer[2] + "Vej\x00arbejde"
+        fejl = self._afvist("\n".join(linjer) + "\n")
+        self.assertEqual(len(fejl), 1)
+        self.assertIn("Linje 3, kolonne »forklaring«: Teksten indeholder et usynligt styretegn", fejl[0])
+
+    def test_the_budget_import_refuses_an_escape_character_in_an_explanation(self):
+        fejl = self._afvist(AAR_2031_RUNDE_1.replace("Stormflod", "Storm\x1bflod"))
+        besked = _besked("Storm\x1bflod")
+        self.assertEqual(fejl, [f"Linje 2, kolonne »forklaring«: {besked}"])
+        self.assertIn("(tegn nr. 6, U+001B)", besked)
+
+    def test_the_budget_import_never_echoes_the_character(self):
+        fejl = self._afvist(AAR_2031_RUNDE_1.replace(";11.10;", ";\x1b[2J11.10;").replace(";Veje;", ";Ve\x07je;", 1))
+        alle = "\n".join(fejl)
+        self.assertIn("Linje 2, kolonne »ramme«: Teksten indeholder et usynligt styretegn", alle)
+        self.assertIn("Linje 3, kolonne »ramme_navn«: Teksten indeholder et usynligt styretegn", alle)
+        self.assertNotIn("\x1b", alle)
+        self.assertNotIn("\x07", alle)
+
+    def test_the_budget_import_refuses_a_control_character_in_the_letterhead(self):
+        with self.assertRaises(ImportFejl) as ctx:
+            importer_budget(
+                data=AAR_2031_RUNDE_1.encode(), filnavn="budget.csv", aar=2031, nummer=1,
+                metadata={"sagsnr": "00.30\x0b14"},
+            )
+        self.assertIn("sagsnr", ctx.exception.fejl[0])
+        self.assertFalse(Udvalg.objects.filter(aar__aar=2031).exists())
+
+    def test_the_catalogue_loader_refuses_a_control_character_and_says_where(self):
+        data = json.loads((FIXTURES / "omstilling_2019.json").read_text(encoding="utf-8"))
+        data["forslag"][0]["titel"] += "\x01"
+        data["forslag"][2]["tekster"]["beskrivelse"] = "\ud800"
+        with self.assertRaises(KatalogFejl) as ctx:
+            indlaes_katalog(data=data, kilde="test.json", opdater=True)
+        self.assertIn("forslag[1].titel: Teksten indeholder et usynligt styretegn", ctx.exception.fejl[0])
+        self.assertIn("forslag[3].tekster.beskrivelse:", ctx.exception.fejl[1])
+        self.assertNotIn("\x01", Katalog.objects.get(aar=2019).forslag.get(nr=data["forslag"][0]["nr"]).titel)
+
+    def test_the_ramme_loaders_refuse_a_control_character_and_say_where(self):
+        data = json.loads((FIXTURES / "regnskab_2018_30_46.json").read_text(encoding="utf-8"))
+        data["aktiviteter"][0]["forklaring"] = "Flere\x1b forløb"
+        foer = Aarsregnskab.objects.get(ramme__aar__aar=2018, ramme__nummer="30.46").pk
+        with self.assertRaises(rammer_services.Indlaesningsfejl) as ctx:
+            rammer_services.indlaes_regnskab(data=data, overskriv=True)
+        self.assertIn("regnskab.aktiviteter[1].forklaring: Teksten indeholder et usynligt", str(ctx.exception))
+        self.assertTrue(Aarsregnskab.objects.filter(pk=foer).exists())
+        for navn, indlaes in (
+            ("ledelsesinformation_2023_30_46.json", rammer_services.indlaes_ledelsesinformation),
+            ("budgetmodel_2018.json", rammer_services.indlaes_budgetmodel),
+        ):
+            data = json.loads((FIXTURES / navn).read_text(encoding="utf-8"))
+            data["\x1f"] = "x"
+            with self.assertRaisesMessage(rammer_services.Indlaesningsfejl, STYRETEGN):
+                indlaes(data=data, overskriv=True)
+
+
+def _besked(tekst: str) -> str:
+    from budgetopfolgning.tekst import styretegn_fejl
+
+    return styretegn_fejl(tekst)
 
 
 class TekstTests(SimpleTestCase):
