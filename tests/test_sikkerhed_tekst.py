@@ -207,6 +207,47 @@ def _besked(tekst: str) -> str:
     return styretegn_fejl(tekst)
 
 
+class ExportTests(DemoTestCase):
+    """Text stored before the characters were refused still exports, without them."""
+
+    def setUp(self):
+        self.client.force_login(self.okonomi)
+
+    def test_a_locked_round_with_a_control_character_still_gives_its_workbook(self):
+        linje = _linje(1, "30.46", "inden")
+        Opfoelgningslinje.objects.filter(pk=linje.pk).update(forklaring="a\x1bb\ufffe")
+        Udvalg.objects.filter(aar__aar=2024, navn="Børne- og Skoleudvalget").update(navn="Børne-\x01 og Skoleudvalget")
+        response = self.client.get("/opfolgning/2024/1/tabeller.xlsx")
+        self.assertEqual(response.status_code, 200)
+        wb = load_workbook(io.BytesIO(response.content))
+        rammer = wb["Rammer"].iter_rows(min_row=2, values_only=True)
+        raekke = next(r for r in rammer if r[1] == "30.46" and r[3] == "Inden for")
+        self.assertEqual(raekke[0], "Børne- og Skoleudvalget")
+        self.assertEqual(raekke[-1], "ab")
+        self.assertIn("Børne- og Skoleudvalget", [r[0] for r in wb["Tabel 1"].iter_rows(values_only=True)])
+
+    def test_the_csv_leaves_the_characters_out(self):
+        bsu = Udvalg.objects.filter(aar__aar=2024, navn="Børne- og Skoleudvalget")
+        bsu.update(navn="Børne-\x01 og \x1bSkoleudvalget")
+        response = self.client.get("/opfolgning/2024/1/tabel-1.csv")
+        self.assertEqual(response.status_code, 200)
+        tekst = response.content.decode("utf-8-sig")
+        self.assertIn("\r\nBørne- og Skoleudvalget;", tekst)
+        self.assertNotIn("\x01", tekst)
+        self.assertNotIn("\x1b", tekst)
+
+    def test_the_proposal_workbook_survives_a_control_character_in_a_title(self):
+        Forslag.objects.filter(katalog__aar=2019, nr="TMU-01").update(titel="Gade\x01lys\uffff")
+        Katalog.objects.filter(aar=2019).update(titel="Omstilling\x1b 2019")
+        response = self.client.get("/omstilling/2019/oversigt.xlsx")
+        self.assertEqual(response.status_code, 200)
+        wb = load_workbook(io.BytesIO(response.content))
+        titel = next(r[1] for r in wb["Oversigt"].iter_rows() if r[0].value == "TMU-01")
+        self.assertEqual(titel.value, "Gadelys")
+        self.assertEqual(wb.properties.title, "Omstilling 2019")
+        self.assertIn("Gadelys", [r[1] for r in wb["Forslag"].iter_rows(values_only=True)])
+
+
 class TekstTests(SimpleTestCase):
     def test_it_refuses_exactly_the_characters_xml_cannot_hold(self):
         from django.core.exceptions import ValidationError
