@@ -9,6 +9,8 @@ import io
 import json
 import random
 import zipfile
+from collections.abc import Iterable, Iterator
+from itertools import chain, repeat
 from pathlib import Path
 from unittest import mock
 
@@ -246,6 +248,162 @@ class ExportTests(DemoTestCase):
         self.assertEqual(titel.value, "Gadelys")
         self.assertEqual(wb.properties.title, "Omstilling 2019")
         self.assertIn("Gadelys", [r[1] for r in wb["Forslag"].iter_rows(values_only=True)])
+
+
+# --- XLSX import bombs ---------------------------------------------------------------------------------------------
+
+NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def _celler(*tekster: str) -> bytes:
+    return b"".join(b'<c t="inlineStr"><is><t>%s</t></is></c>' % t.encode() for t in tekster)
+
+
+def _xlsx(raekker: Iterable[bytes], dimension: str | None = None) -> bytes:
+    """A workbook whose first sheet holds the given XML, written as a stream, so a sheet of hundreds of MB never
+    sits in memory."""
+    wb = Workbook()
+    wb.active.append(["x"])
+    kilde = io.BytesIO()
+    wb.save(kilde)
+    ud = io.BytesIO()
+    with zipfile.ZipFile(kilde) as z, zipfile.ZipFile(ud, "w", zipfile.ZIP_DEFLATED) as ny:
+        for info in z.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                ny.writestr(info, z.read(info.filename))
+                continue
+            with ny.open(info.filename, "w", force_zip64=True) as ark:
+                ark.write(b"<worksheet %s>" % NS)
+                if dimension:
+                    ark.write(b'<dimension ref="%s"/>' % dimension.encode())
+                ark.write(b"<sheetData>")
+                for raekke in raekker:
+                    ark.write(raekke)
+                ark.write(b"</sheetData></worksheet>")
+    return ud.getvalue()
+
+
+def _nummereret(raekker: Iterable[bytes]) -> Iterator[bytes]:
+    """Lines numbered as Excel numbers them, so they pack like a real sheet's."""
+    for nummer, raekke in enumerate(raekker, start=1):
+        yield raekke.replace(b"<row>", b'<row r="%d">' % nummer, 1)
+
+
+HEADER_XML = b"<row>" + _celler(*HEADER.split(";")) + b"</row>"
+GOD_XML = b"<row>" + _celler("Teknik- og Havneudvalget", "11.10", "Havn", "inden", "1", "0", "1") + b"</row>"
+# Three errors per line: ramme number, serviceramme and forventet forbrug.
+TOM_XML = b"<row></row>"
+DAARLIG_XML = b"<row>" + _celler("Teknik- og Havneudvalget", "1110", "Havn", "ind", "1", "0", "x") + b"</row>"
+
+
+class XlsxBombeTests(SimpleTestCase):
+    def _afvist(self, data: bytes, filnavn="budget.xlsx") -> list[str]:
+        with self.assertRaises(ImportFejl) as ctx:
+            laes_budgetfil(data, filnavn)
+        return ctx.exception.fejl
+
+    def test_it_refuses_a_workbook_that_unpacks_to_more_than_100_mb(self):
+        raekker = b"<row>" + _celler("a") + b"</row>"
+        data = _xlsx(chain([HEADER_XML], repeat(raekker * ((1 << 20) // len(raekker)), 110)))
+        self.assertLess(len(data), 2 << 20)
+        fejl = self._afvist(data)
+        self.assertEqual(len(fejl), 1)
+        self.assertRegex(fejl[0], r"^Linje 1: Filen er for stor: udpakket fylder den \d+ MB")
+
+    def test_it_refuses_a_workbook_packed_like_a_zip_bomb(self):
+        # 20 MB of blank space between the rows: under the size limit, but packed a thousandfold.
+        data = _xlsx(chain([HEADER_XML, GOD_XML], repeat(b" " * (1 << 20), 20)))
+        fejl = self._afvist(data)
+        self.assertEqual(len(fejl), 1)
+        self.assertIn("Linje 1: Filen er for stor: xl/worksheets/sheet1.xml pakker ud til", fejl[0])
+        self.assertIn("zip-bombe", fejl[0])
+
+    def test_it_refuses_a_sheet_with_more_lines_than_a_year_holds(self):
+        fejl = self._afvist(_xlsx(_nummereret([HEADER_XML, GOD_XML, *[TOM_XML] * 25_000])))
+        self.assertEqual(len(fejl), 1)
+        self.assertIn("Linje 1: Filen er for stor: arket har flere end 25.000 linjer", fejl[0])
+
+    def test_it_refuses_a_csv_file_with_more_lines_than_a_year_holds(self):
+        csv = HEADER + "\n" + "Teknik- og Havneudvalget;11.10;Havn;inden;1;0;1\n" + ";;;;;;\n" * 25_000
+        fejl = self._afvist(csv.encode(), "budget.csv")
+        self.assertEqual(fejl, [fejl[0]])
+        self.assertIn("Linje 1: Filen er for stor: filen har flere end 25.000 linjer", fejl[0])
+
+    def test_it_reads_a_sheet_of_exactly_25000_lines(self):
+        data = _xlsx(_nummereret([HEADER_XML, GOD_XML, *[TOM_XML] * 24_999]), dimension="A1:G25001")
+        self.assertEqual([linje.ramme for linje in laes_budgetfil(data, "budget.xlsx")], ["11.10"])
+
+    def test_it_refuses_a_sheet_whose_dimension_claims_too_many_lines(self):
+        fejl = self._afvist(_xlsx([HEADER_XML, GOD_XML], dimension="A1:G30000"))
+        self.assertEqual(len(fejl), 1)
+        self.assertIn("Linje 1: Filen er for stor: et ark i projektmappen har flere end 25.000 linjer", fejl[0])
+
+    def test_it_counts_the_lines_when_the_dimension_understates_them(self):
+        fejl = self._afvist(_xlsx(_nummereret([HEADER_XML, GOD_XML, *[TOM_XML] * 25_000]), dimension="A1:G2"))
+        self.assertIn("Linje 1: Filen er for stor: arket har flere end 25.000 linjer", fejl[0])
+
+    def test_it_counts_the_lines_a_far_away_cell_implies(self):
+        langt_nede = b'<row r="1000000">' + _celler("x") + b"</row>"
+        fejl = self._afvist(_xlsx([b'<row r="1">' + HEADER_XML[5:], langt_nede]))
+        self.assertIn("Linje 1: Filen er for stor: arket har flere end 25.000 linjer", fejl[0])
+
+    def test_it_refuses_a_line_with_too_many_cells(self):
+        # One line of 50.000 cells: openpyxl would build every one of them before handing over the line.
+        fejl = self._afvist(_xlsx([HEADER_XML, b"<row>" + b"<c><v>1</v></c>" * 50_000 + b"</row>"]))
+        self.assertEqual(len(fejl), 1)
+        self.assertIn("Linje 1: Filen er for stor: en linje i arket har flere end 1.000 celler", fejl[0])
+
+    def test_it_refuses_a_workbook_with_an_oversized_part(self):
+        wb = Workbook()
+        ark = wb.active
+        ark.append(HEADER.split(";"))
+        kilde = io.BytesIO()
+        wb.save(kilde)
+        ud = io.BytesIO()
+        with zipfile.ZipFile(kilde) as z, zipfile.ZipFile(ud, "w", zipfile.ZIP_DEFLATED) as ny:
+            for info in z.infolist():
+                indhold = z.read(info.filename)
+                if info.filename == "xl/styles.xml":
+                    # 300.000 cell formats, each a little different, so it packs like a real file.
+                    tal = random.Random(1)
+                    formater = b"".join(b'<xf numFmtId="%d"/>' % tal.randrange(10**6) for _ in range(300_000))
+                    indhold = indhold.replace(b"</cellXfs>", formater + b"</cellXfs>")
+                ny.writestr(info, indhold)
+        fejl = self._afvist(ud.getvalue())
+        self.assertEqual(len(fejl), 1)
+        self.assertIn("Linje 1: Filen er for stor: xl/styles.xml indeholder mere end 250.000 elementer", fejl[0])
+
+    def test_it_stops_at_the_fiftieth_error(self):
+        data = _xlsx(_nummereret([HEADER_XML, *[DAARLIG_XML] * 200]))
+        fejl = self._afvist(data)
+        self.assertEqual(len(fejl), 50)
+        self.assertEqual(fejl[-1][:8], "Linje 18")
+        csv = HEADER + "\n" + "Teknik- og Havneudvalget;1110;Havn;ind;1;0;x\n" * 200
+        self.assertEqual(len(self._afvist(csv.encode(), "budget.csv")), 50)
+        for_mange_felter = HEADER + "\n" + "Teknik- og Havneudvalget;11.10;Havn;inden;1;0;1;x;y\n" * 200
+        self.assertEqual(len(self._afvist(for_mange_felter.encode(), "budget.csv")), 50)
+
+    def test_it_reads_no_further_than_the_fiftieth_error(self):
+        # A line openpyxl cannot read (a number cell holding letters) after the fiftieth error is never reached.
+        ulaeselig = b"<row><c><v>abc</v></c></row>"
+        data = _xlsx([HEADER_XML, *[DAARLIG_XML] * 5, ulaeselig])
+        self.assertIn("kan ikke læses", self._afvist(data)[0])
+        data = _xlsx([HEADER_XML, *[DAARLIG_XML] * 20, *[GOD_XML] * 1000, ulaeselig])
+        with mock.patch.object(services, "_xlsx_celle", wraps=services._xlsx_celle) as celle:
+            fejl = self._afvist(data)
+        self.assertEqual(len(fejl), 50)
+        self.assertLess(celle.call_count, 50 * 50)
+
+    def test_it_still_reads_numbers_exactly(self):
+        wb = Workbook()
+        ark = wb.active
+        ark.append(HEADER.split(";"))
+        ark.append(["Teknik- og Havneudvalget", 11.12, "Veje", "uden", 1000500.5, -2500.0, 0.1 + 0.2])
+        data = io.BytesIO()
+        wb.save(data)
+        (linje,) = laes_budgetfil(data.getvalue(), "budget.xlsx")
+        self.assertEqual((linje.ramme, str(linje.oprindeligt_budget)), ("11.12", "1000500.50"))
+        self.assertEqual((str(linje.korrektioner), str(linje.forventet_forbrug)), ("-2500.00", "0.30"))
 
 
 class TekstTests(SimpleTestCase):
