@@ -4,11 +4,12 @@ is read-only."""
 from django.contrib import admin
 
 from budgetopfolgning.models import Opfoelgning
+from kerne.tekst import TekstAdmin
 from rammer.models import Aktivitet, Bevillingsramme, Budgetaar, Rammedel, Udvalg
 
 
 @admin.register(Opfoelgning)
-class OpfoelgningAdmin(admin.ModelAdmin):
+class OpfoelgningAdmin(TekstAdmin, admin.ModelAdmin):
     """Rounds are opened and locked in the app itself; here only the letterhead of an open round is edited.
 
     The status is never editable here: locking is final and goes through the lock form, which stores the hash.
@@ -69,19 +70,19 @@ class LaastAarReadOnly:
 
 
 @admin.register(Budgetaar)
-class BudgetaarAdmin(LaastAarReadOnly, admin.ModelAdmin):
+class BudgetaarAdmin(TekstAdmin, LaastAarReadOnly, admin.ModelAdmin):
     list_display = ["aar", "serviceramme", "forklaringsgraense"]
     fields = ["aar", "serviceramme", "forklaringsgraense"]
 
 
 @admin.register(Udvalg)
-class UdvalgAdmin(LaastAarReadOnly, admin.ModelAdmin):
+class UdvalgAdmin(TekstAdmin, LaastAarReadOnly, admin.ModelAdmin):
     list_display = ["navn", "kode", "aar", "raekkefoelge"]
     list_filter = ["aar"]
     fields = ["aar", "navn", "kode", "raekkefoelge"]
 
 
-class RammedelInline(admin.TabularInline):
+class RammedelInline(TekstAdmin, admin.TabularInline):
     model = Rammedel
     extra = 0
     fields = ["placering", "oprindeligt_budget"]
@@ -94,7 +95,7 @@ class RammedelInline(admin.TabularInline):
 
 
 @admin.register(Bevillingsramme)
-class BevillingsrammeAdmin(LaastAarReadOnly, admin.ModelAdmin):
+class BevillingsrammeAdmin(TekstAdmin, LaastAarReadOnly, admin.ModelAdmin):
     list_display = ["nummer", "navn", "udvalg", "aar"]
     list_filter = ["aar", "udvalg"]
     search_fields = ["nummer", "navn"]
@@ -103,7 +104,7 @@ class BevillingsrammeAdmin(LaastAarReadOnly, admin.ModelAdmin):
 
 
 @admin.register(Aktivitet)
-class AktivitetAdmin(LaastAarReadOnly, admin.ModelAdmin):
+class AktivitetAdmin(TekstAdmin, LaastAarReadOnly, admin.ModelAdmin):
     list_display = ["navn", "ramme", "sortering"]
     list_filter = ["ramme__aar"]
     search_fields = ["navn", "ramme__nummer"]

@@ -26,7 +26,8 @@ from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.tables import OpfoelgningsTabel
 from budgetopfolgning.views import hent_opfoelgning, opfoelgning_kontekst, udvalg_kontekst
 from kerne.beloeb import TUSIND
-from kerne.pdf import FORMELTEGN, render_pdf
+from kerne.pdf import render_pdf
+from kerne.tekst import csv_tekst, tekstcelle
 from rammer.models import Rammedel, Udvalg
 
 # Relative URLs in the templates (`{% static %}`) resolve against this, so the fetcher sees file: URLs under
@@ -172,29 +173,11 @@ OVERSKRIFT = Font(bold=True)
 OVERSKRIFT_FYLD = PatternFill("solid", fgColor="E6F0F5")
 
 
-def sikker_tekst(value: str) -> str:
-    """A text for a CSV cell that no spreadsheet will run as a formula: a leading apostrophe if needed."""
-    return "'" + value if value.startswith(FORMELTEGN) else value
-
-
 def _tusind(value: Decimal | None) -> float | None:
     """Kroner to 1.000 kr. as a spreadsheet number; the float conversion happens here, at the boundary."""
     if value is None:
         return None
     return float(Decimal(value) / TUSIND)
-
-
-def _tekstcelle(ark, raekke: int, kolonne: int, value: str):
-    """A text cell that stays text: stored as a string with Excel's quote prefix when it looks like a formula.
-
-    openpyxl would otherwise store "=…" as a formula, and Excel would turn "-x" into one when the cell is edited.
-    """
-    celle = ark.cell(row=raekke, column=kolonne)
-    celle.value = value
-    celle.data_type = "s"
-    if value.startswith(FORMELTEGN):
-        celle.quotePrefix = True
-    return celle
 
 
 def _tabelkolonner(table: OpfoelgningsTabel) -> list[tuple[str, str]]:
@@ -206,13 +189,13 @@ def _skriv_tabelark(ark, t: dict, opfoelgning: Opfoelgning, fortegn: dict) -> No
     table = t["table"]
     kolonner = _tabelkolonner(table)
     titel = table.caption + ("" if opfoelgning.er_laast else " (kladde)")
-    _tekstcelle(ark, 1, 1, titel).font = Font(bold=True, size=12)
-    _tekstcelle(ark, 2, 1, "(1.000 kr.)")
+    tekstcelle(ark, 1, 1, titel).font = Font(bold=True, size=12)
+    tekstcelle(ark, 2, 1, "(1.000 kr.)")
     for i, (_, overskrift) in enumerate(kolonner, start=2):
-        _tekstcelle(ark, 2, i, overskrift)
+        tekstcelle(ark, 2, i, overskrift)
     for i, nummer in enumerate(table.kolonnenumre(), start=2):
         if nummer:
-            _tekstcelle(ark, 3, i, nummer).alignment = Alignment(horizontal="right")
+            tekstcelle(ark, 3, i, nummer).alignment = Alignment(horizontal="right")
     for kolonne in range(1, len(kolonner) + 2):
         for raekke in (2, 3):
             celle = ark.cell(row=raekke, column=kolonne)
@@ -222,7 +205,7 @@ def _skriv_tabelark(ark, t: dict, opfoelgning: Opfoelgning, fortegn: dict) -> No
 
     raekke = 4
     for record in t["tabel"].raekker:
-        _tekstcelle(ark, raekke, 1, record.navn)
+        tekstcelle(ark, raekke, 1, record.navn)
         for i, (navn, _) in enumerate(kolonner, start=2):
             celle = ark.cell(row=raekke, column=i, value=_tusind(getattr(record.tal, navn)))
             celle.number_format = TAL_FORMAT
@@ -237,7 +220,7 @@ def _skriv_tabelark(ark, t: dict, opfoelgning: Opfoelgning, fortegn: dict) -> No
         f"    {fortegn['korrektioner'][1]}",
         f"Afvigelse: {fortegn['afvigelse'][0]}, {fortegn['afvigelse'][1]}",
     ):
-        _tekstcelle(ark, raekke, 1, note)
+        tekstcelle(ark, raekke, 1, note)
         raekke += 1
 
     ark.freeze_panes = "B4"
@@ -268,19 +251,19 @@ def _skriv_rammeark(ark, opfoelgning: Opfoelgning, alle: list[selectors.Linje]) 
     overskrifter = ["Udvalg", "Ramme", "Rammens navn", "Servicerammen"]
     overskrifter += [f"{tekst} (1.000 kr.)" for _, tekst in kolonner] + ["Forklaring"]
     for i, tekst in enumerate(overskrifter, start=1):
-        celle = _tekstcelle(ark, 1, i, tekst)
+        celle = tekstcelle(ark, 1, i, tekst)
         celle.font = OVERSKRIFT
         celle.fill = OVERSKRIFT_FYLD
         celle.alignment = Alignment(wrap_text=True, vertical="bottom")
     for raekke, linje in enumerate(alle, start=2):
-        _tekstcelle(ark, raekke, 1, linje.ramme.udvalg.navn)
-        _tekstcelle(ark, raekke, 2, linje.ramme.nummer)
-        _tekstcelle(ark, raekke, 3, linje.ramme.navn)
-        _tekstcelle(ark, raekke, 4, "Inden for" if linje.rammedel.placering == Rammedel.INDEN else "Uden for")
+        tekstcelle(ark, raekke, 1, linje.ramme.udvalg.navn)
+        tekstcelle(ark, raekke, 2, linje.ramme.nummer)
+        tekstcelle(ark, raekke, 3, linje.ramme.navn)
+        tekstcelle(ark, raekke, 4, "Inden for" if linje.rammedel.placering == Rammedel.INDEN else "Uden for")
         for i, (navn, _) in enumerate(kolonner, start=5):
             celle = ark.cell(row=raekke, column=i, value=_tusind(getattr(linje.tal, navn)))
             celle.number_format = TAL_FORMAT
-        forklaring = _tekstcelle(ark, raekke, len(kolonner) + 5, linje.forklaring)
+        forklaring = tekstcelle(ark, raekke, len(kolonner) + 5, linje.forklaring)
         forklaring.alignment = Alignment(wrap_text=True, vertical="top")
     ark.freeze_panes = "E2"
     ark.auto_filter.ref = f"A1:{get_column_letter(len(overskrifter))}{max(len(alle) + 1, 2)}"
@@ -340,9 +323,9 @@ def tabel_csv(request: HttpRequest, aar: int, nr: int, tabel: int) -> HttpRespon
     kolonner = _tabelkolonner(t["table"])
     buffer = io.StringIO()
     skriver = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    skriver.writerow(["(1.000 kr.)", *(sikker_tekst(overskrift) for _, overskrift in kolonner)])
+    skriver.writerow(["(1.000 kr.)", *(csv_tekst(overskrift) for _, overskrift in kolonner)])
     for record in t["tabel"].raekker:
-        skriver.writerow([sikker_tekst(record.navn), *(_csv_tal(getattr(record.tal, navn)) for navn, _ in kolonner)])
+        skriver.writerow([csv_tekst(record.navn), *(_csv_tal(getattr(record.tal, navn)) for navn, _ in kolonner)])
     response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
     navn = f"tabel-{tabel}" if runde.er_laast else f"tabel-{tabel}-kladde"
     response["Content-Disposition"] = content_disposition_header(True, _filnavn(runde, navn, "csv"))

@@ -2,6 +2,7 @@ from django import forms
 
 from budgetopfolgning.models import Opfoelgning
 from kerne.beloeb import MAKS_BELOEB, UgyldigtBeloeb, parse_dansk
+from kerne.tekst import TekstValidering
 from kerne.versioner import VersionFelt
 from rammer.models import Budgetaar
 
@@ -30,7 +31,7 @@ class BeloebFormField(forms.Field):
 PLACERING_TEKST = {"inden": "inden for servicerammen", "uden": "uden for servicerammen"}
 
 
-class RammeForm(forms.Form):
+class RammeForm(TekstValidering, forms.Form):
     """One form for all parts of a ramme: korrektioner, forventet forbrug and explanation, and the version seen.
 
     Fields are named per part (`inden_korrektioner`, `uden_forventet_forbrug`, …). A part split into activities
@@ -115,7 +116,7 @@ class RammeForm(forms.Form):
         return result
 
 
-class NyOpfoelgningForm(forms.ModelForm):
+class NyOpfoelgningForm(TekstValidering, forms.ModelForm):
     aar = forms.ModelChoiceField(queryset=Budgetaar.objects.all(), label="Budgetår", empty_label=None)
 
     class Meta:

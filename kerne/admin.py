@@ -7,10 +7,12 @@ for Økonomi role, or hand out raw permissions or other groups. See docs/adgang.
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 
 from kerne import roller
+from kerne.tekst import TekstAdmin, TekstValidering
 
 admin.site.site_header = "Budgetopfølgning – administration"
 admin.site.site_title = "Budgetopfølgning"
@@ -41,6 +43,14 @@ admin.site.unregister(User)
 admin.site.unregister(Group)
 
 
+class BrugerForm(TekstValidering, UserChangeForm):
+    pass
+
+
+class NyBrugerForm(TekstValidering, AdminUserCreationForm):
+    pass
+
+
 @admin.register(User)
 class BrugerAdmin(UserAdmin):
     """The stock user admin for superusers; for Center for Økonomi only names, e-mail, active and the three roles.
@@ -48,6 +58,9 @@ class BrugerAdmin(UserAdmin):
     A non-superuser never sets `is_staff` itself: it follows the Center for Økonomi role, the one role that uses
     the admin, when the account is saved here.
     """
+
+    form = BrugerForm
+    add_form = NyBrugerForm
 
     def get_fieldsets(self, request, obj=None):
         if request.user.is_superuser or obj is None:
@@ -89,7 +102,7 @@ class BrugerAdmin(UserAdmin):
 
 
 @admin.register(Group)
-class GruppeAdmin(GroupAdmin):
+class GruppeAdmin(TekstAdmin, GroupAdmin):
     """The groups are the three roles, and their permissions are set by `opsaet_roller`: only a superuser sees them."""
 
     def has_module_permission(self, request):

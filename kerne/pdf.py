@@ -21,8 +21,6 @@ PDF_OPTIONS = {
     "pdf_variant": "pdf/ua-1",  # tagged, with title and language: readable by screen readers
     "pdf_identifier": True,  # a hash of the content, not a random ID: the same document gives the same bytes
 }
-# Characters that make a spreadsheet treat a text cell as a formula (OWASP "CSV injection"); tab and CR too.
-FORMELTEGN = ("=", "+", "-", "@", "\t", "\r")
 
 _RENDER_LAAS = threading.Lock()
 # WeasyPrint subsets the embedded fonts with HarfBuzz-Subset when the system has it (Debian: libharfbuzz-subset0),

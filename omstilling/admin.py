@@ -2,37 +2,38 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from budgetopfolgning.models import Opfoelgning
+from kerne.tekst import TekstAdmin
 from omstilling.models import Forslag, Forslagsaar, Forslagsopfoelgning, Forslagsramme, Katalog, Katalogudvalg, Krav
 
 
-class KravInline(admin.TabularInline):
+class KravInline(TekstAdmin, admin.TabularInline):
     model = Krav
     extra = 0
 
 
-class KatalogudvalgInline(admin.TabularInline):
+class KatalogudvalgInline(TekstAdmin, admin.TabularInline):
     model = Katalogudvalg
     extra = 0
 
 
 @admin.register(Katalog)
-class KatalogAdmin(admin.ModelAdmin):
+class KatalogAdmin(TekstAdmin, admin.ModelAdmin):
     list_display = ["aar", "titel", "aar_fra", "aar_til", "dato"]
     inlines = [KravInline, KatalogudvalgInline]
 
 
-class ForslagsaarInline(admin.TabularInline):
+class ForslagsaarInline(TekstAdmin, admin.TabularInline):
     model = Forslagsaar
     extra = 0
 
 
-class ForslagsrammeInline(admin.TabularInline):
+class ForslagsrammeInline(TekstAdmin, admin.TabularInline):
     model = Forslagsramme
     extra = 0
 
 
 @admin.register(Forslag)
-class ForslagAdmin(SimpleHistoryAdmin):
+class ForslagAdmin(TekstAdmin, SimpleHistoryAdmin):
     list_display = ["nr", "titel", "udvalg", "status"]
     list_filter = ["katalog", "udvalg", "status"]
     search_fields = ["nr", "titel"]
@@ -40,7 +41,7 @@ class ForslagAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Forslagsopfoelgning)
-class ForslagsopfoelgningAdmin(SimpleHistoryAdmin):
+class ForslagsopfoelgningAdmin(TekstAdmin, SimpleHistoryAdmin):
     list_display = ["forslag", "opfoelgning", "indsats", "oekonomi", "realiseret"]
     list_filter = ["opfoelgning", "indsats", "oekonomi"]
 

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from kerne import pdf
 from kerne.beloeb import MIO
-from kerne.pdf import FORMELTEGN
+from kerne.tekst import rens, tekstcelle
 
 
 def render_pdf(skabelon: str, kontekst: dict, *, titel: str) -> bytes:
@@ -29,17 +29,6 @@ def render_pdf(skabelon: str, kontekst: dict, *, titel: str) -> bytes:
 TAL_FORMAT = "#,##0.00"
 FED = Font(bold=True)
 FYLD = PatternFill("solid", fgColor="E6F0F5")
-
-
-def _tekst(ark, raekke: int, kolonne: int, value: str):
-    """A text cell that stays text: openpyxl would store "=…" as a formula, and Excel would turn "-x" into one when
-    the cell is edited, so such texts get the quote prefix."""
-    celle = ark.cell(row=raekke, column=kolonne)
-    celle.value = value
-    celle.data_type = "s"
-    if value.startswith(FORMELTEGN):
-        celle.quotePrefix = True
-    return celle
 
 
 def _tal(ark, raekke: int, kolonne: int, value: Decimal | None):
@@ -59,23 +48,23 @@ def oversigt_workbook(kontekst: dict) -> bytes:
     ark = wb.active
     ark.title = "Oversigt"
     n = len(o.aarene)
-    _tekst(ark, 1, 1, f"{katalog.titel} (mio. kr.)").font = Font(bold=True, size=12)
+    tekstcelle(ark, 1, 1, f"{katalog.titel} (mio. kr.)").font = Font(bold=True, size=12)
     overskrifter = ["Nr.", "Indsats", *[str(a) for a in o.aarene], "Anlægsinvestering"]
     for i, tekst in enumerate(overskrifter, start=1):
-        celle = _tekst(ark, 3, i, tekst)
+        celle = tekstcelle(ark, 3, i, tekst)
         celle.font, celle.fill = FED, FYLD
     r = 4
     for afsnit in o.afsnit:
-        _tekst(ark, r, 1, afsnit.udvalg.navn).font = FED
+        tekstcelle(ark, r, 1, afsnit.udvalg.navn).font = FED
         r += 1
         for raekke in afsnit.raekker:
-            _tekst(ark, r, 1, raekke.forslag.nr)
-            _tekst(ark, r, 2, raekke.forslag.titel).alignment = Alignment(wrap_text=True)
+            tekstcelle(ark, r, 1, raekke.forslag.nr)
+            tekstcelle(ark, r, 2, raekke.forslag.titel).alignment = Alignment(wrap_text=True)
             for j, value in enumerate(raekke.netto, start=3):
                 _tal(ark, r, j, value)
             _tal(ark, r, n + 3, raekke.anlaeg)
             r += 1
-        _tekst(ark, r, 2, f"{afsnit.udvalg.navn} i alt").font = FED
+        tekstcelle(ark, r, 2, f"{afsnit.udvalg.navn} i alt").font = FED
         for j, value in enumerate(afsnit.i_alt, start=3):
             _tal(ark, r, j, value).font = FED
         _tal(ark, r, n + 3, afsnit.anlaeg).font = FED
@@ -86,30 +75,30 @@ def oversigt_workbook(kontekst: dict) -> bytes:
         ("Restbeløb (+ = mangler)", o.restbeloeb),
         ("Anlægsudgift", o.anlaeg),
     ):
-        _tekst(ark, r, 2, navn).font = FED
+        tekstcelle(ark, r, 2, navn).font = FED
         for j, value in enumerate(tal, start=3):
             _tal(ark, r, j, value)
         r += 1
-    _tekst(ark, r, 2, "Anlæg i alt").font = FED
+    tekstcelle(ark, r, 2, "Anlæg i alt").font = FED
     _tal(ark, r, n + 3, o.anlaeg_i_alt)
     r += 2
     for note in o.fortegn:
-        _tekst(ark, r, 1, note)
+        tekstcelle(ark, r, 1, note)
         r += 1
 
     r += 1
-    _tekst(ark, r, 1, "Besparelserne fordelt på fagudvalg (mio. kr.)").font = FED
+    tekstcelle(ark, r, 1, "Besparelserne fordelt på fagudvalg (mio. kr.)").font = FED
     r += 1
     for i, tekst in enumerate(["Udvalg", "", *[str(a) for a in o.aarene]], start=1):
-        celle = _tekst(ark, r, i, tekst)
+        celle = tekstcelle(ark, r, i, tekst)
         celle.font, celle.fill = FED, FYLD
     r += 1
     for afsnit in o.afsnit:
-        _tekst(ark, r, 1, afsnit.udvalg.navn)
+        tekstcelle(ark, r, 1, afsnit.udvalg.navn)
         for j, value in enumerate(afsnit.i_alt, start=3):
             _tal(ark, r, j, value)
         r += 1
-    _tekst(ark, r, 1, "I alt").font = FED
+    tekstcelle(ark, r, 1, "I alt").font = FED
     for j, value in enumerate(o.i_alt, start=3):
         _tal(ark, r, j, value).font = FED
 
@@ -123,7 +112,7 @@ def oversigt_workbook(kontekst: dict) -> bytes:
     # Fixed document dates, so the same catalogue gives the same workbook.
     if katalog.dato:
         wb.properties.created = wb.properties.modified = datetime.combine(katalog.dato, time(0, 0))
-    wb.properties.title = katalog.titel
+    wb.properties.title = rens(katalog.titel)
     wb.properties.creator = settings.KOMMUNE_NAVN
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -138,16 +127,16 @@ def _forslagsark(ark, katalog) -> None:
         "Anlægsudgift (kr.)", "Samlet nettobesparelse (kr.)", "Heraf inden for servicerammen (kr.)",
     ]  # fmt: skip
     for i, tekst in enumerate(overskrifter, start=1):
-        celle = _tekst(ark, 1, i, tekst)
+        celle = tekstcelle(ark, 1, i, tekst)
         celle.font, celle.fill = FED, FYLD
         celle.alignment = Alignment(wrap_text=True, vertical="bottom")
     r = 2
     for forslag in katalog.forslag.select_related("udvalg").prefetch_related("aarstal"):
         for tal in forslag.aarstal.all():
-            _tekst(ark, r, 1, forslag.nr)
-            _tekst(ark, r, 2, forslag.titel)
-            _tekst(ark, r, 3, forslag.udvalg.navn)
-            _tekst(ark, r, 4, forslag.get_status_display())
+            tekstcelle(ark, r, 1, forslag.nr)
+            tekstcelle(ark, r, 2, forslag.titel)
+            tekstcelle(ark, r, 3, forslag.udvalg.navn)
+            tekstcelle(ark, r, 4, forslag.get_status_display())
             ark.cell(row=r, column=5, value=tal.aar)
             for j, value in enumerate(
                 (

@@ -4,13 +4,14 @@ from django import forms
 
 from budgetopfolgning.forms import BeloebFormField
 from kerne.beloeb import NUL, redigerbart
+from kerne.tekst import TekstValidering
 from kerne.versioner import VersionFelt
 from omstilling.models import Forslag, Forslagsopfoelgning, Katalog, ramme_nummer_validator
 
 DATO = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ForslagForm(forms.ModelForm):
+class ForslagForm(TekstValidering, forms.ModelForm):
     """The facts and texts of a proposal, and the version the form was opened at. The udvalg are those of its
     catalogue."""
 
@@ -102,7 +103,7 @@ AARSFELTER = [
 ]
 
 
-class AarForm(forms.Form):
+class AarForm(TekstValidering, forms.Form):
     """One year's figures in kroner, typed in Danish notation. A blank field is 0, as a blank cell on the form."""
 
     def __init__(self, *args, aar: int, **kwargs):
@@ -127,7 +128,7 @@ class AarForm(forms.Form):
         return {felt: redigerbart(getattr(tal, felt)) for felt, _ in AARSFELTER} if tal is not None else {}
 
 
-class RammeForm(forms.Form):
+class RammeForm(TekstValidering, forms.Form):
     """A bevillingsramme the proposal touches. A row with an empty number is left out (that is how one is removed)."""
 
     nummer = forms.CharField(
@@ -158,7 +159,7 @@ def rammer_initial(forslag: Forslag) -> list[dict]:
     return [{"nummer": r.nummer, "navn": r.navn, "konto": r.konto} for r in forslag.rammer.all()]
 
 
-class OpfoelgningForm(forms.ModelForm):
+class OpfoelgningForm(TekstValidering, forms.ModelForm):
     """A proposal's follow-up in one round: two smileys, a comment and the saving realised in the year, and the
     version the form was opened at."""
 

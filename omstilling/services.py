@@ -11,6 +11,7 @@ from django.db import transaction
 from budgetopfolgning.models import Opfoelgning
 from kerne import versioner
 from kerne.beloeb import NUL
+from kerne.tekst import styretegn_i
 from omstilling.models import (
     AARSFELTER,
     FORSLAGSFELTER,
@@ -95,6 +96,8 @@ def _laes(data: dict) -> _Plan:
     fejl: list[str] = []
     if not isinstance(data, dict):
         raise Indlaesningsfejl(["Filen skal indeholde ét JSON-objekt."])
+    if fejl := styretegn_i(data, ""):
+        raise Indlaesningsfejl(fejl)
     for noegle in ("aar", "aar_fra", "aar_til", "titel", "krav", "udvalg", "forslag"):
         if noegle not in data:
             fejl.append(f"Feltet »{noegle}« mangler.")

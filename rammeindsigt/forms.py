@@ -12,6 +12,7 @@ from django import forms
 
 from budgetopfolgning.forms import BeloebFormField
 from kerne.beloeb import MAKS_BELOEB, UgyldigtBeloeb, dansk_tal, parse_dansk
+from kerne.tekst import TekstValidering
 from kerne.versioner import VersionFelt
 from rammeindsigt.selectors import MAANEDER
 
@@ -79,7 +80,7 @@ class Raekke:
         return any(f.errors for f in self.felter)
 
 
-class RaekkeForm(forms.Form):
+class RaekkeForm(TekstValidering, forms.Form):
     """A form with one set of fields per row, and rows for the template."""
 
     def __init__(self, *args, **kwargs):
@@ -227,7 +228,7 @@ class EstimatForm(RaekkeForm):
             )
 
 
-class MaanedsstatusForm(forms.Form):
+class MaanedsstatusForm(TekstValidering, forms.Form):
     """One point of the monthly line: the forecast at the end of a month and the budget it is held against."""
 
     version = VersionFelt()
@@ -242,7 +243,7 @@ class MaanedsstatusForm(forms.Form):
     budget = BeloebFormField(label="Korrigeret budget (kr.)", help_text="Fx 158.206.000.")
 
 
-class UnderretningerForm(forms.Form):
+class UnderretningerForm(TekstValidering, forms.Form):
     """The count of underretninger for a year, or for one month of it."""
 
     version = VersionFelt()

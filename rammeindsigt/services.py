@@ -13,6 +13,7 @@ from django.db import transaction
 
 from kerne import versioner
 from kerne.beloeb import NUL
+from kerne.tekst import styretegn_i
 from rammer.models import (
     Aarsregnskab,
     Aktivitet,
@@ -294,6 +295,12 @@ def _dato(vaerdi, sted: str) -> date | None:
         raise Indlaesningsfejl(f"{sted}: {vaerdi!r} er ikke en dato (ÅÅÅÅ-MM-DD).") from exc
 
 
+def _tjek_tekst(data, sted: str) -> None:
+    """Refuse the file if any text in it holds a character that cannot be stored, naming each place."""
+    if fejl := styretegn_i(data, sted):
+        raise Indlaesningsfejl("\n".join(fejl))
+
+
 def _felt(data: dict, noegle: str, sted: str):
     try:
         return data[noegle]
@@ -327,6 +334,7 @@ def indlaes_regnskab(*, data: dict, overskriv: bool = False) -> str:
 
     An årsregnskab already loaded is left alone (so entries made since are kept), unless `overskriv`.
     """
+    _tjek_tekst(data, "regnskab")
     aar = _felt(data, "aar", "regnskab")
     r = _felt(data, "bevillingsramme", "regnskab")
     ramme = sikr_ramme(
@@ -396,6 +404,7 @@ def indlaes_ledelsesinformation(*, data: dict, overskriv: bool = False) -> str:
 
     Already loaded ledelsesinformation is left alone (entries made since are kept), unless `overskriv`.
     """
+    _tjek_tekst(data, "ledelsesinformation")
     aar = _felt(data, "aar", "ledelsesinformation")
     r = _felt(data, "bevillingsramme", "ledelsesinformation")
     ramme = sikr_ramme(
@@ -541,6 +550,7 @@ def indlaes_budgetmodel(*, data: dict, overskriv: bool = False) -> str:
     The seed gives no prices or refund rates; where the file carries the demo's `eksempel_*` figures instead, the
     ydelse is marked as example data. A model already loaded is left alone, unless `overskriv`.
     """
+    _tjek_tekst(data, "budgetmodel")
     aar = _felt(data, "budgetaar", "budgetmodel")
     r = _felt(data, "eksempel_bevillingsramme", "budgetmodel")
     udvalg = data.get("udvalg") or {}

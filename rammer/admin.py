@@ -5,11 +5,12 @@ from django.contrib import admin
 from django.contrib.auth.models import User
 
 from kerne import roller
+from kerne.tekst import TekstAdmin
 from rammer.models import Rammeansvar
 
 
 @admin.register(Rammeansvar)
-class RammeansvarAdmin(admin.ModelAdmin):
+class RammeansvarAdmin(TekstAdmin, admin.ModelAdmin):
     list_display = ["bruger", "ramme", "aar"]
     list_filter = ["ramme__aar", "bruger"]
     search_fields = ["bruger__username", "bruger__first_name", "bruger__last_name", "ramme__nummer", "ramme__navn"]

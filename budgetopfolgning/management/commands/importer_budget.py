@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from budgetopfolgning.services import ImportFejl, importer_budget
+from budgetopfolgning.services import MAKS_FEJL, ImportFejl, importer_budget
 
 
 def _dato(value: str) -> date:
@@ -60,7 +60,8 @@ class Command(BaseCommand):
         except ImportFejl as exc:
             for linje in exc.fejl:
                 self.stderr.write(linje)
-            raise CommandError(f"{path.name} blev ikke importeret ({len(exc.fejl)} fejl); intet er ændret.") from exc
+            antal = f"de første {MAKS_FEJL} fejl er vist" if len(exc.fejl) >= MAKS_FEJL else f"{len(exc.fejl)} fejl"
+            raise CommandError(f"{path.name} blev ikke importeret ({antal}); intet er ændret.") from exc
         self.stdout.write(
             self.style.SUCCESS(
                 f"{resultat.opfoelgning}: {resultat.oprettet} linjer oprettet, {resultat.opdateret} opdateret."
