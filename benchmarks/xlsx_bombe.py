@@ -93,7 +93,7 @@ def afvis(sti: str) -> None:
     import django
 
     django.setup()
-    from budgetopfolgning.services import ImportFejl, laes_budgetfil
+    from budgetopfolgning.indlaesning import ImportFejl, laes_budgetfil
 
     data = Path(sti).read_bytes()
     foer = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -3,7 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from budgetopfolgning.services import MAKS_FEJL, ImportFejl, importer_budget
+from budgetopfolgning.indlaesning import MAKS_FEJL
+from budgetopfolgning.services import ImportFejl, importer_budget
 
 
 def _dato(value: str) -> date:
