@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from budgetopfolgning import laasning, selectors
+from budgetopfolgning import bilag, laasning, selectors
 from budgetopfolgning.indlaesning import ImportFejl, laes_budgetfil, linjefejl
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from kerne import versioner
@@ -440,11 +440,8 @@ def laas_opfoelgning(*, opfoelgning: Opfoelgning, bruger=None) -> Opfoelgning:
     runde.laast_af = bruger
     runde.tal_sha256 = selectors.tal_sha256(runde)
     runde.save(update_fields=["status", "laast_tidspunkt", "laast_af", "tal_sha256"])
-    # The Bilag is rendered once, now, and every later download serves these bytes. Imported here because
-    # the PDF module builds on the views, which build on this module.
-    from budgetopfolgning.bilag import frys_bilag
-
-    frys_bilag(runde)
+    # The Bilag is rendered once, now, and every later download serves these bytes.
+    bilag.frys_bilag(runde)
     # What the apps above the rounds keep about this round (the omstilling follow-up) is frozen in the same
     # transaction: a lock either freezes everything or nothing.
     for frysning in laasning.frysninger():

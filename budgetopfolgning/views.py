@@ -2,19 +2,20 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
 
-from budgetopfolgning import selectors, services
+from budgetopfolgning import bilag, eksport, selectors, services
 from budgetopfolgning.forms import NyOpfoelgningForm, RammeForm
 from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.rules import RammeIRunde
-from budgetopfolgning.tables import OpfoelgningsTabel
+from budgetopfolgning.sider import opfoelgning_kontekst, udvalg_kontekst
 from kerne import versioner
 from kerne.beloeb import redigerbart
 from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
-from rammer.models import Bevillingsramme, Rammedel, Udvalg
+from rammer.models import Bevillingsramme, Udvalg
 
 
 def hent_opfoelgning(request: HttpRequest, aar: int, nr: int, perm: str | None = None) -> Opfoelgning:
@@ -45,40 +46,6 @@ def forside(request: HttpRequest) -> HttpResponse:
     return render(request, "budgetopfolgning/forside.html", {"aar": aar})
 
 
-def _tabelkontekst(opfoelgning: Opfoelgning, tabeller, *, rammer: bool, navn: str = "") -> list[dict]:
-    result = []
-    for tabel in tabeller:
-        del_tekst = "Inden for servicerammen" if tabel.inden else "Uden for servicerammen"
-        caption = f"Tabel {tabel.nummer}. {del_tekst} – resultatet af {opfoelgning.ordenstal} budgetopfølgning"
-        caption += f" af driftsbudgettet{navn}"
-        result.append(
-            {
-                "tabel": tabel,
-                "table": OpfoelgningsTabel(
-                    tabel, opfoelgning=opfoelgning, rammer=rammer, udvikling=True, caption=caption
-                ),
-            }
-        )
-    return result
-
-
-def opfoelgning_kontekst(opfoelgning: Opfoelgning) -> dict:
-    """Everything the round page and its Bilag show; one function, so screen and paper agree."""
-    alle = selectors.linjer(opfoelgning)
-    tabeller = selectors.udvalgstabeller(opfoelgning, alle)
-    return {
-        "opfoelgning": opfoelgning,
-        "tabeller": _tabelkontekst(opfoelgning, tabeller, rammer=False),
-        "opsummering": selectors.opsummering(opfoelgning, tabeller[0]),
-        "forklaringer": {
-            Rammedel.INDEN: selectors.forklaringer(alle, Rammedel.INDEN),
-            Rammedel.UDEN: selectors.forklaringer(alle, Rammedel.UDEN),
-        },
-        "fortegn_korrektioner": FORTEGN_KORREKTIONER,
-        "fortegn_afvigelse": FORTEGN_AFVIGELSE,
-    }
-
-
 @require_safe
 def opfoelgning(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
     runde = hent_opfoelgning(request, aar, nr)
@@ -87,22 +54,6 @@ def opfoelgning(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
     if context["kan_laase"]:
         context["manglende_forklaringer"] = selectors.manglende_forklaringer(runde)
     return render(request, "budgetopfolgning/opfoelgning.html", context)
-
-
-def udvalg_kontekst(opfoelgning: Opfoelgning, udvalg: Udvalg) -> dict:
-    alle = selectors.linjer(opfoelgning, udvalg=udvalg)
-    tabeller = selectors.rammetabeller(opfoelgning, alle)
-    return {
-        "opfoelgning": opfoelgning,
-        "udvalg": udvalg,
-        "tabeller": _tabelkontekst(opfoelgning, tabeller, rammer=True, navn=f", {udvalg.navn}"),
-        "forklaringer": {
-            Rammedel.INDEN: selectors.forklaringer(alle, Rammedel.INDEN),
-            Rammedel.UDEN: selectors.forklaringer(alle, Rammedel.UDEN),
-        },
-        "fortegn_korrektioner": FORTEGN_KORREKTIONER,
-        "fortegn_afvigelse": FORTEGN_AFVIGELSE,
-    }
 
 
 @require_safe
@@ -256,3 +207,62 @@ def ny_opfoelgning(request: HttpRequest) -> HttpResponse:
 def tilgaengelighed(request: HttpRequest) -> HttpResponse:
     """The accessibility statement Danish public bodies must publish; public, like the login page."""
     return render(request, "budgetopfolgning/tilgaengelighed.html")
+
+
+# --- Downloads: the Bilag, the workbook and the CSV files ---------------------------------------------------
+
+
+def _filnavn(opfoelgning: Opfoelgning, navn: str, endelse: str) -> str:
+    return f"{navn}-{opfoelgning.aar.aar}-{opfoelgning.nummer}.{endelse}"
+
+
+def _pdf_svar(data: bytes, filnavn: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filnavn)
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_safe
+def bilag_pdf(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
+    runde = hent_opfoelgning(request, aar, nr)
+    if runde.er_laast:
+        data = bilag.gemt_bilag(runde)
+        response = _pdf_svar(data, _filnavn(runde, "bilag", "pdf"))
+        response["ETag"] = f'"{runde.bilag_sha256}"'
+        return response
+    return _pdf_svar(bilag.render_bilag(runde, kladde=True), _filnavn(runde, "bilag-kladde", "pdf"))
+
+
+@require_safe
+def udvalg_bilag_pdf(request: HttpRequest, aar: int, nr: int, kode: str) -> HttpResponse:
+    runde = hent_opfoelgning(request, aar, nr)
+    valgt = get_object_or_404(Udvalg, aar=runde.aar, kode=kode)
+    data = bilag.render_udvalg_bilag(runde, valgt, kladde=not runde.er_laast)
+    navn = f"bilag-{valgt.kode.lower()}" if runde.er_laast else f"bilag-{valgt.kode.lower()}-kladde"
+    return _pdf_svar(data, _filnavn(runde, navn, "pdf"))
+
+
+@require_safe
+def tabeller_xlsx(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
+    runde = hent_opfoelgning(request, aar, nr)
+    response = HttpResponse(
+        eksport.tabeller_workbook(runde),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    navn = "tabeller" if runde.er_laast else "tabeller-kladde"
+    response["Content-Disposition"] = content_disposition_header(True, _filnavn(runde, navn, "xlsx"))
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_safe
+def tabel_csv(request: HttpRequest, aar: int, nr: int, tabel: int) -> HttpResponse:
+    runde = hent_opfoelgning(request, aar, nr)
+    if tabel not in (1, 2):
+        raise Http404("Der er kun Tabel 1 og Tabel 2.")
+    response = HttpResponse(eksport.tabel_csv(runde, tabel), content_type="text/csv; charset=utf-8")
+    navn = f"tabel-{tabel}" if runde.er_laast else f"tabel-{tabel}-kladde"
+    response["Content-Disposition"] = content_disposition_header(True, _filnavn(runde, navn, "csv"))
+    response["Cache-Control"] = "private, no-cache"
+    return response

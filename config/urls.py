@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from budgetopfolgning import bilag, views
+from budgetopfolgning import views
 
 urlpatterns = [
     path("", views.forside, name="forside"),
@@ -12,10 +12,10 @@ urlpatterns = [
     path("opfolgning/<int:aar>/<int:nr>/ramme/<str:ramme_nr>/rediger/", views.rediger_ramme, name="rediger_ramme"),
     path("opfolgning/<int:aar>/<int:nr>/laas/", views.laas, name="laas"),
     path("opfolgning/ny/", views.ny_opfoelgning, name="ny_opfoelgning"),
-    path("opfolgning/<int:aar>/<int:nr>/bilag.pdf", bilag.bilag_pdf, name="bilag_pdf"),
-    path("opfolgning/<int:aar>/<int:nr>/udvalg/<str:kode>/bilag.pdf", bilag.udvalg_bilag_pdf, name="udvalg_bilag_pdf"),
-    path("opfolgning/<int:aar>/<int:nr>/tabeller.xlsx", bilag.tabeller_xlsx, name="tabeller_xlsx"),
-    path("opfolgning/<int:aar>/<int:nr>/tabel-<int:tabel>.csv", bilag.tabel_csv, name="tabel_csv"),
+    path("opfolgning/<int:aar>/<int:nr>/bilag.pdf", views.bilag_pdf, name="bilag_pdf"),
+    path("opfolgning/<int:aar>/<int:nr>/udvalg/<str:kode>/bilag.pdf", views.udvalg_bilag_pdf, name="udvalg_bilag_pdf"),
+    path("opfolgning/<int:aar>/<int:nr>/tabeller.xlsx", views.tabeller_xlsx, name="tabeller_xlsx"),
+    path("opfolgning/<int:aar>/<int:nr>/tabel-<int:tabel>.csv", views.tabel_csv, name="tabel_csv"),
     path("tilgaengelighed/", views.tilgaengelighed, name="tilgaengelighed"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
