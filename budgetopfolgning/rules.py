@@ -1,6 +1,6 @@
 """Who may do what with rounds, as `rules` predicates. The matrix is written out in docs/adgang.md.
 
-Objects: a round (`Opfoelgning`), or a `RammeIRunde` for editing one ramme in one round.
+Objects: a round (`Opfoelgning`), or a `RammeIOpfoelgning` for editing one ramme in one round.
 """
 
 from dataclasses import dataclass
@@ -14,32 +14,32 @@ from rammer.rules import er_ansvarlig_for
 
 
 @dataclass(frozen=True)
-class RammeIRunde:
+class RammeIOpfoelgning:
     opfoelgning: Opfoelgning
     ramme: Bevillingsramme
 
 
 @rules.predicate
-def runde_er_aaben(user, obj: "Opfoelgning | RammeIRunde | None") -> bool:
+def opfoelgning_er_aaben(user, obj: "Opfoelgning | RammeIOpfoelgning | None") -> bool:
     """The one rule for "may this round still change": it is open."""
-    opfoelgning = obj.opfoelgning if isinstance(obj, RammeIRunde) else obj
+    opfoelgning = obj.opfoelgning if isinstance(obj, RammeIOpfoelgning) else obj
     return opfoelgning is not None and not opfoelgning.er_laast
 
 
 @rules.predicate
-def runde_er_laast(user, obj: Opfoelgning | None) -> bool:
+def opfoelgning_er_laast(user, obj: Opfoelgning | None) -> bool:
     return obj is not None and obj.er_laast
 
 
 @rules.predicate
-def er_ansvarlig_for_rammen(user, obj: RammeIRunde) -> bool:
+def er_ansvarlig_for_rammen(user, obj: RammeIOpfoelgning) -> bool:
     return er_ansvarlig_for(user, obj.ramme)
 
 
-kan_se_runde = er_okonomi | er_konsulent | runde_er_laast
-kan_redigere_ramme = runde_er_aaben & (er_okonomi | (er_konsulent & er_ansvarlig_for_rammen))
+kan_se_runde = er_okonomi | er_konsulent | opfoelgning_er_laast
+kan_redigere_ramme = opfoelgning_er_aaben & (er_okonomi | (er_konsulent & er_ansvarlig_for_rammen))
 
 rules.add_perm("budgetopfolgning.se_opfoelgning", kan_se_runde)
 rules.add_perm("budgetopfolgning.rediger_ramme", kan_redigere_ramme)
-rules.add_perm("budgetopfolgning.laas_opfoelgning", er_okonomi & runde_er_aaben)
+rules.add_perm("budgetopfolgning.laas_opfoelgning", er_okonomi & opfoelgning_er_aaben)
 rules.add_perm("budgetopfolgning.aabn_opfoelgning", er_okonomi)

@@ -287,7 +287,7 @@ def tal_sha256(opfoelgning: Opfoelgning) -> str:
 
 
 @dataclass
-class Aendring:
+class Linjeaendring:
     """One changed field: raw values (Decimal for amounts, text for explanations); the template formats them."""
 
     tidspunkt: object
@@ -309,7 +309,7 @@ HISTORIK_FELTER = {
 }
 
 
-def historik(opfoelgning: Opfoelgning, ramme: Bevillingsramme) -> list[Aendring]:
+def historik(opfoelgning: Opfoelgning, ramme: Bevillingsramme) -> list[Linjeaendring]:
     """Who changed which figure or explanation of the ramme in this round, when, from what to what."""
     records = list(
         Opfoelgningslinje.history.filter(opfoelgning_id=opfoelgning.pk, rammedel__ramme=ramme)
@@ -332,7 +332,7 @@ def historik(opfoelgning: Opfoelgning, ramme: Bevillingsramme) -> list[Aendring]
             if before is None and record.history_type == "+" and not ny:
                 continue
             result.append(
-                Aendring(
+                Linjeaendring(
                     tidspunkt=record.history_date,
                     bruger=hvem,
                     placering=placering.get(dele.get(record.rammedel_id), ""),

@@ -24,7 +24,7 @@ from kerne.tekst import styretegn_fejl
 from rammer.models import Aktivitet, Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg
 
 
-class RundeFejl(Exception):
+class OpfoelgningsFejl(Exception):
     """A round cannot be opened, locked or changed as asked; the message says why, in Danish."""
 
 
@@ -275,7 +275,7 @@ def aabn_opfoelgning(
     start from 0, since they are decided anew at every round."""
     forrige = Opfoelgning.objects.select_for_update().filter(aar=aar).order_by("-nummer").first()
     if forrige and not forrige.er_laast:
-        raise RundeFejl(f"{forrige} er stadig åben. Lås den, før en ny budgetopfølgning åbnes.")
+        raise OpfoelgningsFejl(f"{forrige} er stadig åben. Lås den, før en ny budgetopfølgning åbnes.")
     opfoelgning = Opfoelgning.objects.create(
         aar=aar,
         nummer=(forrige.nummer + 1) if forrige else 1,
@@ -304,7 +304,7 @@ class Indtastning:
     version: int
 
 
-def _opdater(linje, bruger, **felter) -> None:
+def _opdater_linje(linje, bruger, **felter) -> None:
     """Write changed fields of a line with a new version, recording who did it."""
     if all(getattr(linje, felt) == value for felt, value in felter.items()):
         return
@@ -331,24 +331,24 @@ def gem_ramme(
     written. A ramme part with activities gets their sum as its korrektioner and forventet forbrug.
     """
     aktiviteter = aktiviteter or {}
-    runde = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
-    if runde.er_laast:
-        raise RundeFejl(f"{runde} er låst. Ændringer hører til i næste budgetopfølgning.")
+    opfoelgning = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
+    if opfoelgning.er_laast:
+        raise OpfoelgningsFejl(f"{opfoelgning} er låst. Ændringer hører til i næste budgetopfølgning.")
     linjer = versioner.laas_versioner(
-        Opfoelgningslinje.objects.filter(opfoelgning=runde).select_related("rammedel"),
+        Opfoelgningslinje.objects.filter(opfoelgning=opfoelgning).select_related("rammedel"),
         {pk: ny.version for pk, ny in indtastninger.items()},
     )
     akt_linjer = versioner.laas_versioner(
-        Aktivitetslinje.objects.filter(opfoelgning=runde).select_related("aktivitetsdel__aktivitet"),
+        Aktivitetslinje.objects.filter(opfoelgning=opfoelgning).select_related("aktivitetsdel__aktivitet"),
         {pk: ny.version for pk, ny in aktiviteter.items()},
     )
 
     for linje in akt_linjer:
         ny = aktiviteter[linje.pk]
-        _opdater(linje, bruger, korrektioner=ny.korrektioner, forventet_forbrug=ny.forventet_forbrug)
+        _opdater_linje(linje, bruger, korrektioner=ny.korrektioner, forventet_forbrug=ny.forventet_forbrug)
     summer = {
         (row["aktivitetsdel__aktivitet__ramme_id"], row["aktivitetsdel__placering"]): row
-        for row in Aktivitetslinje.objects.filter(opfoelgning=runde)
+        for row in Aktivitetslinje.objects.filter(opfoelgning=opfoelgning)
         .values("aktivitetsdel__aktivitet__ramme_id", "aktivitetsdel__placering")
         .annotate(k=Sum("korrektioner"), f=Sum("forventet_forbrug"))
     }
@@ -360,7 +360,7 @@ def gem_ramme(
             felter.update(korrektioner=sum_["k"], forventet_forbrug=sum_["f"])
         else:
             felter.update(korrektioner=ny.korrektioner, forventet_forbrug=ny.forventet_forbrug)
-        _opdater(linje, bruger, **felter)
+        _opdater_linje(linje, bruger, **felter)
     return linjer
 
 
@@ -381,12 +381,12 @@ def indfoer_aktiviteter(
     The activities' figures must add up exactly to the ramme part's adopted budget and to its korrektioner
     and forventet forbrug in the round, so no figure already reported changes.
     """
-    runde = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
-    if runde.er_laast:
-        raise RundeFejl(f"{runde} er låst.")
-    linje = Opfoelgningslinje.objects.get(opfoelgning=runde, rammedel=rammedel)
+    opfoelgning = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
+    if opfoelgning.er_laast:
+        raise OpfoelgningsFejl(f"{opfoelgning} er låst.")
+    linje = Opfoelgningslinje.objects.get(opfoelgning=opfoelgning, rammedel=rammedel)
     if Aktivitetsdel.objects.filter(aktivitet__ramme=rammedel.ramme, placering=rammedel.placering).exists():
-        raise RundeFejl(f"{rammedel} har allerede aktiviteter.")
+        raise OpfoelgningsFejl(f"{rammedel} har allerede aktiviteter.")
     for felt, forventet in (
         ("oprindeligt_budget", rammedel.oprindeligt_budget),
         ("korrektioner", linje.korrektioner),
@@ -394,7 +394,7 @@ def indfoer_aktiviteter(
     ):
         total = sum((getattr(a, felt) for a in aktiviteter), NUL)
         if total != forventet:
-            raise RundeFejl(
+            raise OpfoelgningsFejl(
                 f"Aktiviteternes {felt.replace('_', ' ')} giver {total} kr., men {rammedel} har {forventet} kr."
             )
     result = []
@@ -407,7 +407,7 @@ def indfoer_aktiviteter(
         )
         result.append(
             Aktivitetslinje.objects.create(
-                opfoelgning=runde,
+                opfoelgning=opfoelgning,
                 aktivitetsdel=del_,
                 korrektioner=tal.korrektioner,
                 forventet_forbrug=tal.forventet_forbrug,
@@ -423,27 +423,29 @@ def laas_opfoelgning(*, opfoelgning: Opfoelgning, bruger=None) -> Opfoelgning:
 
     Refused while a ramme part whose afvigelse reaches the year's threshold has no explanation.
     """
-    runde = Opfoelgning.objects.select_for_update().select_related("aar").get(pk=opfoelgning.pk)
-    if runde.er_laast:
-        raise RundeFejl(f"{runde} er allerede låst.")
-    tidligere_aabne = Opfoelgning.objects.filter(aar=runde.aar, nummer__lt=runde.nummer, status=Opfoelgning.AABEN)
+    opfoelgning = Opfoelgning.objects.select_for_update().select_related("aar").get(pk=opfoelgning.pk)
+    if opfoelgning.er_laast:
+        raise OpfoelgningsFejl(f"{opfoelgning} er allerede låst.")
+    tidligere_aabne = Opfoelgning.objects.filter(
+        aar=opfoelgning.aar, nummer__lt=opfoelgning.nummer, status=Opfoelgning.AABEN
+    )
     if tidligere_aabne.exists():
-        raise RundeFejl(f"{tidligere_aabne.first()} er stadig åben og skal låses først.")
-    mangler = selectors.manglende_forklaringer(runde)
+        raise OpfoelgningsFejl(f"{tidligere_aabne.first()} er stadig åben og skal låses først.")
+    mangler = selectors.manglende_forklaringer(opfoelgning)
     if mangler:
         navne = ", ".join(
             f"{linje.ramme.nummer} ({linje.rammedel.get_placering_display().lower()})" for linje in mangler
         )
-        raise RundeFejl(f"{runde} kan ikke låses: der mangler forklaring på {navne}.")
-    runde.status = Opfoelgning.LAAST
-    runde.laast_tidspunkt = timezone.now()
-    runde.laast_af = bruger
-    runde.tal_sha256 = selectors.tal_sha256(runde)
-    runde.save(update_fields=["status", "laast_tidspunkt", "laast_af", "tal_sha256"])
+        raise OpfoelgningsFejl(f"{opfoelgning} kan ikke låses: der mangler forklaring på {navne}.")
+    opfoelgning.status = Opfoelgning.LAAST
+    opfoelgning.laast_tidspunkt = timezone.now()
+    opfoelgning.laast_af = bruger
+    opfoelgning.tal_sha256 = selectors.tal_sha256(opfoelgning)
+    opfoelgning.save(update_fields=["status", "laast_tidspunkt", "laast_af", "tal_sha256"])
     # The Bilag is rendered once, now, and every later download serves these bytes.
-    bilag.frys_bilag(runde)
+    bilag.frys_bilag(opfoelgning)
     # What the apps above the rounds keep about this round (the omstilling follow-up) is frozen in the same
     # transaction: a lock either freezes everything or nothing.
     for frysning in laasning.frysninger():
-        frysning.frys(runde)
-    return runde
+        frysning.frys(opfoelgning)
+    return opfoelgning

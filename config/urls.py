@@ -6,9 +6,9 @@ from budgetopfolgning import views
 
 urlpatterns = [
     path("", views.forside, name="forside"),
-    path("opfolgning/<int:aar>/<int:nr>/", views.opfoelgning, name="opfoelgning"),
-    path("opfolgning/<int:aar>/<int:nr>/udvalg/<str:kode>/", views.udvalg, name="udvalg"),
-    path("opfolgning/<int:aar>/<int:nr>/ramme/<str:ramme_nr>/", views.ramme, name="ramme"),
+    path("opfolgning/<int:aar>/<int:nr>/", views.opfoelgning_side, name="opfoelgning"),
+    path("opfolgning/<int:aar>/<int:nr>/udvalg/<str:kode>/", views.udvalg_side, name="udvalg"),
+    path("opfolgning/<int:aar>/<int:nr>/ramme/<str:ramme_nr>/", views.ramme_side, name="ramme"),
     path("opfolgning/<int:aar>/<int:nr>/ramme/<str:ramme_nr>/rediger/", views.rediger_ramme, name="rediger_ramme"),
     path("opfolgning/<int:aar>/<int:nr>/laas/", views.laas, name="laas"),
     path("opfolgning/ny/", views.ny_opfoelgning, name="ny_opfoelgning"),

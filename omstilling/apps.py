@@ -8,10 +8,10 @@ class OmstillingConfig(AppConfig):
     def ready(self):
         # A locked round freezes its follow-up of the proposals along with its own figures (see laasning.py).
         from budgetopfolgning import laasning
-        from omstilling import rundeopfoelgning
+        from omstilling import forslagsstatus
 
         laasning.registrer(
             laasning.Frysning(
-                navn="omstillingsforslag", frys=rundeopfoelgning.frys, verificer=rundeopfoelgning.verificer
+                navn="omstillingsforslag", frys=forslagsstatus.frys, verificer=forslagsstatus.verificer
             )
         )

@@ -297,7 +297,7 @@ class Forslagsopfoelgning(Versioneret):
         return self.vis_status(self.oekonomi)
 
 
-class Rundefrysning(models.Model):
+class FrossenForslagsstatus(models.Model):
     """The proposals' follow-up in a round as it read when the round was locked: canonical JSON and its SHA-256.
 
     A locked round's follow-up page is drawn from this copy alone, and `verificer_runder` checks it, so later edits to

@@ -8,7 +8,7 @@ everything, and a locked round must stay locked for everyone.
 
 import rules
 
-from budgetopfolgning.rules import runde_er_aaben
+from budgetopfolgning.rules import opfoelgning_er_aaben
 from kerne.roller import er_konsulent, er_okonomi
 
 kan_redigere_forslag = er_okonomi | er_konsulent
@@ -17,4 +17,4 @@ kan_redigere_forslag = er_okonomi | er_konsulent
 # `user.has_perm` too, and a rule named like a model permission would open the model's admin to these roles.
 rules.add_perm("omstilling.opret_forslag", kan_redigere_forslag)
 rules.add_perm("omstilling.rediger_forslag", kan_redigere_forslag)
-rules.add_perm("omstilling.rediger_forslagsopfoelgning", kan_redigere_forslag & runde_er_aaben)
+rules.add_perm("omstilling.rediger_forslagsopfoelgning", kan_redigere_forslag & opfoelgning_er_aaben)

@@ -172,7 +172,7 @@ def servicerammetabel(forslag: Forslag, katalog: Katalog) -> list[Tabelraekke]:
 
 
 @dataclass
-class Aendring:
+class Forslagsaendring:
     tidspunkt: object
     bruger: str
     felt: str
@@ -209,7 +209,7 @@ def _label(model, felt: str) -> str:
     return str(model._meta.get_field(felt).verbose_name).capitalize()
 
 
-def _aendringer(records, model, felter, udvalg, *, prefiks, ny_tekst, slettet_tekst) -> list[Aendring]:
+def _aendringer(records, model, felter, udvalg, *, prefiks, ny_tekst, slettet_tekst) -> list[Forslagsaendring]:
     """Field-by-field changes of a sequence of historical records (oldest first) of one or more rows."""
     result = []
     forrige = {}
@@ -219,10 +219,10 @@ def _aendringer(records, model, felter, udvalg, *, prefiks, ny_tekst, slettet_te
         grund = r.history_change_reason or ""
         if r.history_type == "+":
             if grund != MED_FORSLAGET:
-                result.append(Aendring(r.history_date, _hvem(r), prefiks(r), "", ny_tekst(r), grund))
+                result.append(Forslagsaendring(r.history_date, _hvem(r), prefiks(r), "", ny_tekst(r), grund))
             continue
         if r.history_type == "-":
-            result.append(Aendring(r.history_date, _hvem(r), prefiks(r), slettet_tekst(r), "", grund))
+            result.append(Forslagsaendring(r.history_date, _hvem(r), prefiks(r), slettet_tekst(r), "", grund))
             continue
         if foer is None:
             continue
@@ -232,7 +232,7 @@ def _aendringer(records, model, felter, udvalg, *, prefiks, ny_tekst, slettet_te
             if gammel != ny:
                 label = f"{prefiks(r)}: {_label(model, felt)}" if prefiks(r) else _label(model, felt)
                 result.append(
-                    Aendring(
+                    Forslagsaendring(
                         r.history_date,
                         _hvem(r),
                         label,
@@ -244,7 +244,7 @@ def _aendringer(records, model, felter, udvalg, *, prefiks, ny_tekst, slettet_te
     return result
 
 
-def historik(forslag: Forslag, user) -> list[Aendring]:
+def historik(forslag: Forslag, user) -> list[Forslagsaendring]:
     """Who changed what on the proposal, its figures, its rammer and (in rounds the user may see) its follow-ups,
     newest first."""
     udvalg = dict(Katalogudvalg.objects.filter(katalog_id=forslag.katalog_id).values_list("pk", "navn"))
@@ -279,19 +279,19 @@ def historik(forslag: Forslag, user) -> list[Aendring]:
         ny_tekst=lambda r: f"{r.nummer} {r.navn}".strip(),
         slettet_tekst=lambda r: f"{r.nummer} {r.navn}".strip(),
     )
-    runder = {r.pk: r for r in Opfoelgning.objects.for_user(user).select_related("aar")}
+    opfoelgninger = {o.pk: o for o in Opfoelgning.objects.for_user(user).select_related("aar")}
     result += _aendringer(
         [
             r
             for r in Forslagsopfoelgning.history.filter(forslag_id=forslag.pk)
             .select_related("history_user")
             .order_by("history_date", "history_id")
-            if r.opfoelgning_id in runder
+            if r.opfoelgning_id in opfoelgninger
         ],
         Forslagsopfoelgning,
         ("indsats", "oekonomi", "kommentar", "realiseret"),
         udvalg,
-        prefiks=lambda r: str(runder[r.opfoelgning_id]),
+        prefiks=lambda r: str(opfoelgninger[r.opfoelgning_id]),
         ny_tekst=lambda r: "Opfølgning oprettet",
         slettet_tekst=lambda r: "Opfølgning slettet",
     )
@@ -304,7 +304,7 @@ def forslagets_opfoelgninger(forslag: Forslag, user) -> list[dict]:
     planlagt = {t.aar: t.nettodriftsbesparelse for t in forslag.aarstal.all() if t.har_drift}
     synlige = Opfoelgning.objects.for_user(user)
     return [
-        {"opfoelgning": o, "runde": o.opfoelgning, "planlagt": planlagt.get(o.opfoelgning.aar.aar)}
+        {"forslagsopfoelgning": o, "opfoelgning": o.opfoelgning, "planlagt": planlagt.get(o.opfoelgning.aar.aar)}
         for o in forslag.opfoelgninger.filter(opfoelgning__in=synlige)
         .select_related("opfoelgning__aar")
         .order_by("opfoelgning__aar__aar", "opfoelgning__nummer")

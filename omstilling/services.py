@@ -27,7 +27,7 @@ from omstilling.models import (
 )
 
 
-class Indlaesningsfejl(Exception):
+class Katalogfejl(Exception):
     """The file cannot be loaded; `fejl` lists every problem found, in Danish, so all can be fixed in one go."""
 
     def __init__(self, fejl: list[str]):
@@ -95,14 +95,14 @@ class _Plan:
 def _laes(data: dict) -> _Plan:
     fejl: list[str] = []
     if not isinstance(data, dict):
-        raise Indlaesningsfejl(["Filen skal indeholde ét JSON-objekt."])
+        raise Katalogfejl(["Filen skal indeholde ét JSON-objekt."])
     if fejl := styretegn_i(data, ""):
-        raise Indlaesningsfejl(fejl)
+        raise Katalogfejl(fejl)
     for noegle in ("aar", "aar_fra", "aar_til", "titel", "krav", "udvalg", "forslag"):
         if noegle not in data:
             fejl.append(f"Feltet »{noegle}« mangler.")
     if fejl:
-        raise Indlaesningsfejl(fejl)
+        raise Katalogfejl(fejl)
 
     katalog = Katalog(
         aar=data["aar"],
@@ -114,9 +114,9 @@ def _laes(data: dict) -> _Plan:
     )
     _valider(katalog, "Kataloget", fejl)
     if fejl:
-        raise Indlaesningsfejl(fejl)
+        raise Katalogfejl(fejl)
     if katalog.aar_fra > katalog.aar_til:
-        raise Indlaesningsfejl([f"Kataloget: første år {katalog.aar_fra} ligger efter sidste år {katalog.aar_til}."])
+        raise Katalogfejl([f"Kataloget: første år {katalog.aar_fra} ligger efter sidste år {katalog.aar_til}."])
     aarene = [str(a) for a in katalog.aarene]
 
     krav = []
@@ -185,7 +185,7 @@ def _laes(data: dict) -> _Plan:
         forslag.append((obj, f.get("udvalg"), aarstal, rammer))
 
     if fejl:
-        raise Indlaesningsfejl(fejl)
+        raise Katalogfejl(fejl)
     return _Plan(katalog=katalog, krav=krav, udvalg=udvalg, forslag=forslag)
 
 
@@ -200,7 +200,7 @@ def _gem(obj, grund: str, bruger=None) -> None:
     obj.save()
 
 
-def _opdater(obj, ny, felter, grund: str) -> bool:
+def _opdater_felter(obj, ny, felter, grund: str) -> bool:
     """Copy the fields that differ from `ny` onto `obj` and save; untouched rows get no history entry."""
     aendret = [f for f in felter if getattr(obj, f) != getattr(ny, f)]
     if not aendret:
@@ -209,8 +209,6 @@ def _opdater(obj, ny, felter, grund: str) -> bool:
         setattr(obj, f, getattr(ny, f))
     _gem(obj, grund)
     return True
-
-
 
 
 def _rammer_ens(gamle: list[Forslagsramme], nye: list[Forslagsramme]) -> bool:
@@ -263,16 +261,17 @@ def indlaes_katalog(*, data: dict, kilde: str, opdater: bool = False) -> Indlaes
         return resultat
 
     katalog = eksisterende
-    resultat.aendrede += _opdater(katalog, plan.katalog, ("aar_fra", "aar_til", "titel", "dato", "sagsnr"), grund)
+    katalogfelter = ("aar_fra", "aar_til", "titel", "dato", "sagsnr")
+    resultat.aendrede += _opdater_felter(katalog, plan.katalog, katalogfelter, grund)
     for krav in plan.krav:
         gammel, oprettet = Krav.objects.get_or_create(katalog=katalog, aar=krav.aar, defaults={"beloeb": krav.beloeb})
-        resultat.aendrede += oprettet or _opdater(gammel, krav, ("beloeb",), grund)
+        resultat.aendrede += oprettet or _opdater_felter(gammel, krav, ("beloeb",), grund)
     udvalg = {}
     for u in plan.udvalg:
         gammel, oprettet = Katalogudvalg.objects.get_or_create(
             katalog=katalog, kode=u.kode, defaults={"navn": u.navn, "raekkefoelge": u.raekkefoelge}
         )
-        resultat.aendrede += oprettet or _opdater(gammel, u, ("navn", "raekkefoelge"), grund)
+        resultat.aendrede += oprettet or _opdater_felter(gammel, u, ("navn", "raekkefoelge"), grund)
         udvalg[u.kode] = gammel
     i_filen = set()
     for ny, kode, aarstal, rammer in plan.forslag:
@@ -284,12 +283,12 @@ def indlaes_katalog(*, data: dict, kilde: str, opdater: bool = False) -> Indlaes
             continue
         ny.udvalg = udvalg[kode]
         foer = resultat.aendrede
-        resultat.aendrede += _opdater(gammel, ny, FORSLAGSFELTER + ("udvalg",), grund)
+        resultat.aendrede += _opdater_felter(gammel, ny, FORSLAGSFELTER + ("udvalg",), grund)
         for aar in aarstal:
             row, oprettet = Forslagsaar.objects.get_or_create(
                 forslag=gammel, aar=aar.aar, defaults={f: getattr(aar, f) for f in AARSFELTER}
             )
-            resultat.aendrede += oprettet or _opdater(row, aar, AARSFELTER, grund)
+            resultat.aendrede += oprettet or _opdater_felter(row, aar, AARSFELTER, grund)
         if not _rammer_ens(list(gammel.rammer.all()), rammer):
             _erstat_rammer(gammel, rammer, grund)
             resultat.aendrede += 1
@@ -380,42 +379,43 @@ def gem_forslag(
 
 
 @transaction.atomic
-def gem_opfoelgning(*, opfoelgning: Forslagsopfoelgning, bruger, version: int) -> Forslagsopfoelgning:
+def gem_forslagsopfoelgning(*, forslagsopfoelgning: Forslagsopfoelgning, bruger, version: int) -> Forslagsopfoelgning:
     """Save a proposal's follow-up in a round, refusing once the round is locked.
 
     The round row is locked first, so a follow-up cannot slip in between the lock's check and its commit.
     `version` is the follow-up's version the form was opened at, 0 if it had none yet; if anyone saved it since,
     `versioner.Konflikt` is raised and nothing is written.
     """
-    runde = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.opfoelgning_id)
-    if runde.er_laast:
-        raise OpfoelgningLaast(f"{runde} er låst. Opfølgningen kan ikke længere ændres.")
+    opfoelgning = Opfoelgning.objects.select_for_update().get(pk=forslagsopfoelgning.opfoelgning_id)
+    if opfoelgning.er_laast:
+        raise OpfoelgningLaast(f"{opfoelgning} er låst. Opfølgningen kan ikke længere ændres.")
     gemt = versioner.laas_version(
-        Forslagsopfoelgning.objects.filter(forslag_id=opfoelgning.forslag_id, opfoelgning_id=runde.pk), version
+        Forslagsopfoelgning.objects.filter(forslag_id=forslagsopfoelgning.forslag_id, opfoelgning_id=opfoelgning.pk),
+        version,
     )
     if gemt is None:
-        opfoelgning.aendret_af = bruger
-        _gem(opfoelgning, "", bruger)
-        return opfoelgning
+        forslagsopfoelgning.aendret_af = bruger
+        _gem(forslagsopfoelgning, "", bruger)
+        return forslagsopfoelgning
     felter = ("indsats", "oekonomi", "kommentar", "realiseret")
-    if all(getattr(gemt, f) == getattr(opfoelgning, f) for f in felter):
+    if all(getattr(gemt, f) == getattr(forslagsopfoelgning, f) for f in felter):
         return gemt  # unchanged: no new version, no history entry
     for f in felter:
-        setattr(gemt, f, getattr(opfoelgning, f))
+        setattr(gemt, f, getattr(forslagsopfoelgning, f))
     versioner.ny_version(gemt, bruger=bruger)
     _gem(gemt, "", bruger)
     return gemt
 
 
 @transaction.atomic
-def overfoer_fra_forrige(*, runde: Opfoelgning, forrige: Opfoelgning, forslag: list[Forslag], bruger) -> int:
+def overfoer_fra_forrige(*, opfoelgning: Opfoelgning, forrige: Opfoelgning, forslag: list[Forslag], bruger) -> int:
     """Start a round's follow-ups from the previous round's statuses and comments, as forecasts start from the
     previous round's. Only proposals without a follow-up in this round get one; the realised saving is not copied,
     since it belongs to its round. Returns how many were created."""
-    runde = Opfoelgning.objects.select_for_update().get(pk=runde.pk)
-    if runde.er_laast:
-        raise OpfoelgningLaast(f"{runde} er låst. Opfølgningen kan ikke længere ændres.")
-    har = set(Forslagsopfoelgning.objects.filter(opfoelgning=runde).values_list("forslag_id", flat=True))
+    opfoelgning = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
+    if opfoelgning.er_laast:
+        raise OpfoelgningLaast(f"{opfoelgning} er låst. Opfølgningen kan ikke længere ændres.")
+    har = set(Forslagsopfoelgning.objects.filter(opfoelgning=opfoelgning).values_list("forslag_id", flat=True))
     sidste = {o.forslag_id: o for o in Forslagsopfoelgning.objects.filter(opfoelgning=forrige, forslag__in=forslag)}
     antal = 0
     for f in forslag:
@@ -424,7 +424,7 @@ def overfoer_fra_forrige(*, runde: Opfoelgning, forrige: Opfoelgning, forslag: l
         gammel = sidste[f.pk]
         ny = Forslagsopfoelgning(
             forslag=f,
-            opfoelgning=runde,
+            opfoelgning=opfoelgning,
             indsats=gammel.indsats,
             oekonomi=gammel.oekonomi,
             kommentar=gammel.kommentar,

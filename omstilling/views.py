@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from budgetopfolgning import views as budget_views
 from budgetopfolgning.models import Opfoelgning
 from kerne import versioner
-from omstilling import eksport, rundeopfoelgning, selectors, services
+from omstilling import eksport, forslagsstatus, selectors, services
 from omstilling.forms import AarForm, ForslagForm, OpfoelgningForm, RammeFormSet, rammer_fra, rammer_initial
 from omstilling.models import Forslag, Forslagsopfoelgning, Katalog
 
@@ -38,26 +38,28 @@ def hent_forslag(request: HttpRequest, aar: int, nr: str, *, rediger: bool = Fal
     return forslag
 
 
-def hent_runde(request: HttpRequest, aar: int, nr: int, *, rediger: bool = False) -> Opfoelgning:
+def hent_opfoelgning(request: HttpRequest, aar: int, nr: int, *, rediger: bool = False) -> Opfoelgning:
     """A round as the user may see it (open rounds are drafts, hidden from udvalgsmedlemmer: 404); with `rediger`,
     403 unless the user may edit follow-ups in it now (a locked round refuses everyone)."""
-    runde = budget_views.hent_opfoelgning(request, aar, nr)
-    if rediger and not rules.has_perm("omstilling.rediger_forslagsopfoelgning", request.user, runde):
-        raise PermissionDenied(LAAST_BESKED if runde.er_laast else "Du har ikke adgang til at redigere opfølgningen.")
-    return runde
+    opfoelgning = budget_views.hent_opfoelgning(request, aar, nr)
+    if rediger and not rules.has_perm("omstilling.rediger_forslagsopfoelgning", request.user, opfoelgning):
+        raise PermissionDenied(
+            LAAST_BESKED if opfoelgning.er_laast else "Du har ikke adgang til at redigere opfølgningen."
+        )
+    return opfoelgning
 
 
 def hent_forslagsopfoelgning(
-    request: HttpRequest, runde_aar: int, runde_nr: int, aar: int, nr: str, *, rediger: bool = False
+    request: HttpRequest, opfoelgning_aar: int, opfoelgning_nr: int, aar: int, nr: str, *, rediger: bool = False
 ) -> Forslagsopfoelgning:
     """A proposal's follow-up in a round (unsaved if none yet). 404 unless the proposal is taken into the budget and
     its catalogue runs in the round's year; 403 as for the round."""
-    runde = hent_runde(request, runde_aar, runde_nr, rediger=rediger)
+    opfoelgning = hent_opfoelgning(request, opfoelgning_aar, opfoelgning_nr, rediger=rediger)
     forslag = hent_forslag(request, aar, nr)
-    if forslag.status != Forslag.MEDTAGET or not forslag.katalog.daekker(runde.aar.aar):
+    if forslag.status != Forslag.MEDTAGET or not forslag.katalog.daekker(opfoelgning.aar.aar):
         raise Http404("Forslaget følges ikke op i denne budgetopfølgning.")
-    opf = Forslagsopfoelgning.objects.filter(forslag=forslag, opfoelgning=runde).first()
-    return opf or Forslagsopfoelgning(forslag=forslag, opfoelgning=runde)
+    opf = Forslagsopfoelgning.objects.filter(forslag=forslag, opfoelgning=opfoelgning).first()
+    return opf or Forslagsopfoelgning(forslag=forslag, opfoelgning=opfoelgning)
 
 
 def _kan(request: HttpRequest, perm: str, obj=None) -> bool:
@@ -79,11 +81,11 @@ def oversigt_kontekst(katalog: Katalog) -> dict:
 
 
 @require_safe
-def oversigt(request: HttpRequest, aar: int) -> HttpResponse:
+def oversigt_side(request: HttpRequest, aar: int) -> HttpResponse:
     katalog = hent_katalog(request, aar)
     kontekst = oversigt_kontekst(katalog)
     kontekst["kan_oprette"] = _kan(request, "omstilling.opret_forslag", katalog)
-    kontekst["runder"] = (
+    kontekst["opfoelgninger"] = (
         Opfoelgning.objects.for_user(request.user)
         .select_related("aar")
         .filter(aar__aar__gte=katalog.aar_fra, aar__aar__lte=katalog.aar_til)
@@ -134,7 +136,7 @@ def forslag_kontekst(forslag: Forslag) -> dict:
 
 
 @require_safe
-def forslag(request: HttpRequest, aar: int, nr: str) -> HttpResponse:
+def forslag_side(request: HttpRequest, aar: int, nr: str) -> HttpResponse:
     valgt = hent_forslag(request, aar, nr)
     kontekst = forslag_kontekst(valgt)
     kontekst.update(
@@ -239,26 +241,28 @@ def rediger_forslag(request: HttpRequest, aar: int, nr: str) -> HttpResponse:
 
 
 @require_safe
-def runde(request: HttpRequest, runde_aar: int, runde_nr: int) -> HttpResponse:
-    valgt = hent_runde(request, runde_aar, runde_nr)
-    kontekst = rundeopfoelgning.runde_opfoelgning(valgt, request.user)
+def opfoelgning_side(request: HttpRequest, opfoelgning_aar: int, opfoelgning_nr: int) -> HttpResponse:
+    valgt = hent_opfoelgning(request, opfoelgning_aar, opfoelgning_nr)
+    kontekst = forslagsstatus.forslagsstatus(valgt, request.user)
     kontekst["kan_redigere"] = _kan(request, "omstilling.rediger_forslagsopfoelgning", valgt)
-    return render(request, "omstilling/runde.html", kontekst)
+    return render(request, "omstilling/opfoelgning.html", kontekst)
 
 
 @require_http_methods(["GET", "POST"])
-def rediger_opfoelgning(request: HttpRequest, runde_aar: int, runde_nr: int, aar: int, nr: str) -> HttpResponse:
-    opf = hent_forslagsopfoelgning(request, runde_aar, runde_nr, aar, nr, rediger=True)
-    valgt_runde = opf.opfoelgning
-    forrige = rundeopfoelgning.forrige_runde(valgt_runde, request.user)
+def rediger_opfoelgning(
+    request: HttpRequest, opfoelgning_aar: int, opfoelgning_nr: int, aar: int, nr: str
+) -> HttpResponse:
+    opf = hent_forslagsopfoelgning(request, opfoelgning_aar, opfoelgning_nr, aar, nr, rediger=True)
+    valgt_opfoelgning = opf.opfoelgning
+    forrige = forslagsstatus.forrige_opfoelgning(valgt_opfoelgning, request.user)
     sidst = Forslagsopfoelgning.objects.filter(forslag=opf.forslag, opfoelgning=forrige).first() if forrige else None
     konflikt = indsendt = None
     if request.method == "POST":
         form = OpfoelgningForm(request.POST, instance=opf)
         if form.is_valid():
             try:
-                services.gem_opfoelgning(
-                    opfoelgning=form.save(commit=False),
+                services.gem_forslagsopfoelgning(
+                    forslagsopfoelgning=form.save(commit=False),
                     bruger=request.user,
                     version=form.cleaned_data["version"],
                 )
@@ -268,25 +272,28 @@ def rediger_opfoelgning(request: HttpRequest, runde_aar: int, runde_nr: int, aar
                 konflikt = str(exc)
                 # The form shows what is saved now; what the user typed is listed beside it.
                 indsendt = versioner.indsendt([form])
-                opf = hent_forslagsopfoelgning(request, runde_aar, runde_nr, aar, nr, rediger=True)
+                opf = hent_forslagsopfoelgning(request, opfoelgning_aar, opfoelgning_nr, aar, nr, rediger=True)
                 form = OpfoelgningForm(instance=opf, initial={"version": versioner.version_af(opf)})
             else:
                 messages.success(request, f"Opfølgningen på {opf.forslag.nr} er gemt.")
-                return redirect(reverse("omstilling:runde", args=[runde_aar, runde_nr]) + f"#forslag-{opf.forslag.pk}")
+                return redirect(
+                    reverse("omstilling:opfoelgning", args=[opfoelgning_aar, opfoelgning_nr])
+                    + f"#forslag-{opf.forslag.pk}"
+                )
     else:
         initial = {"version": versioner.version_af(opf)}
         if opf.pk is None and sidst is not None:
             # Like forecasts, a round's follow-up starts from the previous round's.
             initial.update(indsats=sidst.indsats, oekonomi=sidst.oekonomi, kommentar=sidst.kommentar)
         form = OpfoelgningForm(instance=opf, initial=initial)
-    tal = opf.forslag.aarstal.filter(aar=valgt_runde.aar.aar).first()
+    tal = opf.forslag.aarstal.filter(aar=valgt_opfoelgning.aar.aar).first()
     return render(
         request,
         "omstilling/rediger_opfoelgning.html",
         {
             "opf": opf,
             "forslag": opf.forslag,
-            "runde": valgt_runde,
+            "opfoelgning": valgt_opfoelgning,
             "forrige": forrige,
             "sidst": sidst,
             "planlagt": tal.nettodriftsbesparelse if tal is not None and tal.har_drift else None,
@@ -299,21 +306,21 @@ def rediger_opfoelgning(request: HttpRequest, runde_aar: int, runde_nr: int, aar
 
 
 @require_POST
-def overfoer_opfoelgning(request: HttpRequest, runde_aar: int, runde_nr: int) -> HttpResponse:
+def overfoer_opfoelgning(request: HttpRequest, opfoelgning_aar: int, opfoelgning_nr: int) -> HttpResponse:
     """Start every not yet followed-up proposal from the previous round's statuses and comment."""
-    valgt = hent_runde(request, runde_aar, runde_nr, rediger=True)
-    forrige = rundeopfoelgning.forrige_runde(valgt, request.user)
+    valgt = hent_opfoelgning(request, opfoelgning_aar, opfoelgning_nr, rediger=True)
+    forrige = forslagsstatus.forrige_opfoelgning(valgt, request.user)
     if forrige is None:
         messages.error(request, "Der er ingen tidligere budgetopfølgning at overføre fra.")
-        return redirect("omstilling:runde", runde_aar, runde_nr)
+        return redirect("omstilling:opfoelgning", opfoelgning_aar, opfoelgning_nr)
     forslag = list(
         Forslag.objects.filter(
-            katalog__in=rundeopfoelgning.kataloger_i_aar(valgt.aar.aar), status=Forslag.MEDTAGET
+            katalog__in=forslagsstatus.kataloger_i_aar(valgt.aar.aar), status=Forslag.MEDTAGET
         ).select_related("katalog")
     )
     try:
-        antal = services.overfoer_fra_forrige(runde=valgt, forrige=forrige, forslag=forslag, bruger=request.user)
+        antal = services.overfoer_fra_forrige(opfoelgning=valgt, forrige=forrige, forslag=forslag, bruger=request.user)
     except services.OpfoelgningLaast as exc:
         raise PermissionDenied(str(exc)) from exc
     messages.success(request, f"Status og kommentar er overført fra {forrige} for {antal} forslag.")
-    return redirect("omstilling:runde", runde_aar, runde_nr)
+    return redirect("omstilling:opfoelgning", opfoelgning_aar, opfoelgning_nr)

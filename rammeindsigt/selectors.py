@@ -51,7 +51,7 @@ def beskrivelse(ramme: Bevillingsramme) -> tuple[str, int | None]:
 
 
 @dataclass
-class RammeIRunde:
+class RammensOpfoelgning:
     """A round of the ramme's year with the ramme's parts and their sum."""
 
     opfoelgning: Opfoelgning
@@ -63,14 +63,14 @@ class RammeIRunde:
         return self.total.korrektioner_i_aaret
 
 
-def runder(user, ramme: Bevillingsramme) -> list[RammeIRunde]:
+def opfoelgninger(user, ramme: Bevillingsramme) -> list[RammensOpfoelgning]:
     """The year's rounds the user may see (udvalgsmedlemmer: locked ones only), each with the ramme's figures."""
     result = []
     synlige = Opfoelgning.objects.for_user(user).filter(aar=ramme.aar_id).select_related("aar").order_by("nummer")
     for opfoelgning in synlige:
         linjer = runde_selectors.linjer(opfoelgning, ramme=ramme)
         total = runde_selectors.summer([linje.tal for linje in linjer], opfoelgning=opfoelgning)
-        result.append(RammeIRunde(opfoelgning=opfoelgning, linjer=linjer, total=total))
+        result.append(RammensOpfoelgning(opfoelgning=opfoelgning, linjer=linjer, total=total))
     return result
 
 

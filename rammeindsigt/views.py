@@ -65,12 +65,12 @@ def _kan_redigere(request: HttpRequest, ramme: Bevillingsramme) -> bool:
 
 
 @require_safe
-def oversigt(request: HttpRequest) -> HttpResponse:
+def oversigt_side(request: HttpRequest) -> HttpResponse:
     return render(request, "rammer/oversigt.html", {"aar": selectors.rammer_med_data()})
 
 
 @require_safe
-def ramme(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+def ramme_side(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
     valgt = hent_ramme(request, aar, ramme_nr)
     tekst, tekst_aar = selectors.beskrivelse(valgt)
     return render(
@@ -81,7 +81,7 @@ def ramme(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
             "beskrivelse": tekst,
             "beskrivelse_aar": tekst_aar,
             "aktiviteter": list(valgt.aktiviteter.all()),
-            "runder": selectors.runder(request.user, valgt),
+            "opfoelgninger": selectors.opfoelgninger(request.user, valgt),
             "andre_aar": selectors.andre_aar(valgt),
             "har_regnskab": Aarsregnskab.objects.filter(ramme=valgt).exists(),
             "har_ledelsesinformation": Ledelsesinformation.objects.filter(ramme=valgt).exists(),
@@ -96,7 +96,7 @@ def ramme(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
 
 
 @require_safe
-def regnskab(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+def regnskab_side(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
     valgt = hent_ramme(request, aar, ramme_nr)
     return render(
         request,
@@ -247,7 +247,7 @@ def ledelsesinformation_kontekst(li: Ledelsesinformation) -> dict:
 
 
 @require_safe
-def ledelsesinformation(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+def ledelsesinformation_side(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
     li = hent_ledelsesinformation(request, aar, ramme_nr)
     kontekst = ledelsesinformation_kontekst(li)
     kontekst["graf_src"] = {
@@ -258,7 +258,7 @@ def ledelsesinformation(request: HttpRequest, aar: int, ramme_nr: str) -> HttpRe
 
 
 @require_safe
-def graf(request: HttpRequest, aar: int, ramme_nr: str, graf: str) -> HttpResponse:
+def graf_svg(request: HttpRequest, aar: int, ramme_nr: str, graf: str) -> HttpResponse:
     if graf not in GRAFER:
         raise Http404("Ukendt graf.")
     li = hent_ledelsesinformation(request, aar, ramme_nr)
@@ -503,7 +503,7 @@ def _budgetmodel_side(
 
 
 @require_http_methods(["GET", "POST"])
-def budgetmodel(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+def budgetmodel_side(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
     """The budget model; a POST here only computes the user's what-if and never saves (saving is `gem_budgetmodel`),
     so every reader may try figures."""
     valgt = hent_ramme(request, aar, ramme_nr)

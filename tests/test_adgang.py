@@ -46,7 +46,10 @@ EXPECTED = {
     "omstilling:forslag": [("/omstilling/2019/TMU-07/", ALLE_200)],
     "omstilling:forslag_pdf": [("/omstilling/2019/TMU-07/forslag.pdf", ALLE_200)],
     "omstilling:rediger_forslag": [("/omstilling/2019/TMU-07/rediger/", REDIGERER)],
-    "omstilling:runde": [("/omstilling/opfolgning/2024/1/", ALLE_200), ("/omstilling/opfolgning/2024/2/", KLADDE)],
+    "omstilling:opfoelgning": [
+        ("/omstilling/opfolgning/2024/1/", ALLE_200),
+        ("/omstilling/opfolgning/2024/2/", KLADDE),
+    ],
     # POST only.
     "omstilling:overfoer": [("/omstilling/opfolgning/2024/2/overfoer/", dict.fromkeys(ACTORS[1:], 405))],
     # The ramme in depth (issue #6): everyone reads; Center for Økonomi and the assigned konsulent edit.

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
-from budgetopfolgning.services import Aktivitetstal, ImportFejl, RundeFejl, importer_budget, indfoer_aktiviteter
+from budgetopfolgning.services import Aktivitetstal, ImportFejl, OpfoelgningsFejl, importer_budget, indfoer_aktiviteter
 from rammer.models import Rammedel
 from tests.base import DemoTestCase, raekker, tabeller
 
@@ -77,7 +77,7 @@ class ActivityTests(DemoTestCase):
     def test_activities_must_add_up_to_the_ramme_part(self):
         rammedel = Rammedel.objects.get(ramme__aar__aar=2024, ramme__nummer="30.46", placering="inden")
         runde = Opfoelgning.objects.get(aar__aar=2024, nummer=2)
-        with self.assertRaises(RundeFejl):
+        with self.assertRaises(OpfoelgningsFejl):
             indfoer_aktiviteter(
                 opfoelgning=runde,
                 rammedel=rammedel,

@@ -498,11 +498,14 @@ MATRIX = {
     "forslag": [({"aar": 2019, "nr": "ØKU-11"}, ALLE)],
     "forslag_pdf": [({"aar": 2019, "nr": "ØKU-11"}, ALLE)],
     "rediger_forslag": [({"aar": 2019, "nr": "ØKU-11"}, REDAKTOER)],
-    "runde": [({"runde_aar": 2019, "runde_nr": 1}, ALLE), ({"runde_aar": 2019, "runde_nr": 2}, KLADDE)],
-    "overfoer": [({"runde_aar": 2019, "runde_nr": 2}, dict.fromkeys(ALLE, 405))],
+    "opfoelgning": [
+        ({"opfoelgning_aar": 2019, "opfoelgning_nr": 1}, ALLE),
+        ({"opfoelgning_aar": 2019, "opfoelgning_nr": 2}, KLADDE),
+    ],
+    "overfoer": [({"opfoelgning_aar": 2019, "opfoelgning_nr": 2}, dict.fromkeys(ALLE, 405))],
     "rediger_opfoelgning": [
-        ({"runde_aar": 2019, "runde_nr": 1, "aar": 2019, "nr": "TMU-01"}, dict.fromkeys(ALLE, 403)),
-        ({"runde_aar": 2019, "runde_nr": 2, "aar": 2019, "nr": "TMU-01"}, KLADDE),
+        ({"opfoelgning_aar": 2019, "opfoelgning_nr": 1, "aar": 2019, "nr": "TMU-01"}, dict.fromkeys(ALLE, 403)),
+        ({"opfoelgning_aar": 2019, "opfoelgning_nr": 2, "aar": 2019, "nr": "TMU-01"}, KLADDE),
     ],
 }
 

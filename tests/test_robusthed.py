@@ -8,7 +8,7 @@ import openpyxl
 
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.selectors import tal_sha256
-from budgetopfolgning.services import ImportFejl, RundeFejl, importer_budget, laas_opfoelgning
+from budgetopfolgning.services import ImportFejl, OpfoelgningsFejl, importer_budget, laas_opfoelgning
 from kerne.beloeb import UgyldigtBeloeb, parse_dansk
 from tests.base import DemoTestCase
 
@@ -38,7 +38,7 @@ class LockedYearImportTests(DemoTestCase):
         data = f"{HEADER}\nTeknikudvalget;11.11;Veje;inden;1.000;0;1.000\n"
         _import(data, aar=2030, nr=1)
         _import(data, aar=2030, nr=2)
-        with self.assertRaises(RundeFejl) as ctx:
+        with self.assertRaises(OpfoelgningsFejl) as ctx:
             laas_opfoelgning(opfoelgning=Opfoelgning.objects.get(aar__aar=2030, nummer=2))
         self.assertIn("1. budgetopfølgning 2030 er stadig åben", str(ctx.exception))
 

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.services import laas_opfoelgning
-from omstilling.models import Forslag, Forslagsaar, Forslagsopfoelgning, Rundefrysning
+from omstilling.models import Forslag, Forslagsaar, Forslagsopfoelgning, FrossenForslagsstatus
 from rammer.models import Budgetaar
 from tests.base import raekker
 from tests.test_omstilling import OmstillingTestCase
@@ -117,15 +117,15 @@ class LockedRoundOmstillingTests(OmstillingTestCase):
 
     def test_verificer_runder_notices_an_altered_frozen_follow_up(self):
         call_command("verificer_runder", stdout=_stille(), stderr=_stille())
-        frysning = Rundefrysning.objects.get(opfoelgning=self.runde)
-        Rundefrysning.objects.filter(pk=frysning.pk).update(data=frysning.data.replace('"glad"', '"sur"', 1))
+        frysning = FrossenForslagsstatus.objects.get(opfoelgning=self.runde)
+        FrossenForslagsstatus.objects.filter(pk=frysning.pk).update(data=frysning.data.replace('"glad"', '"sur"', 1))
         err = io.StringIO()
         with self.assertRaises(CommandError):
             call_command("verificer_runder", stdout=_stille(), stderr=err)
         self.assertIn("omstillingsforslag", err.getvalue())
 
     def test_verificer_runder_notices_a_missing_frozen_follow_up(self):
-        Rundefrysning.objects.filter(opfoelgning=self.runde).delete()
+        FrossenForslagsstatus.objects.filter(opfoelgning=self.runde).delete()
         with self.assertRaises(CommandError):
             call_command("verificer_runder", stdout=_stille(), stderr=_stille())
 

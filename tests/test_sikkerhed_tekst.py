@@ -25,7 +25,7 @@ from budgetopfolgning.indlaesning import laes_budgetfil
 from budgetopfolgning.models import Opfoelgningslinje
 from budgetopfolgning.services import ImportFejl, importer_budget
 from omstilling.models import Forslag, Katalog
-from omstilling.services import Indlaesningsfejl as KatalogFejl
+from omstilling.services import Katalogfejl as KatalogFejl
 from omstilling.services import indlaes_katalog
 from rammeindsigt import services as rammer_services
 from rammer.models import Aarsregnskab, Bevillingsramme, Udvalg

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('omstilling', '0003_rundefrysning'),
+        ('omstilling', '0003_frossen_forslagsstatus'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,20 +6,20 @@ from budgetopfolgning import laasning, selectors
 from budgetopfolgning.models import Opfoelgning
 
 
-def _problemer(runde: Opfoelgning) -> list[str]:
+def _problemer(opfoelgning: Opfoelgning) -> list[str]:
     """Everything that differs in a locked round from what was recorded when it was locked."""
     problemer = []
-    beregnet = selectors.tal_sha256(runde)
-    if beregnet != runde.tal_sha256:
-        problemer.append(f"tallene: gemt {runde.tal_sha256 or '(ingen)'}, beregnet {beregnet}")
-    if runde.bilag_pdf is None or not runde.bilag_sha256:
+    beregnet = selectors.tal_sha256(opfoelgning)
+    if beregnet != opfoelgning.tal_sha256:
+        problemer.append(f"tallene: gemt {opfoelgning.tal_sha256 or '(ingen)'}, beregnet {beregnet}")
+    if opfoelgning.bilag_pdf is None or not opfoelgning.bilag_sha256:
         problemer.append("bilaget er ikke gemt")
     else:
-        bilag = hashlib.sha256(bytes(runde.bilag_pdf)).hexdigest()
-        if bilag != runde.bilag_sha256:
-            problemer.append(f"bilaget: gemt {runde.bilag_sha256}, beregnet {bilag}")
+        bilag = hashlib.sha256(bytes(opfoelgning.bilag_pdf)).hexdigest()
+        if bilag != opfoelgning.bilag_sha256:
+            problemer.append(f"bilaget: gemt {opfoelgning.bilag_sha256}, beregnet {bilag}")
     for frysning in laasning.frysninger():
-        problem = frysning.verificer(runde)
+        problem = frysning.verificer(opfoelgning)
         if problem:
             problemer.append(problem)
     return problemer
@@ -34,17 +34,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         afvigende = []
-        runder = (
+        opfoelgninger = (
             Opfoelgning.objects.filter(status=Opfoelgning.LAAST).select_related("aar").order_by("aar__aar", "nummer")
         )
-        for runde in runder:
-            problemer = _problemer(runde)
+        for opfoelgning in opfoelgninger:
+            problemer = _problemer(opfoelgning)
             if problemer:
-                afvigende.append(runde)
+                afvigende.append(opfoelgning)
                 for problem in problemer:
-                    self.stderr.write(f"AFVIGER {runde}: {problem}")
+                    self.stderr.write(f"AFVIGER {opfoelgning}: {problem}")
             else:
-                self.stdout.write(f"OK      {runde}  {runde.tal_sha256}")
+                self.stdout.write(f"OK      {opfoelgning}  {opfoelgning.tal_sha256}")
         if afvigende:
             raise CommandError(f"{len(afvigende)} låst(e) budgetopfølgning(er) er ændret efter låsningen.")
-        self.stdout.write(self.style.SUCCESS(f"{runder.count()} låste budgetopfølgninger er uændrede."))
+        self.stdout.write(self.style.SUCCESS(f"{opfoelgninger.count()} låste budgetopfølgninger er uændrede."))

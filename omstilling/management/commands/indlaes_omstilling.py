@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from omstilling.services import Indlaesningsfejl, indlaes_katalog
+from omstilling.services import Katalogfejl, indlaes_katalog
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"{sti} er ikke gyldig JSON: {exc}") from exc
         try:
             resultat = indlaes_katalog(data=data, kilde=sti.name, opdater=opdater)
-        except Indlaesningsfejl as exc:
+        except Katalogfejl as exc:
             raise CommandError(f"{sti} er ikke indlæst. Ret disse fejl:\n" + "\n".join(exc.fejl)) from exc
 
         katalog = resultat.katalog

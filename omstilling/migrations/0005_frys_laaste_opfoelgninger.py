@@ -1,7 +1,7 @@
 from django.db import migrations
 
 
-def frys_laaste_runder(apps, schema_editor):
+def frys_laaste_opfoelgninger(apps, schema_editor):
     """Rounds locked before frozen copies existed get one now, from the tables as they stand, so that
     `verificer_runder` can hold every locked round to its copy from here on.
 
@@ -9,17 +9,17 @@ def frys_laaste_runder(apps, schema_editor):
     the schema changes that code relies on; a database that has no locked round without a copy skips it entirely.
     """
     Opfoelgning = apps.get_model("budgetopfolgning", "Opfoelgning")
-    Rundefrysning = apps.get_model("omstilling", "Rundefrysning")
+    FrossenForslagsstatus = apps.get_model("omstilling", "FrossenForslagsstatus")
     mangler = Opfoelgning.objects.filter(status="laast").exclude(
-        pk__in=Rundefrysning.objects.values("opfoelgning_id")
+        pk__in=FrossenForslagsstatus.objects.values("opfoelgning_id")
     )
     if not mangler.exists():
         return
     from budgetopfolgning.models import Opfoelgning as AppOpfoelgning
-    from omstilling import rundeopfoelgning
+    from omstilling import forslagsstatus
 
-    for runde in AppOpfoelgning.objects.filter(pk__in=list(mangler.values_list("pk", flat=True))):
-        rundeopfoelgning.frys(runde)
+    for opfoelgning in AppOpfoelgning.objects.filter(pk__in=list(mangler.values_list("pk", flat=True))):
+        forslagsstatus.frys(opfoelgning)
 
 
 class Migration(migrations.Migration):
@@ -30,4 +30,4 @@ class Migration(migrations.Migration):
         ("rammer", "0006_versioner"),
     ]
 
-    operations = [migrations.RunPython(frys_laaste_runder, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(frys_laaste_opfoelgninger, migrations.RunPython.noop)]

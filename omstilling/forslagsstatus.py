@@ -1,8 +1,8 @@
 """The proposals' follow-up in a round: planned against realised saving per udvalg, statuses, what changed.
 
 An open round's page is computed from the live tables. When a round is locked, what the page shows is stored as a
-frozen copy (`Rundefrysning`, canonical JSON with its SHA-256), and a locked round's page is drawn from that copy
-alone: a proposal's later figures, status or title cannot change what the round reported.
+frozen copy (`FrossenForslagsstatus`, canonical JSON with its SHA-256), and a locked round's page is drawn from that
+copy alone: a proposal's later figures, status or title cannot change what the round reported.
 """
 
 import hashlib
@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from budgetopfolgning.models import Opfoelgning
 from kerne.beloeb import NUL, tusind_kr
-from omstilling.models import Forslag, Forslagsopfoelgning, Katalog, Katalogudvalg, Rundefrysning
+from omstilling.models import Forslag, Forslagsopfoelgning, FrossenForslagsstatus, Katalog, Katalogudvalg
 
 
 def kataloger_i_aar(aar: int):
@@ -23,23 +23,23 @@ def kataloger_i_aar(aar: int):
     return Katalog.objects.filter(aar_fra__lte=aar, aar_til__gte=aar)
 
 
-def forrige_runde(runde: Opfoelgning, user) -> Opfoelgning | None:
+def forrige_opfoelgning(opfoelgning: Opfoelgning, user) -> Opfoelgning | None:
     """The round before this one (the previous year's last, for a year's first), among those the user may see."""
     return (
         Opfoelgning.objects.for_user(user)
         .select_related("aar")
-        .filter(Q(aar__aar__lt=runde.aar.aar) | Q(aar__aar=runde.aar.aar, nummer__lt=runde.nummer))
+        .filter(Q(aar__aar__lt=opfoelgning.aar.aar) | Q(aar__aar=opfoelgning.aar.aar, nummer__lt=opfoelgning.nummer))
         .order_by("-aar__aar", "-nummer")
         .first()
     )
 
 
-def _forrige_laaste_runde(runde: Opfoelgning) -> Opfoelgning | None:
+def _forrige_laaste_opfoelgning(opfoelgning: Opfoelgning) -> Opfoelgning | None:
     """What a locked round compares with: the round before it that is itself locked, the same for every reader."""
     return (
         Opfoelgning.objects.filter(status=Opfoelgning.LAAST)
         .select_related("aar")
-        .filter(Q(aar__aar__lt=runde.aar.aar) | Q(aar__aar=runde.aar.aar, nummer__lt=runde.nummer))
+        .filter(Q(aar__aar__lt=opfoelgning.aar.aar) | Q(aar__aar=opfoelgning.aar.aar, nummer__lt=opfoelgning.nummer))
         .order_by("-aar__aar", "-nummer")
         .first()
     )
@@ -49,15 +49,15 @@ def _forrige_laaste_runde(runde: Opfoelgning) -> Opfoelgning | None:
 class Opfoelgningsraekke:
     forslag: Forslag
     planlagt: Decimal | None
-    opfoelgning: Forslagsopfoelgning | None
+    nu: Forslagsopfoelgning | None
     forrige: Forslagsopfoelgning | None
     aendringer: list[str]
 
     @property
     def forskel(self) -> Decimal | None:
-        if self.opfoelgning is None or self.opfoelgning.realiseret is None:
+        if self.nu is None or self.nu.realiseret is None:
             return None
-        return self.opfoelgning.realiseret - (self.planlagt or NUL)
+        return self.nu.realiseret - (self.planlagt or NUL)
 
 
 @dataclass
@@ -114,9 +114,9 @@ Raekkekilde = tuple[Forslag, Decimal | None, Forslagsopfoelgning | None, Forslag
 Kilder = list[tuple[Katalog, list[tuple[Katalogudvalg, list[Raekkekilde]]]]]
 
 
-def _live_kilder(runde: Opfoelgning, forrige: Opfoelgning | None) -> Kilder:
-    aar = runde.aar.aar
-    nu = {o.forslag_id: o for o in Forslagsopfoelgning.objects.filter(opfoelgning=runde)}
+def _live_kilder(opfoelgning: Opfoelgning, forrige: Opfoelgning | None) -> Kilder:
+    aar = opfoelgning.aar.aar
+    nu = {o.forslag_id: o for o in Forslagsopfoelgning.objects.filter(opfoelgning=opfoelgning)}
     sidst = {o.forslag_id: o for o in Forslagsopfoelgning.objects.filter(opfoelgning=forrige)} if forrige else {}
     kilder: Kilder = []
     for katalog in kataloger_i_aar(aar).prefetch_related("udvalg"):
@@ -136,8 +136,8 @@ def _live_kilder(runde: Opfoelgning, forrige: Opfoelgning | None) -> Kilder:
     return kilder
 
 
-def _byg(runde: Opfoelgning, forrige: Opfoelgning | None, kilder: Kilder) -> dict:
-    samme_aar = forrige is not None and forrige.aar_id == runde.aar_id
+def _byg(opfoelgning: Opfoelgning, forrige: Opfoelgning | None, kilder: Kilder) -> dict:
+    samme_aar = forrige is not None and forrige.aar_id == opfoelgning.aar_id
     kataloger = []
     for katalog, afsnit_kilder in kilder:
         afsnit = []
@@ -150,7 +150,7 @@ def _byg(runde: Opfoelgning, forrige: Opfoelgning | None, kilder: Kilder) -> dic
                     Opfoelgningsraekke(
                         forslag=f,
                         planlagt=planlagt,
-                        opfoelgning=ny,
+                        nu=ny,
                         forrige=gammel,
                         aendringer=_aendringer_siden(ny, gammel, samme_aar=samme_aar, har_forrige=forrige is not None),
                     )
@@ -182,19 +182,19 @@ def _byg(runde: Opfoelgning, forrige: Opfoelgning | None, kilder: Kilder) -> dic
                 "udvikling": None if realiseret_forrige is None else realiseret_i_alt - realiseret_forrige,
             }
         )
-    return {"runde": runde, "forrige": forrige, "samme_aar": samme_aar, "kataloger": kataloger}
+    return {"opfoelgning": opfoelgning, "forrige": forrige, "samme_aar": samme_aar, "kataloger": kataloger}
 
 
-def runde_opfoelgning(runde: Opfoelgning, user) -> dict:
+def forslagsstatus(opfoelgning: Opfoelgning, user) -> dict:
     """Every proposal of the catalogues running in the round's year, with its follow-up in this round and in the
     previous one, planned against realised saving per udvalg (savings positive, as the forms print them).
 
     A locked round reads its frozen copy; an open one the live tables, compared with the previous round the user
     may see."""
-    if runde.er_laast:
-        return frossen_opfoelgning(runde)
-    forrige = forrige_runde(runde, user)
-    return _byg(runde, forrige, _live_kilder(runde, forrige))
+    if opfoelgning.er_laast:
+        return frossen_opfoelgning(opfoelgning)
+    forrige = forrige_opfoelgning(opfoelgning, user)
+    return _byg(opfoelgning, forrige, _live_kilder(opfoelgning, forrige))
 
 
 # --- The frozen copy of a locked round ---------------------------------------------------------------------------
@@ -219,11 +219,11 @@ def _opf_fra(data: dict | None) -> Forslagsopfoelgning | None:
     )
 
 
-def _kanonisk(runde: Opfoelgning, forrige: Opfoelgning | None, kilder: Kilder) -> str:
+def _kanonisk(opfoelgning: Opfoelgning, forrige: Opfoelgning | None, kilder: Kilder) -> str:
     """The sources as canonical JSON: amounts as text with two decimals, keys sorted, so SQLite and PostgreSQL give
     the same bytes and the same hash."""
     data = {
-        "runde": {"aar": runde.aar.aar, "nummer": runde.nummer},
+        "opfoelgning": {"aar": opfoelgning.aar.aar, "nummer": opfoelgning.nummer},
         "forrige": {"aar": forrige.aar.aar, "nummer": forrige.nummer} if forrige else None,
         "kataloger": [
             {
@@ -254,24 +254,26 @@ def _sha256(tekst: str) -> str:
     return hashlib.sha256(tekst.encode("utf-8")).hexdigest()
 
 
-def frys(runde: Opfoelgning) -> Rundefrysning:
+def frys(opfoelgning: Opfoelgning) -> FrossenForslagsstatus:
     """Store what the round's follow-up shows, as the round is locked (called inside the lock's transaction).
 
     A round locked before frozen copies existed gets one from today's tables the first time it is read."""
-    forrige = _forrige_laaste_runde(runde)
-    data = _kanonisk(runde, forrige, _live_kilder(runde, forrige))
+    forrige = _forrige_laaste_opfoelgning(opfoelgning)
+    data = _kanonisk(opfoelgning, forrige, _live_kilder(opfoelgning, forrige))
     try:
         with transaction.atomic():
-            return Rundefrysning.objects.create(opfoelgning=runde, data=data, sha256=_sha256(data))
+            return FrossenForslagsstatus.objects.create(opfoelgning=opfoelgning, data=data, sha256=_sha256(data))
     except IntegrityError:
-        return Rundefrysning.objects.get(opfoelgning=runde)  # frozen already: the first copy stands
+        return FrossenForslagsstatus.objects.get(opfoelgning=opfoelgning)  # frozen already: the first copy stands
 
 
-def frossen_opfoelgning(runde: Opfoelgning) -> dict:
-    frysning = Rundefrysning.objects.filter(opfoelgning=runde).first() or frys(runde)
+def frossen_opfoelgning(opfoelgning: Opfoelgning) -> dict:
+    frysning = FrossenForslagsstatus.objects.filter(opfoelgning=opfoelgning).first() or frys(opfoelgning)
     if _sha256(frysning.data) != frysning.sha256:
         # Never show a council member figures that differ from those recorded at locking.
-        raise RuntimeError(f"Den gemte opfølgning på omstillingsforslag for {runde} stemmer ikke med dens SHA-256.")
+        raise RuntimeError(
+            f"Den gemte opfølgning på omstillingsforslag for {opfoelgning} stemmer ikke med dens SHA-256."
+        )
     data = json.loads(frysning.data)
     forrige = None
     if data["forrige"]:
@@ -301,12 +303,12 @@ def frossen_opfoelgning(runde: Opfoelgning) -> dict:
         )
         for k in data["kataloger"]
     ]
-    return _byg(runde, forrige, kilder)
+    return _byg(opfoelgning, forrige, kilder)
 
 
-def verificer(runde: Opfoelgning) -> str | None:
+def verificer(opfoelgning: Opfoelgning) -> str | None:
     """None when the locked round's frozen follow-up is there and matches its SHA-256; else what is wrong."""
-    frysning = Rundefrysning.objects.filter(opfoelgning=runde).first()
+    frysning = FrossenForslagsstatus.objects.filter(opfoelgning=opfoelgning).first()
     if frysning is None:
         return "opfølgningen på omstillingsforslag er ikke frosset"
     beregnet = _sha256(frysning.data)
