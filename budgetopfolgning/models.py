@@ -72,7 +72,7 @@ class Opfoelgning(models.Model):
         return self.status == self.LAAST
 
     @property
-    def har_tidligere_runder(self) -> bool:
+    def har_tidligere_opfoelgninger(self) -> bool:
         """A year's first round has no earlier korrektioner and no previous forecast: the columns "Tidligere
         korrektioner" and "Udvikling i forventet forbrug siden sidst" exist from the second round on."""
         return self.nummer > 1

@@ -36,10 +36,10 @@ def er_ansvarlig_for_rammen(user, obj: RammeIOpfoelgning) -> bool:
     return er_ansvarlig_for(user, obj.ramme)
 
 
-kan_se_runde = er_okonomi | er_konsulent | opfoelgning_er_laast
+kan_se_opfoelgning = er_okonomi | er_konsulent | opfoelgning_er_laast
 kan_redigere_ramme = opfoelgning_er_aaben & (er_okonomi | (er_konsulent & er_ansvarlig_for_rammen))
 
-rules.add_perm("budgetopfolgning.se_opfoelgning", kan_se_runde)
+rules.add_perm("budgetopfolgning.se_opfoelgning", kan_se_opfoelgning)
 rules.add_perm("budgetopfolgning.rediger_ramme", kan_redigere_ramme)
 rules.add_perm("budgetopfolgning.laas_opfoelgning", er_okonomi & opfoelgning_er_aaben)
 rules.add_perm("budgetopfolgning.aabn_opfoelgning", er_okonomi)

@@ -114,20 +114,20 @@ class Tabel:
 def linjer(opfoelgning: Opfoelgning, *, udvalg: Udvalg | None = None, ramme=None) -> list[Linje]:
     """All ramme parts of the round's year with their figures, in ramme order. Four queries."""
     dele = Rammedel.objects.filter(ramme__aar_id=opfoelgning.aar_id).select_related("ramme__udvalg")
-    runde_linjer = Opfoelgningslinje.objects.filter(opfoelgning=opfoelgning)
+    egne_linjer = Opfoelgningslinje.objects.filter(opfoelgning=opfoelgning)
     tidligere = Opfoelgningslinje.objects.filter(
         opfoelgning__aar_id=opfoelgning.aar_id, opfoelgning__nummer__lt=opfoelgning.nummer
     )
     if udvalg is not None:
         dele = dele.filter(ramme__udvalg=udvalg)
-        runde_linjer = runde_linjer.filter(rammedel__ramme__udvalg=udvalg)
+        egne_linjer = egne_linjer.filter(rammedel__ramme__udvalg=udvalg)
         tidligere = tidligere.filter(rammedel__ramme__udvalg=udvalg)
     if ramme is not None:
         dele = dele.filter(ramme=ramme)
-        runde_linjer = runde_linjer.filter(rammedel__ramme=ramme)
+        egne_linjer = egne_linjer.filter(rammedel__ramme=ramme)
         tidligere = tidligere.filter(rammedel__ramme=ramme)
 
-    egne = {linje.rammedel_id: linje for linje in runde_linjer}
+    egne = {linje.rammedel_id: linje for linje in egne_linjer}
     tal = _tal(opfoelgning, tidligere, "rammedel_id")
     return [
         Linje(rammedel=rammedel, linje=egne.get(rammedel.pk), tal=tal(rammedel, egne.get(rammedel.pk)))
@@ -144,7 +144,7 @@ def _tal(opfoelgning: Opfoelgning, tidligere, noegle: str):
     """
     tidligere_korr = dict(tidligere.values_list(noegle).annotate(s=Sum("korrektioner")).values_list(noegle, "s"))
     forrige = {}
-    if opfoelgning.har_tidligere_runder:
+    if opfoelgning.har_tidligere_opfoelgninger:
         forrige = dict(
             tidligere.filter(opfoelgning__nummer=opfoelgning.nummer - 1).values_list(noegle, "forventet_forbrug")
         )
@@ -155,7 +155,7 @@ def _tal(opfoelgning: Opfoelgning, tidligere, noegle: str):
             tidligere=tidligere_korr.get(del_.pk) or NUL,
             korrektioner=linje.korrektioner if linje else NUL,
             forventet=linje.forventet_forbrug if linje else NUL,
-            forventet_forrige=forrige.get(del_.pk) if opfoelgning.har_tidligere_runder else None,
+            forventet_forrige=forrige.get(del_.pk) if opfoelgning.har_tidligere_opfoelgninger else None,
         )
 
     return tal
@@ -163,7 +163,7 @@ def _tal(opfoelgning: Opfoelgning, tidligere, noegle: str):
 
 def summer(tal, *, opfoelgning: Opfoelgning) -> Tal:
     """The exact sum of several lines' figures in a round (no previous-round forecast in a year's first round)."""
-    total = Tal(forventet_forrige=NUL if opfoelgning.har_tidligere_runder else None)
+    total = Tal(forventet_forrige=NUL if opfoelgning.har_tidligere_opfoelgninger else None)
     for t in tal:
         total = total + t
     return total

@@ -43,9 +43,9 @@ class OpfoelgningsTabel(tables.Table):
     def __init__(self, tabel: Tabel, *, opfoelgning: Opfoelgning, rammer: bool = False, udvikling: bool = False,
                  caption: str = ""):
         exclude = []
-        if not opfoelgning.har_tidligere_runder:
+        if not opfoelgning.har_tidligere_opfoelgninger:
             exclude.append("tidligere")
-        if not udvikling or not opfoelgning.har_tidligere_runder:
+        if not udvikling or not opfoelgning.har_tidligere_opfoelgninger:
             exclude.append("udvikling")
         super().__init__(tabel.raekker, exclude=exclude)
         aar = opfoelgning.aar.aar

@@ -6,7 +6,7 @@ Every total is a sum of exact amounts; rounding is left to the templates, as in 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from budgetopfolgning import selectors as runde_selectors
+from budgetopfolgning import selectors as opfoelgning_selectors
 from budgetopfolgning.models import Opfoelgning
 from kerne.beloeb import MIO, NUL, mio_kr, rund
 from kerne.fortegn import afvigelse, resultat_efter_overfoersler
@@ -56,7 +56,7 @@ class RammensOpfoelgning:
 
     opfoelgning: Opfoelgning
     linjer: list
-    total: runde_selectors.Tal
+    total: opfoelgning_selectors.Tal
 
     @property
     def korrektioner_i_aaret(self):
@@ -68,8 +68,8 @@ def opfoelgninger(user, ramme: Bevillingsramme) -> list[RammensOpfoelgning]:
     result = []
     synlige = Opfoelgning.objects.for_user(user).filter(aar=ramme.aar_id).select_related("aar").order_by("nummer")
     for opfoelgning in synlige:
-        linjer = runde_selectors.linjer(opfoelgning, ramme=ramme)
-        total = runde_selectors.summer([linje.tal for linje in linjer], opfoelgning=opfoelgning)
+        linjer = opfoelgning_selectors.linjer(opfoelgning, ramme=ramme)
+        total = opfoelgning_selectors.summer([linje.tal for linje in linjer], opfoelgning=opfoelgning)
         result.append(RammensOpfoelgning(opfoelgning=opfoelgning, linjer=linjer, total=total))
     return result
 
