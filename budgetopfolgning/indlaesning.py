@@ -21,7 +21,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
-from kerne.beloeb import MAKS_BELOEB, NUL, UgyldigtBeloeb, parse_dansk
+from kerne.beloeb import NUL, UgyldigtBeloeb, beloeb_fra_tal, parse_dansk
 from kerne.tekst import rens, styretegn_fejl
 from rammer.models import Rammedel, ramme_nummer_validator
 
@@ -254,21 +254,12 @@ def _laes_xlsx(data: bytes) -> Iterator[tuple[int, list]]:
 
 
 def _beloeb(raw, linjenr: int, kolonne: str, fejl: list[str]) -> Decimal:
-    if isinstance(raw, Decimal):
-        if not raw.is_finite() or abs(raw) >= MAKS_BELOEB:
-            fejl.append(linjefejl(linjenr, kolonne, f"»{raw}« er for stort et beløb."))
-            return NUL
-        rounded = raw.quantize(Decimal("0.01"))
-        # Spreadsheet floats such as 0.1+0.2 carry noise far below one øre; real extra decimals are refused.
-        if abs(raw - rounded) > Decimal("0.000001"):
-            fejl.append(linjefejl(linjenr, kolonne, f"»{raw}« har flere end to decimaler (øre)."))
-            return NUL
-        return rounded
-    if str(raw).strip() == "":
+    if not isinstance(raw, Decimal) and str(raw).strip() == "":
         fejl.append(linjefejl(linjenr, kolonne, "Beløbet mangler. Skriv 0, hvis der ikke er noget beløb."))
         return NUL
     try:
-        return parse_dansk(str(raw))
+        # A Decimal is a spreadsheet number, possibly a float converted in _xlsx_celle: its noise is not øre.
+        return beloeb_fra_tal(raw, fra_float=True) if isinstance(raw, Decimal) else parse_dansk(str(raw))
     except UgyldigtBeloeb as exc:
         fejl.append(linjefejl(linjenr, kolonne, str(exc)))
         return NUL

@@ -3,14 +3,14 @@ follow-up. Each runs in one transaction, so a failure leaves nothing half-writte
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from budgetopfolgning.models import Opfoelgning
 from kerne import versioner
-from kerne.beloeb import NUL
+from kerne.beloeb import NUL, UgyldigtTal, beloeb_fra_json
 from kerne.tekst import styretegn_i
 from omstilling.models import (
     AARSFELTER,
@@ -48,19 +48,12 @@ class Indlaesning:
 
 
 def _beloeb(value, sted: str, fejl: list[str]) -> Decimal:
-    """Amounts in the file are kroner as strings or integers; floats are refused, they may already be inexact."""
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        fejl.append(f'{sted}: beløbet skal være kroner som tekst eller heltal, fx "50000" (fik {value!r}).')
-        return NUL
+    """Amounts in the file are kroner in machine notation ("50000", "-1500000.50") or integers."""
     try:
-        beloeb = Decimal(str(value))
-    except InvalidOperation:
-        fejl.append(f"{sted}: »{value}« er ikke et beløb.")
+        return beloeb_fra_json(value)
+    except UgyldigtTal as exc:
+        fejl.append(f"{sted}: {exc}")
         return NUL
-    if not beloeb.is_finite() or beloeb != beloeb.quantize(Decimal("0.01")):
-        fejl.append(f"{sted}: »{value}« har mere end to decimaler.")
-        return NUL
-    return beloeb + NUL  # normalises -0 to 0
 
 
 def _dato(value, sted: str, fejl: list[str]) -> datetime.date | None:

@@ -1,8 +1,9 @@
 """Input forms for a ramme's own data. They validate and convert only; the services write.
 
 Amounts go through `BeloebFormField` (strict Danish notation, exact Decimal); counts and percentages through the
-same parser with messages that talk about numbers, not amounts. Fields are named per row (`k12_enhedspris`,
-`a3_regnskab`, …) and grouped back into rows for the templates.
+kernel's reading of the same notation (`parse_dansk_tal`), with their own limits and messages that talk about
+numbers, not amounts. Fields are named per row (`k12_enhedspris`, `a3_regnskab`, …) and grouped back into rows for
+the templates.
 """
 
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from decimal import Decimal
 from django import forms
 
 from budgetopfolgning.forms import BeloebFormField
-from kerne.beloeb import MAKS_BELOEB, UgyldigtBeloeb, dansk_tal, parse_dansk
+from kerne.beloeb import MAKS_BELOEB, UgyldigtTal, dansk_tal, parse_dansk_tal
 from kerne.tekst import TekstValidering
 from kerne.versioner import VersionFelt
 from rammeindsigt.selectors import MAANEDER
@@ -35,8 +36,8 @@ class TalFormField(forms.Field):
         if len(value) > 20:
             raise forms.ValidationError("Tallet er for langt.", code="for_langt")
         try:
-            tal = parse_dansk(value)
-        except UgyldigtBeloeb as exc:
+            tal = parse_dansk_tal(value, decimaler=2)
+        except UgyldigtTal as exc:
             raise forms.ValidationError(
                 f"»{value}« er ikke et gyldigt {self.navn}. Skriv fx 29 eller 1,25 (komma før decimaler, højst to).",
                 code="ugyldigt_tal",

@@ -7,12 +7,12 @@ by django-simple-history's middleware. Entry from the browser is locked optimist
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 
 from kerne import versioner
-from kerne.beloeb import NUL
+from kerne.beloeb import NUL, UgyldigtTal, beloeb_fra_json, tal_fra_json
 from kerne.tekst import styretegn_i
 from rammer.models import (
     Aarsregnskab,
@@ -271,19 +271,24 @@ class Indlaesningsfejl(ValueError):
     """The data file cannot be loaded as it is; the message says where, in Danish."""
 
 
-def _decimal(vaerdi, sted: str, *, tom_tilladt: bool = False) -> Decimal | None:
-    """A decimal string from the JSON as an exact Decimal. Floats are refused: they have already lost øre."""
+def _beloeb(vaerdi, sted: str, *, tom_tilladt: bool = False) -> Decimal | None:
+    """An amount in kroner from the JSON, in machine notation ("1250000.00")."""
     if vaerdi is None and tom_tilladt:
         return None
-    if not isinstance(vaerdi, str):
-        raise Indlaesningsfejl(f"{sted}: forventede et tal skrevet som tekst, fx \"1250000.00\", fik {vaerdi!r}.")
     try:
-        tal = Decimal(vaerdi)
-    except InvalidOperation as exc:
-        raise Indlaesningsfejl(f"{sted}: {vaerdi!r} er ikke et tal.") from exc
-    if not tal.is_finite():
-        raise Indlaesningsfejl(f"{sted}: {vaerdi!r} er ikke et tal.")
-    return tal
+        return beloeb_fra_json(vaerdi)
+    except UgyldigtTal as exc:
+        raise Indlaesningsfejl(f"{sted}: {exc}") from exc
+
+
+def _decimal(vaerdi, sted: str, *, tom_tilladt: bool = False) -> Decimal | None:
+    """A number that is not money (helårspersoner, a percentage) from the JSON, in the same machine notation."""
+    if vaerdi is None and tom_tilladt:
+        return None
+    try:
+        return tal_fra_json(vaerdi, decimaler=2)
+    except UgyldigtTal as exc:
+        raise Indlaesningsfejl(f"{sted}: {exc}") from exc
 
 
 def _dato(vaerdi, sted: str) -> date | None:
@@ -369,10 +374,10 @@ def indlaes_regnskab(*, data: dict, overskriv: bool = False) -> str:
         Regnskabslinje.objects.create(
             aarsregnskab=aarsregnskab,
             aktivitet=aktivitet,
-            vedtaget_budget=_decimal(_felt(a, "vedtaget_budget", sted), f"{sted}.vedtaget_budget"),
-            korrigeret_budget=_decimal(_felt(a, "korrigeret_budget", sted), f"{sted}.korrigeret_budget"),
-            regnskab=_decimal(_felt(a, "regnskab", sted), f"{sted}.regnskab"),
-            overfoert=_decimal(a.get("overfoert", "0.00"), f"{sted}.overfoert"),
+            vedtaget_budget=_beloeb(_felt(a, "vedtaget_budget", sted), f"{sted}.vedtaget_budget"),
+            korrigeret_budget=_beloeb(_felt(a, "korrigeret_budget", sted), f"{sted}.korrigeret_budget"),
+            regnskab=_beloeb(_felt(a, "regnskab", sted), f"{sted}.regnskab"),
+            overfoert=_beloeb(a.get("overfoert", "0.00"), f"{sted}.overfoert"),
             forklaring=a.get("forklaring", ""),
         )
     sortering = 0
@@ -449,13 +454,13 @@ def indlaes_ledelsesinformation(*, data: dict, overskriv: bool = False) -> str:
             gruppe=gruppe,
             konto=_felt(k, "konto", sted),
             navn=_felt(k, "navn", sted),
-            budget_enhedspris=_decimal(_felt(k, "budget_enhedspris", sted), f"{sted}.budget_enhedspris"),
+            budget_enhedspris=_beloeb(_felt(k, "budget_enhedspris", sted), f"{sted}.budget_enhedspris"),
             budget_helaarsbrugere=_decimal(_felt(k, "budget_helaarsbrugere", sted), f"{sted}.budget_helaarsbrugere"),
-            aktuel_enhedspris=_decimal(k.get("aktuel_enhedspris"), f"{sted}.aktuel_enhedspris", tom_tilladt=True),
+            aktuel_enhedspris=_beloeb(k.get("aktuel_enhedspris"), f"{sted}.aktuel_enhedspris", tom_tilladt=True),
             aktuelle_helaarsbrugere=_decimal(
                 k.get("aktuelle_helaarsbrugere"), f"{sted}.aktuelle_helaarsbrugere", tom_tilladt=True
             ),
-            forrige_skoen=_decimal(
+            forrige_skoen=_beloeb(
                 k.get("seneste_estimat_forventet_forbrug"), f"{sted}.seneste_estimat_forventet_forbrug",
                 tom_tilladt=True,
             ),
@@ -469,16 +474,16 @@ def indlaes_ledelsesinformation(*, data: dict, overskriv: bool = False) -> str:
                 gruppe=gruppe,
                 sortering=e.get("sortering", i),
                 navn=_felt(e, "navn", sted),
-                korrigeret_budget=_decimal(_felt(e, "korrigeret_budget", sted), f"{sted}.korrigeret_budget"),
-                forventet_forbrug=_decimal(_felt(e, "forventet_forbrug", sted), f"{sted}.forventet_forbrug"),
+                korrigeret_budget=_beloeb(_felt(e, "korrigeret_budget", sted), f"{sted}.korrigeret_budget"),
+                forventet_forbrug=_beloeb(_felt(e, "forventet_forbrug", sted), f"{sted}.forventet_forbrug"),
             )
     for i, d in enumerate(estimat.get("serviceramme", []), start=1):
         sted = f"estimat.serviceramme[{i}]"
         Estimatdel.objects.create(
             ledelsesinformation=li,
             placering=Rammedel.INDEN if _felt(d, "inden_for_servicerammen", sted) else Rammedel.UDEN,
-            korrigeret_budget=_decimal(_felt(d, "korrigeret_budget", sted), f"{sted}.korrigeret_budget"),
-            forventet_forbrug=_decimal(_felt(d, "forventet_forbrug", sted), f"{sted}.forventet_forbrug"),
+            korrigeret_budget=_beloeb(_felt(d, "korrigeret_budget", sted), f"{sted}.korrigeret_budget"),
+            forventet_forbrug=_beloeb(_felt(d, "forventet_forbrug", sted), f"{sted}.forventet_forbrug"),
         )
     for i, p in enumerate(snapshots.get("punkter", []), start=1):
         sted = f"maanedlige_snapshots.punkter[{i}]"
@@ -488,8 +493,8 @@ def indlaes_ledelsesinformation(*, data: dict, overskriv: bool = False) -> str:
         Maanedsstatus.objects.create(
             ledelsesinformation=li,
             maaned=maaned,
-            forventet_forbrug=_decimal(_felt(p, "forventet_forbrug", sted), f"{sted}.forventet_forbrug"),
-            budget=_decimal(_felt(p, "korrigeret_budget", sted), f"{sted}.korrigeret_budget"),
+            forventet_forbrug=_beloeb(_felt(p, "forventet_forbrug", sted), f"{sted}.forventet_forbrug"),
+            budget=_beloeb(_felt(p, "korrigeret_budget", sted), f"{sted}.korrigeret_budget"),
             antaget=bool(p.get("antaget")),
             kilde=p.get("kilde", ""),
         )
@@ -566,11 +571,11 @@ def indlaes_budgetmodel(*, data: dict, overskriv: bool = False) -> str:
     ydelser = _felt(data, "ydelser", "budgetmodel")
     for i, y in enumerate(ydelser, start=1):
         sted = f"ydelser[{i}]"
-        pris = _decimal(y.get("gennemsnitspris"), f"{sted}.gennemsnitspris", tom_tilladt=True)
+        pris = _beloeb(y.get("gennemsnitspris"), f"{sted}.gennemsnitspris", tom_tilladt=True)
         pct = _decimal(y.get("statsrefusion_pct"), f"{sted}.statsrefusion_pct", tom_tilladt=True)
         eksempel = pris is None or pct is None
         if pris is None:
-            pris = _decimal(_felt(y, "eksempel_gennemsnitspris", sted), f"{sted}.eksempel_gennemsnitspris")
+            pris = _beloeb(_felt(y, "eksempel_gennemsnitspris", sted), f"{sted}.eksempel_gennemsnitspris")
         if pct is None:
             pct = _decimal(_felt(y, "eksempel_statsrefusion_pct", sted), f"{sted}.eksempel_statsrefusion_pct")
         if not NUL <= pct <= Decimal("100"):
