@@ -291,7 +291,7 @@ class LoaderPathTests(BaseTestCase):
         self.assertEqual(self._overfoert(), Decimal("500000"))
 
     def test_the_loaders_refuse_danish_thousands_dots_rather_than_read_500_000_as_500(self):
-        with self.assertRaises(omstilling_services.Indlaesningsfejl) as ctx:
+        with self.assertRaises(omstilling_services.Katalogfejl) as ctx:
             self._katalog("+500.000")
         self.assertIn("driftsbesparelse: »+500.000« er ikke et tal i maskinformat", ctx.exception.fejl[0])
         with self.assertRaisesMessage(
@@ -310,7 +310,7 @@ class LoaderPathTests(BaseTestCase):
             ("1.505", "er ikke et tal i maskinformat"),
         ):
             with self.subTest(beloeb=beloeb):
-                with self.assertRaises(omstilling_services.Indlaesningsfejl) as ctx:
+                with self.assertRaises(omstilling_services.Katalogfejl) as ctx:
                     self._katalog(beloeb)
                 self.assertIn(besked, ctx.exception.fejl[0])
                 with self.assertRaisesMessage(rammer_services.Indlaesningsfejl, besked):
