@@ -5,7 +5,9 @@ half away from zero, and a rounded zero is never shown as "-0".
 """
 
 import re
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.db import models
 from django.utils.numberformat import format as number_format
@@ -19,13 +21,13 @@ MAKS_BELOEB = Decimal("1e13")  # BeloebField holds 13 digits of kroner and 2 of 
 class BeloebField(models.DecimalField):
     """An amount in kroner with øre: the only money field in the project."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_digits", 15)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("default", NUL)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         for key, value in (("max_digits", 15), ("decimal_places", 2)):
             if kwargs.get(key) == value:
