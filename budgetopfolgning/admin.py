@@ -1,11 +1,19 @@
 """Rounds and the year's master data in the admin. Figures are never edited here, and a year with a locked round
 is read-only."""
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 
 from budgetopfolgning.models import Opfoelgning
 from kerne.tekst import TekstAdmin
 from rammer.models import Aktivitet, Bevillingsramme, Budgetaar, Rammedel, Udvalg
+
+if TYPE_CHECKING:
+    # What the mixin below is mixed into; at run time it stays a plain mixin, so no admin's MRO changes.
+    _ModelAdmin = admin.ModelAdmin
+else:
+    _ModelAdmin = object
 
 
 @admin.register(Opfoelgning)
@@ -36,7 +44,7 @@ class OpfoelgningAdmin(TekstAdmin, admin.ModelAdmin):
 # --- The year's master data: frozen once the year has a locked round --------------------------------------------
 
 
-class LaastAarReadOnly:
+class LaastAarReadOnly(_ModelAdmin):
     """A year with a locked round is history: its udvalg, rammer, activities and budgets can no longer be
     added to or changed here, because a locked round must read the same forever."""
 

@@ -109,6 +109,8 @@ def gemt_bilag(opfoelgning: Opfoelgning) -> bytes:
                 bilag_pdf=data, bilag_sha256=hashlib.sha256(data).hexdigest()
             )
         opfoelgning.refresh_from_db(fields=["bilag_pdf", "bilag_sha256"])
+    if opfoelgning.bilag_pdf is None:
+        raise RuntimeError(f"Det gemte bilag for {opfoelgning} mangler, men dets SHA-256 er gemt.")
     data = bytes(opfoelgning.bilag_pdf)
     if hashlib.sha256(data).hexdigest() != opfoelgning.bilag_sha256:
         # Never hand the council a document that differs from the one recorded at locking.

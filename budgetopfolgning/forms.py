@@ -65,7 +65,8 @@ class RammeForm(TekstValidering, forms.Form):
             self.fields[f"{prefix}_version"] = VersionFelt()
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for placering in self.dele_med_aktiviteter:
             for felt, navn in (("korrektioner", "korrektioner"), ("forventet_forbrug", "forventede forbrug")):
                 total = sum(

@@ -10,7 +10,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,7 +23,7 @@ from openpyxl.utils.cell import range_boundaries
 
 from kerne.beloeb import NUL, UgyldigtBeloeb, beloeb_fra_tal, parse_dansk
 from kerne.tekst import rens, styretegn_fejl
-from rammer.models import Rammedel, ramme_nummer_validator
+from rammer.models import RAMME_NUMMER_REGEX, Rammedel
 
 KOLONNER = [
     "udvalg",
@@ -36,7 +36,7 @@ KOLONNER = [
 ]
 VALGFRIE_KOLONNER = ["udvalg_kode", "forklaring"]
 BELOEBSKOLONNER = ["oprindeligt_budget", "korrektioner", "forventet_forbrug"]
-RAMME_NUMMER = re.compile(ramme_nummer_validator.regex.pattern)
+RAMME_NUMMER = re.compile(RAMME_NUMMER_REGEX)
 MAKS_FEJL = 50
 # Limits that refuse a file too large to read before it is read (an XLSX file is a zip archive, and a small one
 # can unpack to gigabytes). A year has at most 20.000 ramme parts (numbers NN.NN, inden and uden), so no real
@@ -60,7 +60,7 @@ TEKSTLAENGDER = {"udvalg": 200, "ramme_navn": 200, "udvalg_kode": 20}
 class ImportFejl(Exception):
     """The file was refused; `fejl` lists every problem found, each naming its line and column."""
 
-    def __init__(self, fejl: list[str]):
+    def __init__(self, fejl: list[str]) -> None:
         super().__init__("\n".join(fejl))
         self.fejl = fejl
 
@@ -108,7 +108,7 @@ CSV_I_STEDET = "Gem arket som »CSV UTF-8« og importér det i stedet."
 ULAESELIG_XLSX = "Linje 1: Filen kan ikke læses som en Excel-projektmappe (XLSX)."
 
 
-def _laes_csv(data: bytes) -> Iterator[tuple[int, list[str]]]:
+def _laes_csv(data: bytes) -> Generator[tuple[int, list[str]]]:
     """Rows of a CSV file, one at a time, with the line number each starts on (a quoted field may span lines)."""
     try:
         tekst = data.decode("utf-8-sig")
@@ -129,7 +129,7 @@ def _laes_csv(data: bytes) -> Iterator[tuple[int, list[str]]]:
         raise ImportFejl([linjefejl(start, None, f"Linjen kan ikke læses som CSV ({exc}).")]) from exc
 
 
-def _xlsx_celle(value) -> str | Decimal:
+def _xlsx_celle(value: object) -> str | Decimal:
     """A spreadsheet cell as text, or as an exact Decimal for numbers (floats converted once, here)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -154,14 +154,14 @@ class _Optaelling:
     refused before they are parsed. Any sheet, not only the first: openpyxl reads them all in part.
     """
 
-    def __init__(self, navn: str, elementer_foer: int):
+    def __init__(self, navn: str, elementer_foer: int) -> None:
         self.navn = navn
         self.elementer = 0
         self.i_alt = elementer_foer
         self.celler = 0
         self.ark_eller_tekster = False
 
-    def start(self, tag: str, attrib: dict) -> None:
+    def start(self, tag: str, attrib: dict[str, str]) -> None:
         self.elementer += 1
         self.i_alt += 1
         if self.elementer == 1:
@@ -221,7 +221,7 @@ def _tjek_xlsx(arkiv: zipfile.ZipFile) -> None:
         elementer = optaelling.i_alt
 
 
-def _laes_xlsx(data: bytes) -> Iterator[tuple[int, list]]:
+def _laes_xlsx(data: bytes) -> Generator[tuple[int, list[str | Decimal]]]:
     """Rows of the first sheet, one at a time, each padded to MAKS_KOLONNER cells, with its line number."""
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportFejl(["Linje 1: Filen er ikke en Excel-projektmappe (XLSX)."])
@@ -253,7 +253,7 @@ def _laes_xlsx(data: bytes) -> Iterator[tuple[int, list]]:
         wb.close()
 
 
-def _beloeb(raw, linjenr: int, kolonne: str, fejl: list[str]) -> Decimal:
+def _beloeb(raw: str | Decimal, linjenr: int, kolonne: str, fejl: list[str]) -> Decimal:
     if not isinstance(raw, Decimal) and str(raw).strip() == "":
         fejl.append(linjefejl(linjenr, kolonne, "Beløbet mangler. Skriv 0, hvis der ikke er noget beløb."))
         return NUL
@@ -273,12 +273,13 @@ def laes_budgetfil(data: bytes, filnavn: str) -> list[Importlinje]:
     """
     if len(data) > MAKS_BYTES:
         raise _for_stor(f"den fylder {_mb(len(data))}, og grænsen er {_mb(MAKS_BYTES)}.")
+    laes: Callable[[bytes], Generator[tuple[int, Sequence[str | Decimal]]]]
     laes = _laes_xlsx if filnavn.lower().endswith(".xlsx") else _laes_csv
     with closing(laes(data)) as raekker:
         return _tjek_linjer(raekker)
 
 
-def _tjek_linjer(raekker: Iterator[tuple[int, list]]) -> list[Importlinje]:
+def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]]) -> list[Importlinje]:
     """Check the header and then each line as it is read; no line is read after the MAKS_FEJL'th problem."""
     overskrift = next(raekker, None)
     if overskrift is None or all(str(c).strip() == "" for c in overskrift[1]):
@@ -307,20 +308,20 @@ def _tjek_linjer(raekker: Iterator[tuple[int, list]]) -> list[Importlinje]:
     set_dele: dict[tuple[str, str], int] = {}
     ramme_udvalg: dict[str, tuple[str, int]] = {}
     while len(fejl) < MAKS_FEJL and (naeste := next(raekker, None)) is not None:
-        index, row = naeste
-        if all(str(c).strip() == "" for c in row):
+        index, celler = naeste
+        if all(str(c).strip() == "" for c in celler):
             continue  # blank lines at the end of a sheet are harmless
-        if len(row) > len(header) and any(str(c).strip() for c in row[len(header) :]):
-            fejl.append(linjefejl(index, None, f"Linjen har {len(row)} felter, men overskriften har {len(header)}."))
+        if len(celler) > len(header) and any(str(c).strip() for c in celler[len(header) :]):
+            fejl.append(linjefejl(index, None, f"Linjen har {len(celler)} felter, men overskriften har {len(header)}."))
             continue
-        row = list(row)
+        row = list(celler)
         for kolonne, i in pos.items():
-            if i < len(row) and isinstance(row[i], str) and (besked := styretegn_fejl(row[i])):
+            if i < len(row) and isinstance(tekst := row[i], str) and (besked := styretegn_fejl(tekst)):
                 fejl.append(linjefejl(index, kolonne, besked))
                 # The other checks see the text without it, so no message prints it to the terminal.
-                row[i] = rens(row[i])
+                row[i] = rens(tekst)
 
-        def celle(kolonne, row=row):
+        def celle(kolonne: str, row: list[str | Decimal] = row) -> str | Decimal:
             i = pos.get(kolonne)
             if i is None or i >= len(row):
                 return ""

@@ -14,8 +14,9 @@ from budgetopfolgning.models import Opfoelgning
 @dataclass(frozen=True)
 class Frysning:
     navn: str
-    # Called inside the lock's transaction, after the status is set: stores the frozen state.
-    frys: Callable[[Opfoelgning], None]
+    # Called inside the lock's transaction, after the status is set: stores the frozen state (what it returns is
+    # not used).
+    frys: Callable[[Opfoelgning], object]
     # Checks the stored state of a locked round: None when it is intact, else what is wrong (Danish).
     verificer: Callable[[Opfoelgning], str | None]
 

@@ -7,12 +7,15 @@ the number of rammer, and every total is a sum of exact amounts; rounding is lef
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
-from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
+from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje, Rundetal
 from kerne.beloeb import MIO, NUL, mio_kr, rund
 from kerne.fortegn import afvigelse
 from rammer.models import Aktivitetsdel, Bevillingsramme, Rammedel, Udvalg
@@ -111,7 +114,9 @@ class Tabel:
         return self.placering == Rammedel.INDEN
 
 
-def linjer(opfoelgning: Opfoelgning, *, udvalg: Udvalg | None = None, ramme=None) -> list[Linje]:
+def linjer(
+    opfoelgning: Opfoelgning, *, udvalg: Udvalg | None = None, ramme: Bevillingsramme | None = None
+) -> list[Linje]:
     """All ramme parts of the round's year with their figures, in ramme order. Four queries."""
     dele = Rammedel.objects.filter(ramme__aar_id=opfoelgning.aar_id).select_related("ramme__udvalg")
     egne_linjer = Opfoelgningslinje.objects.filter(opfoelgning=opfoelgning)
@@ -135,7 +140,9 @@ def linjer(opfoelgning: Opfoelgning, *, udvalg: Udvalg | None = None, ramme=None
     ]
 
 
-def _tal(opfoelgning: Opfoelgning, tidligere, noegle: str):
+def _tal(
+    opfoelgning: Opfoelgning, tidligere: QuerySet[Opfoelgningslinje] | QuerySet[Aktivitetslinje], noegle: str
+) -> Callable[[Rammedel | Aktivitetsdel, Rundetal | None], Tal]:
     """How a line's columns are made from its adopted budget, its line in this round and the year's earlier rounds.
 
     `tidligere` holds the lines (ramme parts' or activities') of the year's earlier rounds; `noegle` the field that
@@ -143,13 +150,13 @@ def _tal(opfoelgning: Opfoelgning, tidligere, noegle: str):
     n−1's, and a year's first round has none. Two queries.
     """
     tidligere_korr = dict(tidligere.values_list(noegle).annotate(s=Sum("korrektioner")).values_list(noegle, "s"))
-    forrige = {}
+    forrige: dict[int, Decimal] = {}
     if opfoelgning.har_tidligere_opfoelgninger:
         forrige = dict(
             tidligere.filter(opfoelgning__nummer=opfoelgning.nummer - 1).values_list(noegle, "forventet_forbrug")
         )
 
-    def tal(del_, linje) -> Tal:
+    def tal(del_: Rammedel | Aktivitetsdel, linje: Rundetal | None) -> Tal:
         return Tal(
             oprindeligt=del_.oprindeligt_budget,
             tidligere=tidligere_korr.get(del_.pk) or NUL,
@@ -161,7 +168,7 @@ def _tal(opfoelgning: Opfoelgning, tidligere, noegle: str):
     return tal
 
 
-def summer(tal, *, opfoelgning: Opfoelgning) -> Tal:
+def summer(tal: Iterable[Tal], *, opfoelgning: Opfoelgning) -> Tal:
     """The exact sum of several lines' figures in a round (no previous-round forecast in a year's first round)."""
     total = Tal(forventet_forrige=NUL if opfoelgning.har_tidligere_opfoelgninger else None)
     for t in tal:
@@ -290,7 +297,7 @@ def tal_sha256(opfoelgning: Opfoelgning) -> str:
 class Linjeaendring:
     """One changed field: raw values (Decimal for amounts, text for explanations); the template formats them."""
 
-    tidspunkt: object
+    tidspunkt: datetime
     bruger: str
     placering: str
     felt: str
@@ -317,7 +324,8 @@ def historik(opfoelgning: Opfoelgning, ramme: Bevillingsramme) -> list[Linjeaend
         .order_by("id", "history_date", "history_id")
     )
     result = []
-    forrige = {}
+    # The historical rows are models django-simple-history makes at run time: there is no class to name.
+    forrige: dict[int, Any] = {}
     placering = dict(Rammedel.DELE)
     dele = {d.pk: d.placering for d in Rammedel.objects.filter(ramme=ramme)}
 
@@ -335,7 +343,7 @@ def historik(opfoelgning: Opfoelgning, ramme: Bevillingsramme) -> list[Linjeaend
                 Linjeaendring(
                     tidspunkt=record.history_date,
                     bruger=hvem,
-                    placering=placering.get(dele.get(record.rammedel_id), ""),
+                    placering=placering.get(dele.get(record.rammedel_id, ""), ""),
                     felt=navn,
                     foer=gammel if before is not None else None,
                     efter=ny,

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Sum
@@ -18,10 +19,13 @@ from simple_history.utils import bulk_create_with_history
 from budgetopfolgning import bilag, laasning, selectors
 from budgetopfolgning.indlaesning import ImportFejl, laes_budgetfil, linjefejl
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
-from kerne import versioner
+from kerne import historik, versioner
 from kerne.beloeb import NUL
 from kerne.tekst import styretegn_fejl
 from rammer.models import Aktivitet, Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class OpfoelgningsFejl(Exception):
@@ -57,8 +61,8 @@ def importer_budget(
     nummer: int,
     pr_dato: date | None = None,
     dokumentdato: date | None = None,
-    metadata: dict | None = None,
-    bruger=None,
+    metadata: dict[str, Any] | None = None,
+    bruger: "User | None" = None,
 ) -> Importresultat:
     """Import a round's figures from a file; creates the year, udvalg, rammer and round as needed.
 
@@ -194,8 +198,8 @@ def importer_budget(
             rammedel = dele[(linje.ramme, linje.placering)] = Rammedel.objects.create(
                 ramme=ramme, placering=linje.placering, oprindeligt_budget=linje.oprindeligt_budget
             )
-        eksisterende = Opfoelgningslinje.objects.filter(opfoelgning=opfoelgning, rammedel=rammedel).first()
-        if eksisterende is None:
+        gemt = Opfoelgningslinje.objects.filter(opfoelgning=opfoelgning, rammedel=rammedel).first()
+        if gemt is None:
             Opfoelgningslinje.objects.create(
                 opfoelgning=opfoelgning,
                 rammedel=rammedel,
@@ -206,12 +210,12 @@ def importer_budget(
             )
             oprettet += 1
         else:
-            eksisterende.korrektioner = linje.korrektioner
-            eksisterende.forventet_forbrug = linje.forventet_forbrug
-            eksisterende.forklaring = linje.forklaring
+            gemt.korrektioner = linje.korrektioner
+            gemt.forventet_forbrug = linje.forventet_forbrug
+            gemt.forklaring = linje.forklaring
             # An import is a save too: a form opened before it must not overwrite the imported figures unseen.
-            versioner.ny_version(eksisterende, bruger=bruger)
-            eksisterende.save()
+            versioner.ny_version(gemt, bruger=bruger)
+            gemt.save()
             opdateret += 1
     if nummer > 1:
         # Ramme parts (and activities) the file does not mention continue from the previous round.
@@ -219,7 +223,7 @@ def importer_budget(
     return Importresultat(opfoelgning=opfoelgning, oprettet=oprettet, opdateret=opdateret)
 
 
-def _fortsaet_fra_forrige(opfoelgning: Opfoelgning, forrige: Opfoelgning | None, *, bruger) -> None:
+def _fortsaet_fra_forrige(opfoelgning: Opfoelgning, forrige: Opfoelgning | None, *, bruger: "User | None") -> None:
     """Give every ramme part (and activity) of the year that has no line in the round one that starts from the
     previous round: its forventet forbrug and explanation carried over, korrektioner 0, since they are decided
     anew at every round."""
@@ -269,7 +273,7 @@ def aabn_opfoelgning(
     kontakt_navn: str = "",
     kontakt_telefon: str = "",
     kontakt_email: str = "",
-    bruger=None,
+    bruger: "User | None" = None,
 ) -> Opfoelgning:
     """Open the year's next round. Forecasts and explanations start from the previous round's; korrektioner
     start from 0, since they are decided anew at every round."""
@@ -304,14 +308,14 @@ class Indtastning:
     version: int
 
 
-def _opdater_linje(linje, bruger, **felter) -> None:
+def _opdater_linje(linje: Opfoelgningslinje | Aktivitetslinje, bruger: "User | None", **felter: object) -> None:
     """Write changed fields of a line with a new version, recording who did it."""
     if all(getattr(linje, felt) == value for felt, value in felter.items()):
         return
     for felt, value in felter.items():
         setattr(linje, felt, value)
     versioner.ny_version(linje, bruger=bruger)
-    linje._history_user = bruger
+    historik.saet_bruger(linje, bruger)
     linje.save()
 
 
@@ -320,7 +324,7 @@ def gem_ramme(
     *,
     opfoelgning: Opfoelgning,
     indtastninger: dict[int, Indtastning],
-    bruger,
+    bruger: "User | None",
     aktiviteter: dict[int, Indtastning] | None = None,
 ) -> list[Opfoelgningslinje]:
     """Save a ramme's parts in a round, keyed by Opfoelgningslinje pk, and its activities, keyed by
@@ -343,9 +347,9 @@ def gem_ramme(
         {pk: ny.version for pk, ny in aktiviteter.items()},
     )
 
-    for linje in akt_linjer:
-        ny = aktiviteter[linje.pk]
-        _opdater_linje(linje, bruger, korrektioner=ny.korrektioner, forventet_forbrug=ny.forventet_forbrug)
+    for akt_linje in akt_linjer:
+        ny = aktiviteter[akt_linje.pk]
+        _opdater_linje(akt_linje, bruger, korrektioner=ny.korrektioner, forventet_forbrug=ny.forventet_forbrug)
     summer = {
         (row["aktivitetsdel__aktivitet__ramme_id"], row["aktivitetsdel__placering"]): row
         for row in Aktivitetslinje.objects.filter(opfoelgning=opfoelgning)
@@ -354,7 +358,7 @@ def gem_ramme(
     }
     for linje in linjer:
         ny = indtastninger[linje.pk]
-        felter = {"forklaring": ny.forklaring}
+        felter: dict[str, object] = {"forklaring": ny.forklaring}
         sum_ = summer.get((linje.rammedel.ramme_id, linje.rammedel.placering))
         if sum_ is not None:
             felter.update(korrektioner=sum_["k"], forventet_forbrug=sum_["f"])
@@ -374,7 +378,7 @@ class Aktivitetstal:
 
 @transaction.atomic
 def indfoer_aktiviteter(
-    *, opfoelgning: Opfoelgning, rammedel: Rammedel, aktiviteter: list[Aktivitetstal], bruger=None
+    *, opfoelgning: Opfoelgning, rammedel: Rammedel, aktiviteter: list[Aktivitetstal], bruger: "User | None" = None
 ) -> list[Aktivitetslinje]:
     """Split a ramme part into activities from this round on.
 
@@ -418,7 +422,7 @@ def indfoer_aktiviteter(
 
 
 @transaction.atomic
-def laas_opfoelgning(*, opfoelgning: Opfoelgning, bruger=None) -> Opfoelgning:
+def laas_opfoelgning(*, opfoelgning: Opfoelgning, bruger: "User | None" = None) -> Opfoelgning:
     """Lock a round for good: it becomes a frozen snapshot, fingerprinted by a SHA-256 of its figures.
 
     Refused while a ramme part whose afvigelse reaches the year's threshold has no explanation.

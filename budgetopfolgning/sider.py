@@ -11,7 +11,9 @@ from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
 from rammer.models import Rammedel, Udvalg
 
 
-def _tabelkontekst(opfoelgning: Opfoelgning, tabeller, *, rammer: bool, navn: str = "") -> list[dict]:
+def _tabelkontekst(
+    opfoelgning: Opfoelgning, tabeller: list[selectors.Tabel], *, rammer: bool, navn: str = ""
+) -> list[dict]:
     result = []
     for tabel in tabeller:
         del_tekst = "Inden for servicerammen" if tabel.inden else "Uden for servicerammen"

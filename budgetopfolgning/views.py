@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_safe
 
 from budgetopfolgning import bilag, eksport, selectors, services
@@ -14,7 +13,9 @@ from budgetopfolgning.rules import RammeIOpfoelgning
 from budgetopfolgning.sider import opfoelgning_kontekst, udvalg_kontekst
 from kerne import versioner
 from kerne.beloeb import redigerbart
+from kerne.filer import content_disposition
 from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
+from kerne.roller import AuthenticatedHttpRequest
 from rammer.models import Bevillingsramme, Udvalg
 
 
@@ -42,7 +43,7 @@ def hent_ramme_i_opfoelgning(request: HttpRequest, aar: int, nr: int, ramme_nr: 
 @require_safe
 def forside(request: HttpRequest) -> HttpResponse:
     opfoelgninger = Opfoelgning.objects.select_related("aar").for_user(request.user).order_by("-aar__aar", "nummer")
-    aar = {}
+    aar: dict[int, list[Opfoelgning]] = {}
     for opfoelgning in opfoelgninger:
         aar.setdefault(opfoelgning.aar.aar, []).append(opfoelgning)
     return render(request, "budgetopfolgning/forside.html", {"aar": aar})
@@ -92,7 +93,7 @@ def ramme_side(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpRe
 
 
 def _initial(linjer: list[Opfoelgningslinje], aktiviteter: list[selectors.AktivitetLinje]) -> dict:
-    initial = {}
+    initial: dict[str, object] = {}
     for linje in linjer:
         p = linje.rammedel.placering
         initial[f"{p}_korrektioner"] = redigerbart(linje.korrektioner)
@@ -117,7 +118,7 @@ def _rammens_linjer(opfoelgning: Opfoelgning, ramme: Bevillingsramme):
 
 
 @require_http_methods(["GET", "POST"])
-def rediger_ramme(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpResponse:
+def rediger_ramme(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpResponse:
     opfoelgning, valgt = hent_ramme_i_opfoelgning(request, aar, nr, ramme_nr, rediger=True)
     linjer, aktiviteter = _rammens_linjer(opfoelgning, valgt)
     konflikt = indsendt = None
@@ -178,7 +179,7 @@ def rediger_ramme(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> Htt
 
 
 @require_http_methods(["GET", "POST"])
-def laas(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
+def laas(request: AuthenticatedHttpRequest, aar: int, nr: int) -> HttpResponse:
     opfoelgning = hent_opfoelgning(request, aar, nr, perm="budgetopfolgning.laas_opfoelgning")
     mangler = selectors.manglende_forklaringer(opfoelgning)
     if request.method == "POST":
@@ -193,7 +194,7 @@ def laas(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def ny_opfoelgning(request: HttpRequest) -> HttpResponse:
+def ny_opfoelgning(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not rules.has_perm("budgetopfolgning.aabn_opfoelgning", request.user):
         raise PermissionDenied
     form = NyOpfoelgningForm(request.POST or None)
@@ -227,7 +228,7 @@ def _filnavn(opfoelgning: Opfoelgning, navn: str, endelse: str) -> str:
 
 def _pdf_svar(data: bytes, filnavn: str) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, filnavn)
+    response["Content-Disposition"] = content_disposition(filnavn, vedhaeft=False)
     response["Cache-Control"] = "private, no-cache"
     return response
 
@@ -260,7 +261,7 @@ def tabeller_xlsx(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     navn = "tabeller" if opfoelgning.er_laast else "tabeller-kladde"
-    response["Content-Disposition"] = content_disposition_header(True, _filnavn(opfoelgning, navn, "xlsx"))
+    response["Content-Disposition"] = content_disposition(_filnavn(opfoelgning, navn, "xlsx"), vedhaeft=True)
     response["Cache-Control"] = "private, no-cache"
     return response
 
@@ -272,6 +273,6 @@ def tabel_csv(request: HttpRequest, aar: int, nr: int, tabel: int) -> HttpRespon
         raise Http404("Der er kun Tabel 1 og Tabel 2.")
     response = HttpResponse(eksport.tabel_csv(opfoelgning, tabel), content_type="text/csv; charset=utf-8")
     navn = f"tabel-{tabel}" if opfoelgning.er_laast else f"tabel-{tabel}-kladde"
-    response["Content-Disposition"] = content_disposition_header(True, _filnavn(opfoelgning, navn, "csv"))
+    response["Content-Disposition"] = content_disposition(_filnavn(opfoelgning, navn, "csv"), vedhaeft=True)
     response["Cache-Control"] = "private, no-cache"
     return response

@@ -4,21 +4,29 @@ Only a superuser (made with `createsuperuser`) can make another superuser, give 
 for Økonomi role, or hand out raw permissions or other groups. See docs/adgang.md.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group, User
+from django.db.models import ManyToManyField
+from django.forms import ModelMultipleChoiceField
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from kerne import roller
 from kerne.tekst import TekstAdmin, TekstValidering
 
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldsetSpec
+
 admin.site.site_header = "Budgetopfølgning – administration"
 admin.site.site_title = "Budgetopfølgning"
 admin.site.index_title = "Administration"
 
-ROLLE_FIELDSETS = (
+ROLLE_FIELDSETS: "_FieldsetSpec" = (
     (None, {"fields": ("username", "password")}),
     (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
     ("Adgang", {"fields": ("is_active", "groups")}),
@@ -62,18 +70,20 @@ class BrugerAdmin(UserAdmin):
     form = BrugerForm
     add_form = NyBrugerForm
 
-    def get_fieldsets(self, request, obj=None):
+    def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> "_FieldsetSpec":
         if request.user.is_superuser or obj is None:
             # The add form is the stock one (username and password only) for everyone.
             return super().get_fieldsets(request, obj)
         return ROLLE_FIELDSETS
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str] | tuple[str, ...]:
         if request.user.is_superuser:
             return super().get_readonly_fields(request, obj)
         return ("last_login", "date_joined")
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField, request: HttpRequest, **kwargs: Any
+    ) -> ModelMultipleChoiceField | None:
         if db_field.name == "groups" and not request.user.is_superuser:
             kwargs["queryset"] = Group.objects.filter(name__in=roller.ROLLER).order_by("name")
             kwargs["widget"] = forms.CheckboxSelectMultiple
@@ -81,17 +91,17 @@ class BrugerAdmin(UserAdmin):
             kwargs["help_text"] = "Center for Økonomi giver også adgang til administrationen."
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         if obj is not None and not request.user.is_superuser and not kun_roller(obj):
             return False
         return super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         if obj is not None and not request.user.is_superuser and not kun_roller(obj):
             return False
         return super().has_delete_permission(request, obj)
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         if not request.user.is_superuser:
             user = form.instance
@@ -105,17 +115,17 @@ class BrugerAdmin(UserAdmin):
 class GruppeAdmin(TekstAdmin, GroupAdmin):
     """The groups are the three roles, and their permissions are set by `opsaet_roller`: only a superuser sees them."""
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Group | None = None) -> bool:
         return request.user.is_superuser
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_superuser
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Group | None = None) -> bool:
         return request.user.is_superuser
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Group | None = None) -> bool:
         return request.user.is_superuser

@@ -10,7 +10,9 @@ Every rule about what an amount may look like is here: typed text and CSV cells 
 """
 
 import re
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import models
 from django.utils.numberformat import format as number_format
@@ -24,13 +26,13 @@ MAKS_BELOEB = Decimal("1e13")  # BeloebField holds 13 digits of kroner and 2 of 
 class BeloebField(models.DecimalField):
     """An amount in kroner with øre: the only money field in the project."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_digits", 15)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("default", NUL)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self):
+    def deconstruct(self) -> tuple[str, str, Sequence[Any], dict[str, Any]]:
         name, path, args, kwargs = super().deconstruct()
         for key, value in (("max_digits", 15), ("decimal_places", 2)):
             if kwargs.get(key) == value:
@@ -184,7 +186,7 @@ def parse_dansk(text: str) -> Decimal:
     return _beloeb(tal, text)
 
 
-def tal_fra_json(value, *, decimaler: int = 2) -> Decimal:
+def tal_fra_json(value: object, *, decimaler: int = 2) -> Decimal:
     """A number from one of our JSON data files: a string in machine notation or a JSON integer.
 
     Floats are refused: the JSON reader has already turned them into binary fractions that may have lost øre.
@@ -198,7 +200,7 @@ def tal_fra_json(value, *, decimaler: int = 2) -> Decimal:
     return parse_maskintal(value, decimaler=decimaler)
 
 
-def beloeb_fra_json(value) -> Decimal:
+def beloeb_fra_json(value: object) -> Decimal:
     """An amount in kroner from one of our JSON data files: `tal_fra_json`, then the amount rules."""
     return _beloeb(tal_fra_json(value, decimaler=2), str(value))
 

@@ -5,6 +5,7 @@ Used by the Bilag, the omstilling PDFs and the ledelsesinformation PDF.
 
 import os
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 
@@ -29,7 +30,7 @@ _FONTTOOLS_SUBSET = getattr(weasyprint.text.ffi, "harfbuzz_subset", None) is Non
 
 
 @contextmanager
-def _fast_fonttidspunkt(dato: date | None):
+def _fast_fonttidspunkt(dato: date | None) -> Iterator[None]:
     """Pin the timestamp fontTools writes into each font subset, so two renders give equal bytes.
 
     fontTools honours SOURCE_DATE_EPOCH. The variable is process-wide, so renders take a lock while it is set;

@@ -4,7 +4,13 @@ The predicates are `rules` predicates, so they combine with `&` and `|` in each 
 called as plain functions with a user.
 """
 
+from typing import TYPE_CHECKING
+
 import rules
+from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 OKONOMI = "Center for Økonomi"
 KONSULENT = "Økonomikonsulent"
@@ -12,26 +18,34 @@ UDVALGSMEDLEM = "Udvalgsmedlem"
 ROLLER = (OKONOMI, KONSULENT, UDVALGSMEDLEM)
 
 
-def har_rolle(user, rolle: str) -> bool:
+def har_rolle(user: "User | AnonymousUser", rolle: str) -> bool:
     if not user.is_authenticated:
         return False
-    cache = getattr(user, "_roller_cache", None)
+    cache: set[str] | None = getattr(user, "_roller_cache", None)
     if cache is None:
         cache = set(user.groups.values_list("name", flat=True))
-        user._roller_cache = cache
+        setattr(user, "_roller_cache", cache)  # noqa: B010 - an attribute the user model does not declare
     return rolle in cache
 
 
 @rules.predicate
-def er_okonomi(user) -> bool:
+def er_okonomi(user: "User | AnonymousUser") -> bool:
     return user.is_authenticated and (user.is_superuser or har_rolle(user, OKONOMI))
 
 
 @rules.predicate
-def er_konsulent(user) -> bool:
+def er_konsulent(user: "User | AnonymousUser") -> bool:
     return har_rolle(user, KONSULENT)
 
 
-def kun_laeser(user) -> bool:
+def kun_laeser(user: "User | AnonymousUser") -> bool:
     """A user who may read published rounds only: udvalgsmedlemmer and anyone without a staff role."""
     return not (er_okonomi(user) or er_konsulent(user))
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of every view not marked `login_not_required`: LoginRequiredMiddleware has let only a signed-in
+    user through, so `request.user` is a `User`. Views that hand the user to a service (which records who saved)
+    are annotated with it; it is a type only, Django still passes its own request."""
+
+    user: "User"

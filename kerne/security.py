@@ -14,7 +14,7 @@ def _networks(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddre
     return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
 
 
-def _parse(address: str):
+def _parse(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(address.strip())
     except ValueError:
@@ -35,7 +35,7 @@ def client_ip(request: HttpRequest) -> str | None:
     if not networks:
         return remote
 
-    def trusted(address) -> bool:
+    def trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> bool:
         return address is not None and any(address in network for network in networks)
 
     if not trusted(_parse(remote or "")):

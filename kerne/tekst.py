@@ -8,10 +8,20 @@ because a locked round that already holds one can no longer be corrected.
 """
 
 import re
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    # What the form mixin is mixed into; at run time it stays a plain mixin, so no form's MRO changes.
+    _Form = forms.BaseForm
+else:
+    _Form = object
 
 UGYLDIGE_TEGN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Characters that make a spreadsheet treat a text cell as a formula (OWASP "CSV injection"); tab and CR too.
@@ -32,13 +42,13 @@ def styretegn_fejl(tekst: str) -> str | None:
     )
 
 
-def valider_tekst(value) -> None:
+def valider_tekst(value: object) -> None:
     """Validator for every text field: refuses the characters of UGYLDIGE_TEGN."""
     if isinstance(value, str) and (fejl := styretegn_fejl(value)):
         raise ValidationError(fejl, code="styretegn")
 
 
-def styretegn_i(data, sted: str) -> list[str]:
+def styretegn_i(data: object, sted: str) -> list[str]:
     """Every text in a loaded JSON structure (keys too) that holds a character that cannot be stored, each
     prefixed with where it is, e.g. `forslag[3].titel`. Lists are counted from 1, as the loaders name them.
 
@@ -47,7 +57,7 @@ def styretegn_i(data, sted: str) -> list[str]:
     if isinstance(data, str):
         fejl = styretegn_fejl(data)
         return [f"{sted}: {fejl}"] if fejl else []
-    result = []
+    result: list[str] = []
     if isinstance(data, dict):
         for noegle, vaerdi in data.items():
             navn = rens(str(noegle))
@@ -60,7 +70,7 @@ def styretegn_i(data, sted: str) -> list[str]:
     return result
 
 
-class TekstValidering:
+class TekstValidering(_Form):
     """Form mixin: every text field of the form refuses the characters of UGYLDIGE_TEGN.
 
     The validator is added when the form is validated rather than when it is built, so fields a subclass adds
@@ -68,7 +78,7 @@ class TekstValidering:
     Django's own NUL check, so a NUL gets the one Danish message too.
     """
 
-    def full_clean(self):
+    def full_clean(self) -> None:
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and valider_tekst not in field.validators:
                 field.validators = [
@@ -84,7 +94,7 @@ class TekstModelForm(TekstValidering, forms.ModelForm):
 class TekstAdmin:
     """Mixin for ModelAdmin and inline classes: their forms refuse the characters of UGYLDIGE_TEGN."""
 
-    form = TekstModelForm
+    form: type[forms.ModelForm] = TekstModelForm
 
 
 def rens(value: str) -> str:
@@ -98,7 +108,7 @@ def csv_tekst(value: str) -> str:
     return "'" + value if value.startswith(FORMELTEGN) else value
 
 
-def tekstcelle(ark, raekke: int, kolonne: int, value: str):
+def tekstcelle(ark: "Worksheet", raekke: int, kolonne: int, value: str) -> "Cell":
     """A workbook text cell that always saves and stays text.
 
     The characters of UGYLDIGE_TEGN are removed (openpyxl refuses most of them, and Excel will not open a file

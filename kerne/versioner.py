@@ -12,13 +12,16 @@ strand the page of someone who went to lunch.
 """
 
 from collections.abc import Iterable, Mapping
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import F, QuerySet
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Never a version (they start at 1, and 0 stands for "did not exist yet"): what a form without one counts as.
 UKENDT = -1
@@ -47,14 +50,14 @@ V = TypeVar("V", bound=Versioneret)
 class Konflikt(Exception):
     """Someone saved after the form was opened; nothing was written. The message says who and when, in Danish."""
 
-    def __init__(self, objekt: Versioneret):
+    def __init__(self, objekt: Versioneret) -> None:
         self.objekt = objekt
         navn, pronomen = objekt.konfliktnavn
         if objekt.pk is None or objekt.aendret is None:
             # The row was created or removed by someone else meanwhile: there is no save of it to point at.
             besked = f"{navn} er ændret af en anden bruger, efter du åbnede {pronomen}."
         else:
-            hvem = objekt.aendret_af.get_username() if objekt.aendret_af_id else "en anden bruger"
+            hvem = objekt.aendret_af.get_username() if objekt.aendret_af is not None else "en anden bruger"
             tid = timezone.localtime(objekt.aendret)
             besked = (
                 f"{navn} er ændret af {hvem} kl. {tid:%H.%M} den {tid:%d.%m.%Y}, efter du åbnede {pronomen}."
@@ -69,11 +72,11 @@ class VersionFelt(forms.IntegerField):
 
     widget = forms.HiddenInput
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
-    def to_python(self, value) -> int:
+    def to_python(self, value: Any) -> int:
         try:
             return int(value)
         except (TypeError, ValueError):
@@ -117,7 +120,7 @@ def laas_version(queryset: QuerySet[V], version: int) -> V | None:
     return raekke
 
 
-def ny_version(objekt: Versioneret, *, bruger) -> None:
+def ny_version(objekt: Versioneret, *, bruger: "User | None") -> None:
     """Count a save through a page: the version goes one up and the row records who saved and when.
 
     Written as an UPDATE of those columns alone, so a parent whose own fields did not change (a ledelsesinformation

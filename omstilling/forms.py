@@ -1,5 +1,8 @@
 """Input only: the forms validate and convert; saving is `services.gem_forslag` / `services.gem_opfoelgning`."""
 
+from collections.abc import Mapping
+from typing import Any, cast
+
 from django import forms
 
 from budgetopfolgning.forms import BeloebFormField
@@ -73,8 +76,9 @@ class ForslagForm(TekstValidering, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.katalog = katalog
         self.instance.katalog = katalog
-        self.fields["udvalg"].queryset = katalog.udvalg.all()
-        self.fields["udvalg"].empty_label = "Vælg udvalg"
+        udvalg = cast(forms.ModelChoiceField, self.fields["udvalg"])  # the form field of a foreign key
+        udvalg.queryset = katalog.udvalg.all()
+        udvalg.empty_label = "Vælg udvalg"
         self.fields["nr"].widget.attrs["autocomplete"] = "off"
 
     def clean_nr(self):
@@ -85,7 +89,8 @@ class ForslagForm(TekstValidering, forms.ModelForm):
         return nr
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         nr, udvalg = data.get("nr"), data.get("udvalg")
         # The number begins with the udvalg's abbreviation (TMU-01 belongs to TMU): a mismatch is a typo.
         if nr and udvalg and not nr.startswith(f"{udvalg.kode}-"):
@@ -106,8 +111,8 @@ AARSFELTER = [
 class AarForm(TekstValidering, forms.Form):
     """One year's figures in kroner, typed in Danish notation. A blank field is 0, as a blank cell on the form."""
 
-    def __init__(self, *args, aar: int, **kwargs):
-        super().__init__(*args, prefix=f"aar{aar}", **kwargs)
+    def __init__(self, data: Mapping[str, Any] | None = None, *, aar: int, **kwargs: Any) -> None:
+        super().__init__(data, prefix=f"aar{aar}", **kwargs)
         self.aar = aar
         for felt, tekst in AARSFELTER:
             self.fields[felt] = BeloebFormField(
@@ -117,7 +122,8 @@ class AarForm(TekstValidering, forms.Form):
             )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for felt, _ in AARSFELTER:
             if data.get(felt) is None and felt not in self.errors:
                 data[felt] = NUL
@@ -138,7 +144,8 @@ class RammeForm(TekstValidering, forms.Form):
     konto = forms.CharField(label="Kontonr.", max_length=100, required=False)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("nummer") and (data.get("navn") or data.get("konto")) and "nummer" not in self.errors:
             self.add_error("nummer", "Skriv rammens nummer, eller ryd hele rækken for at fjerne rammen.")
         return data
@@ -185,8 +192,9 @@ class OpfoelgningForm(TekstValidering, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for felt in ("indsats", "oekonomi"):
             # Only the three statuses (no blank choice); the template draws each face next to its word.
-            self.fields[felt].choices = Forslagsopfoelgning.STATUSSER
-            self.fields[felt].required = True
-            self.fields[felt].error_messages["required"] = "Vælg en status."
+            status = cast(forms.ChoiceField, self.fields[felt])  # the form field of a field with choices
+            status.choices = Forslagsopfoelgning.STATUSSER
+            status.required = True
+            status.error_messages["required"] = "Vælg en status."
         if self.instance.realiseret is not None and not self.is_bound:
             self.initial["realiseret"] = redigerbart(self.instance.realiseret)

@@ -9,21 +9,25 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from budgetopfolgning.models import Opfoelgning
 from kerne.beloeb import NUL, tusind_kr
 from omstilling.models import Forslag, Forslagsopfoelgning, FrossenForslagsstatus, Katalog, Katalogudvalg
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
-def kataloger_i_aar(aar: int):
+
+def kataloger_i_aar(aar: int) -> QuerySet[Katalog]:
     """The catalogues running in a year: their proposals are followed up in that year's rounds."""
     return Katalog.objects.filter(aar_fra__lte=aar, aar_til__gte=aar)
 
 
-def forrige_opfoelgning(opfoelgning: Opfoelgning, user) -> Opfoelgning | None:
+def forrige_opfoelgning(opfoelgning: Opfoelgning, user: "User | AnonymousUser") -> Opfoelgning | None:
     """The round before this one (the previous year's last, for a year's first), among those the user may see."""
     return (
         Opfoelgning.objects.for_user(user)
@@ -185,7 +189,7 @@ def _byg(opfoelgning: Opfoelgning, forrige: Opfoelgning | None, kilder: Kilder) 
     return {"opfoelgning": opfoelgning, "forrige": forrige, "samme_aar": samme_aar, "kataloger": kataloger}
 
 
-def forslagsstatus(opfoelgning: Opfoelgning, user) -> dict:
+def forslagsstatus(opfoelgning: Opfoelgning, user: "User | AnonymousUser") -> dict:
     """Every proposal of the catalogues running in the round's year, with its follow-up in this round and in the
     previous one, planned against realised saving per udvalg (savings positive, as the forms print them).
 

@@ -4,9 +4,13 @@ Totals are summed from the exact kroner by the database and rounded only when sh
 −6,73 for Økonomiudvalget in 2019 (exactly −6,725) and a Restbeløb of 7,14 (39,40 − 32,265).
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
+from django.db import models
 from django.db.models import DecimalField, F, Sum
 
 from budgetopfolgning.models import Opfoelgning
@@ -23,11 +27,14 @@ from omstilling.models import (
     Katalogudvalg,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
 FORTEGN_OVERSIGT = ("+ = Merudgifter eller mindreindtægter", "- = Mindreudgifter eller merindtægter")
-BELOEB = DecimalField(max_digits=15, decimal_places=2)
+BELOEB: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=15, decimal_places=2)
 
 
-def _netto_sum():
+def _netto_sum() -> Sum:
     return Sum(F("driftsbesparelse") - F("driftsudgift"), output_field=BELOEB, default=NUL)
 
 
@@ -142,7 +149,7 @@ def oekonomitabel(forslag: Forslag, katalog: Katalog) -> list[Tabelraekke]:
     tal = {a.aar: a for a in forslag.aarstal.all()}
     aarene = katalog.aarene
 
-    def kolonne(hent, vis):
+    def kolonne(hent: Callable[[Forslagsaar], Decimal], vis: Callable[[Forslagsaar], bool]) -> list[Decimal | None]:
         return [hent(tal[a]) if a in tal and vis(tal[a]) else None for a in aarene]
 
     return [
@@ -158,7 +165,7 @@ def servicerammetabel(forslag: Forslag, katalog: Katalog) -> list[Tabelraekke]:
     """The split of the nettodriftsbesparelse into the part inside the serviceramme and the rest."""
     tal = {a.aar: a for a in forslag.aarstal.all()}
 
-    def kolonne(hent):
+    def kolonne(hent: Callable[[Forslagsaar], Decimal]) -> list[Decimal | None]:
         return [hent(tal[a]) if a in tal and tal[a].har_drift else None for a in katalog.aarene]
 
     return [
@@ -173,7 +180,7 @@ def servicerammetabel(forslag: Forslag, katalog: Katalog) -> list[Tabelraekke]:
 
 @dataclass
 class Forslagsaendring:
-    tidspunkt: object
+    tidspunkt: datetime
     bruger: str
     felt: str
     foer: str
@@ -181,21 +188,25 @@ class Forslagsaendring:
     grund: str = ""
 
 
-def _hvem(record) -> str:
+# The historical rows are models django-simple-history makes at run time: there is no class to name them by.
+Historik = Any
+
+
+def _hvem(record: Historik) -> str:
     bruger = record.history_user
     if bruger is None:
         return "System"
     return bruger.get_full_name() or bruger.get_username()
 
 
-def _vis(model, felt: str, value, udvalg: dict) -> str:
+def _vis(model: type[models.Model], felt: str, value: object, udvalg: dict[int, str]) -> str:
     if value is None or value == "":
         return ""
     if felt == "udvalg":
-        return udvalg.get(value, str(value))
-    f = model._meta.get_field(felt)
+        return udvalg.get(value, str(value)) if isinstance(value, int) else str(value)
+    f = _felt(model, felt)
     if f.choices:
-        return dict(f.choices).get(value, value)
+        return str(dict(f.choices).get(value, value))
     if isinstance(value, bool):
         return "Ja" if value else "Nej"
     if isinstance(value, Decimal):
@@ -205,14 +216,31 @@ def _vis(model, felt: str, value, udvalg: dict) -> str:
     return str(value)
 
 
-def _label(model, felt: str) -> str:
-    return str(model._meta.get_field(felt).verbose_name).capitalize()
+def _label(model: type[models.Model], felt: str) -> str:
+    return str(_felt(model, felt).verbose_name).capitalize()
 
 
-def _aendringer(records, model, felter, udvalg, *, prefiks, ny_tekst, slettet_tekst) -> list[Forslagsaendring]:
+def _felt(model: type[models.Model], navn: str) -> models.Field:
+    """A field the history lists: always one of the model's own columns, never a reverse relation."""
+    felt = model._meta.get_field(navn)
+    if not isinstance(felt, models.Field):
+        raise TypeError(f"{model.__name__}.{navn} is not a field with a value of its own.")
+    return felt
+
+
+def _aendringer(
+    records: Iterable[Historik],
+    model: type[models.Model],
+    felter: Iterable[str],
+    udvalg: dict[int, str],
+    *,
+    prefiks: Callable[[Historik], str],
+    ny_tekst: Callable[[Historik], str],
+    slettet_tekst: Callable[[Historik], str],
+) -> list[Forslagsaendring]:
     """Field-by-field changes of a sequence of historical records (oldest first) of one or more rows."""
-    result = []
-    forrige = {}
+    result: list[Forslagsaendring] = []
+    forrige: dict[int, Historik] = {}
     for r in records:
         foer = forrige.get(r.id)
         forrige[r.id] = r
@@ -244,7 +272,7 @@ def _aendringer(records, model, felter, udvalg, *, prefiks, ny_tekst, slettet_te
     return result
 
 
-def historik(forslag: Forslag, user) -> list[Forslagsaendring]:
+def historik(forslag: Forslag, user: "User | AnonymousUser") -> list[Forslagsaendring]:
     """Who changed what on the proposal, its figures, its rammer and (in rounds the user may see) its follow-ups,
     newest first."""
     udvalg = dict(Katalogudvalg.objects.filter(katalog_id=forslag.katalog_id).values_list("pk", "navn"))
@@ -299,7 +327,7 @@ def historik(forslag: Forslag, user) -> list[Forslagsaendring]:
     return result
 
 
-def forslagets_opfoelgninger(forslag: Forslag, user) -> list[dict]:
+def forslagets_opfoelgninger(forslag: Forslag, user: "User | AnonymousUser") -> list[dict]:
     """The proposal's follow-up in each round the user may see, oldest first, with the planned saving that year."""
     planlagt = {t.aar: t.nettodriftsbesparelse for t in forslag.aarstal.all() if t.har_drift}
     synlige = Opfoelgning.objects.for_user(user)
@@ -320,7 +348,7 @@ def forslag_for_ramme(nummer: str, aar: int) -> list[dict]:
         .select_related("forslag__katalog", "forslag__udvalg")
         .order_by("-forslag__katalog__aar", "forslag__udvalg__raekkefoelge", "forslag__nr")
     )
-    valgt = {}
+    valgt: dict[int, Forslag] = {}
     for r in rammer:
         valgt.setdefault(r.forslag_id, r.forslag)  # a proposal naming the ramme twice is listed once
     tal = {t.forslag_id: t for t in Forslagsaar.objects.filter(forslag_id__in=valgt, aar=aar)}

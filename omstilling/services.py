@@ -2,14 +2,16 @@
 follow-up. Each runs in one transaction, so a failure leaves nothing half-written."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from budgetopfolgning.models import Opfoelgning
-from kerne import versioner
+from kerne import historik, versioner
 from kerne.beloeb import NUL, UgyldigtTal, beloeb_fra_json
 from kerne.tekst import styretegn_i
 from omstilling.models import (
@@ -26,11 +28,14 @@ from omstilling.models import (
     Krav,
 )
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 class Katalogfejl(Exception):
     """The file cannot be loaded; `fejl` lists every problem found, in Danish, so all can be fixed in one go."""
 
-    def __init__(self, fejl: list[str]):
+    def __init__(self, fejl: list[str]) -> None:
         super().__init__("\n".join(fejl))
         self.fejl = fejl
 
@@ -47,7 +52,7 @@ class Indlaesning:
     kun_i_databasen: list[str] = field(default_factory=list)
 
 
-def _beloeb(value, sted: str, fejl: list[str]) -> Decimal:
+def _beloeb(value: object, sted: str, fejl: list[str]) -> Decimal:
     """Amounts in the file are kroner in machine notation ("50000", "-1500000.50") or integers."""
     try:
         return beloeb_fra_json(value)
@@ -56,7 +61,8 @@ def _beloeb(value, sted: str, fejl: list[str]) -> Decimal:
         return NUL
 
 
-def _dato(value, sted: str, fejl: list[str]) -> datetime.date | None:
+def _dato(value: Any, sted: str, fejl: list[str]) -> datetime.date | None:
+    """`value` is whatever the JSON holds there; anything but an ISO date is reported."""
     if value in (None, ""):
         return None
     try:
@@ -66,7 +72,7 @@ def _dato(value, sted: str, fejl: list[str]) -> datetime.date | None:
         return None
 
 
-def _valider(obj, sted: str, fejl: list[str], exclude: tuple[str, ...] = ()) -> None:
+def _valider(obj: models.Model, sted: str, fejl: list[str], exclude: tuple[str, ...] = ()) -> None:
     try:
         obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
@@ -85,7 +91,7 @@ class _Plan:
     forslag: list[tuple[Forslag, str, list[Forslagsaar], list[Forslagsramme]]]
 
 
-def _laes(data: dict) -> _Plan:
+def _laes(data: dict[str, Any]) -> _Plan:
     fejl: list[str] = []
     if not isinstance(data, dict):
         raise Katalogfejl(["Filen skal indeholde ét JSON-objekt."])
@@ -112,23 +118,23 @@ def _laes(data: dict) -> _Plan:
         raise Katalogfejl([f"Kataloget: første år {katalog.aar_fra} ligger efter sidste år {katalog.aar_til}."])
     aarene = [str(a) for a in katalog.aarene]
 
-    krav = []
+    krav: list[Krav] = []
     if not isinstance(data["krav"], dict) or sorted(data["krav"]) != aarene:
         fejl.append(f"Krav: der skal være ét beløb for hvert af årene {', '.join(aarene)}.")
     else:
         krav = [Krav(aar=int(a), beloeb=_beloeb(v, f"Krav {a}", fejl)) for a, v in sorted(data["krav"].items())]
 
-    udvalg = []
+    udvalg: list[Katalogudvalg] = []
     for i, u in enumerate(data["udvalg"], start=1):
-        obj = Katalogudvalg(kode=u.get("kode", ""), navn=u.get("navn", ""), raekkefoelge=i)
-        _valider(obj, f"Udvalg {obj.kode or i}", fejl, exclude=("katalog",))
-        udvalg.append(obj)
+        nyt_udvalg = Katalogudvalg(kode=u.get("kode", ""), navn=u.get("navn", ""), raekkefoelge=i)
+        _valider(nyt_udvalg, f"Udvalg {nyt_udvalg.kode or i}", fejl, exclude=("katalog",))
+        udvalg.append(nyt_udvalg)
     koder = [u.kode for u in udvalg]
     if len(set(koder)) != len(koder):
         fejl.append("Udvalg: den samme forkortelse står mere end én gang.")
 
-    forslag = []
-    set_nr = set()
+    forslag: list[tuple[Forslag, str, list[Forslagsaar], list[Forslagsramme]]] = []
+    set_nr: set[str] = set()
     arter = {felt for felt, _ in Forslag.ARTER}
     for i, f in enumerate(data["forslag"], start=1):
         nr = f.get("nr", "")
@@ -160,7 +166,7 @@ def _laes(data: dict) -> _Plan:
         _valider(obj, sted, fejl, exclude=("katalog", "udvalg"))
 
         aar_data = f.get("aar", {})
-        aarstal = []
+        aarstal: list[Forslagsaar] = []
         if not isinstance(aar_data, dict) or sorted(aar_data) != aarene:
             fejl.append(f"{sted}: der skal være tal for hvert af årene {', '.join(aarene)}.")
         else:
@@ -170,7 +176,7 @@ def _laes(data: dict) -> _Plan:
                 )
                 for a, v in sorted(aar_data.items())
             ]
-        rammer = []
+        rammer: list[Forslagsramme] = []
         for j, r in enumerate(f.get("rammer", []), start=1):
             ramme = Forslagsramme(raekkefoelge=j, **{felt: r.get(felt, "") for felt in RAMMEFELTER})
             _valider(ramme, f"{sted}, ramme {ramme.nummer or j}", fejl, exclude=("forslag",))
@@ -186,14 +192,14 @@ def _laes(data: dict) -> _Plan:
 GRUND_MAKS = 100
 
 
-def _gem(obj, grund: str, bruger=None) -> None:
-    obj._change_reason = grund[:GRUND_MAKS]
+def _gem(obj: models.Model, grund: str, bruger: "User | None" = None) -> None:
+    historik.saet_grund(obj, grund[:GRUND_MAKS])
     if bruger is not None:
-        obj._history_user = bruger
+        historik.saet_bruger(obj, bruger)
     obj.save()
 
 
-def _opdater_felter(obj, ny, felter, grund: str) -> bool:
+def _opdater_felter(obj: models.Model, ny: models.Model, felter: Iterable[str], grund: str) -> bool:
     """Copy the fields that differ from `ny` onto `obj` and save; untouched rows get no history entry."""
     aendret = [f for f in felter if getattr(obj, f) != getattr(ny, f)]
     if not aendret:
@@ -210,9 +216,9 @@ def _rammer_ens(gamle: list[Forslagsramme], nye: list[Forslagsramme]) -> bool:
     ]
 
 
-def _erstat_rammer(forslag: Forslag, nye: list[Forslagsramme], grund: str, bruger=None) -> None:
+def _erstat_rammer(forslag: Forslag, nye: list[Forslagsramme], grund: str, bruger: "User | None" = None) -> None:
     """Make the proposal's rammer equal `nye`: unchanged ones stay (no history noise), the rest are removed/added."""
-    gamle = {}
+    gamle: dict[tuple[object, ...], list[Forslagsramme]] = {}
     for r in forslag.rammer.all():
         gamle.setdefault(tuple(getattr(r, f) for f in RAMMEFELTER), []).append(r)
     for i, ny in enumerate(nye, start=1):
@@ -229,14 +235,14 @@ def _erstat_rammer(forslag: Forslag, nye: list[Forslagsramme], grund: str, bruge
         _gem(ny, grund, bruger)
     for rest in gamle.values():
         for gammel in rest:
-            gammel._change_reason = grund[:GRUND_MAKS]
+            historik.saet_grund(gammel, grund[:GRUND_MAKS])
             if bruger is not None:
-                gammel._history_user = bruger
+                historik.saet_bruger(gammel, bruger)
             gammel.delete()
 
 
 @transaction.atomic
-def indlaes_katalog(*, data: dict, kilde: str, opdater: bool = False) -> Indlaesning:
+def indlaes_katalog(*, data: dict[str, Any], kilde: str, opdater: bool = False) -> Indlaesning:
     """Load a catalogue of proposals from the JSON format of `fixtures/omstilling_2019.json`.
 
     Everything is checked before anything is written, and the writes run in one transaction: a file with one bad
@@ -257,16 +263,18 @@ def indlaes_katalog(*, data: dict, kilde: str, opdater: bool = False) -> Indlaes
     katalogfelter = ("aar_fra", "aar_til", "titel", "dato", "sagsnr")
     resultat.aendrede += _opdater_felter(katalog, plan.katalog, katalogfelter, grund)
     for krav in plan.krav:
-        gammel, oprettet = Krav.objects.get_or_create(katalog=katalog, aar=krav.aar, defaults={"beloeb": krav.beloeb})
-        resultat.aendrede += oprettet or _opdater_felter(gammel, krav, ("beloeb",), grund)
-    udvalg = {}
+        gemt_krav, oprettet = Krav.objects.get_or_create(
+            katalog=katalog, aar=krav.aar, defaults={"beloeb": krav.beloeb}
+        )
+        resultat.aendrede += oprettet or _opdater_felter(gemt_krav, krav, ("beloeb",), grund)
+    udvalg: dict[str, Katalogudvalg] = {}
     for u in plan.udvalg:
-        gammel, oprettet = Katalogudvalg.objects.get_or_create(
+        gemt_udvalg, oprettet = Katalogudvalg.objects.get_or_create(
             katalog=katalog, kode=u.kode, defaults={"navn": u.navn, "raekkefoelge": u.raekkefoelge}
         )
-        resultat.aendrede += oprettet or _opdater_felter(gammel, u, ("navn", "raekkefoelge"), grund)
-        udvalg[u.kode] = gammel
-    i_filen = set()
+        resultat.aendrede += oprettet or _opdater_felter(gemt_udvalg, u, ("navn", "raekkefoelge"), grund)
+        udvalg[u.kode] = gemt_udvalg
+    i_filen: set[str] = set()
     for ny, kode, aarstal, rammer in plan.forslag:
         i_filen.add(ny.nr)
         gammel = Forslag.objects.filter(katalog=katalog, nr=ny.nr).first()
@@ -298,7 +306,7 @@ def _opret(plan: _Plan, grund: str) -> Indlaesning:
     for krav in plan.krav:
         krav.katalog = katalog
         krav.save()
-    udvalg = {}
+    udvalg: dict[str, Katalogudvalg] = {}
     for u in plan.udvalg:
         u.katalog = katalog
         u.save()
@@ -308,7 +316,15 @@ def _opret(plan: _Plan, grund: str) -> Indlaesning:
     return Indlaesning(katalog=katalog, oprettet=True, aendrede=len(plan.forslag))
 
 
-def _opret_forslag(katalog, udvalg, forslag, aarstal, rammer, grund, bruger=None) -> Forslag:
+def _opret_forslag(
+    katalog: Katalog,
+    udvalg: Katalogudvalg,
+    forslag: Forslag,
+    aarstal: list[Forslagsaar],
+    rammer: list[Forslagsramme],
+    grund: str,
+    bruger: "User | None" = None,
+) -> Forslag:
     forslag.katalog = katalog
     forslag.udvalg = udvalg
     _gem(forslag, grund, bruger)
@@ -328,7 +344,7 @@ def gem_forslag(
     forslag: Forslag,
     aarstal: dict[int, dict[str, Decimal]],
     rammer: list[dict[str, str]],
-    bruger,
+    bruger: "User | None",
     version: int,
 ) -> Forslag:
     """Save a proposal from the browser with its per-year figures and its rammer, all or nothing.
@@ -372,7 +388,9 @@ def gem_forslag(
 
 
 @transaction.atomic
-def gem_forslagsopfoelgning(*, forslagsopfoelgning: Forslagsopfoelgning, bruger, version: int) -> Forslagsopfoelgning:
+def gem_forslagsopfoelgning(
+    *, forslagsopfoelgning: Forslagsopfoelgning, bruger: "User | None", version: int
+) -> Forslagsopfoelgning:
     """Save a proposal's follow-up in a round, refusing once the round is locked.
 
     The round row is locked first, so a follow-up cannot slip in between the lock's check and its commit.
@@ -401,7 +419,9 @@ def gem_forslagsopfoelgning(*, forslagsopfoelgning: Forslagsopfoelgning, bruger,
 
 
 @transaction.atomic
-def overfoer_fra_forrige(*, opfoelgning: Opfoelgning, forrige: Opfoelgning, forslag: list[Forslag], bruger) -> int:
+def overfoer_fra_forrige(
+    *, opfoelgning: Opfoelgning, forrige: Opfoelgning, forslag: list[Forslag], bruger: "User | None"
+) -> int:
     """Start a round's follow-ups from the previous round's statuses and comments, as forecasts start from the
     previous round's. Only proposals without a follow-up in this round get one; the realised saving is not copied,
     since it belongs to its round. Returns how many were created."""

@@ -6,12 +6,13 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from budgetopfolgning import views as budget_views
 from budgetopfolgning.models import Opfoelgning
 from kerne import versioner
+from kerne.filer import content_disposition
+from kerne.roller import AuthenticatedHttpRequest
 from omstilling import eksport, forslagsstatus, selectors, services
 from omstilling.forms import AarForm, ForslagForm, OpfoelgningForm, RammeFormSet, rammer_fra, rammer_initial
 from omstilling.models import Forslag, Forslagsopfoelgning, Katalog
@@ -115,7 +116,7 @@ def oversigt_xlsx(request: HttpRequest, aar: int) -> HttpResponse:
 
 def _fil(data: bytes, content_type: str, filnavn: str, *, vedhaeft: bool) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(vedhaeft, filnavn)
+    response["Content-Disposition"] = content_disposition(filnavn, vedhaeft=vedhaeft)
     response["Cache-Control"] = "private, no-cache"
     return response
 
@@ -167,7 +168,7 @@ def _forslagsformer(katalog: Katalog, valgt: Forslag | None):
     )
 
 
-def _forslagsformular(request: HttpRequest, katalog: Katalog, valgt: Forslag | None) -> HttpResponse:
+def _forslagsformular(request: AuthenticatedHttpRequest, katalog: Katalog, valgt: Forslag | None) -> HttpResponse:
     """Create or edit a proposal with its per-year figures and rammer: all forms valid, or nothing is saved."""
     konflikt = indsendt = None
     if request.method == "POST":
@@ -190,7 +191,7 @@ def _forslagsformular(request: HttpRequest, katalog: Katalog, valgt: Forslag | N
                 # The forms show what is saved now; what the user typed is listed beside them (empty ramme rows
                 # left out).
                 indsendt = versioner.indsendt([form, *aarsformer, *(f for f in rammeformer.forms if f.has_changed())])
-                valgt = get_object_or_404(Forslag.objects.select_related("katalog", "udvalg"), pk=valgt.pk)
+                valgt = get_object_or_404(Forslag.objects.select_related("katalog", "udvalg"), pk=instans.pk)
                 form, aarsformer, rammeformer = _forslagsformer(katalog, valgt)
             except IntegrityError:
                 # Someone saved a proposal with the same number between our check and our write.
@@ -226,13 +227,13 @@ def _forslagsformular(request: HttpRequest, katalog: Katalog, valgt: Forslag | N
 
 
 @require_http_methods(["GET", "POST"])
-def nyt_forslag(request: HttpRequest, aar: int) -> HttpResponse:
+def nyt_forslag(request: AuthenticatedHttpRequest, aar: int) -> HttpResponse:
     katalog = hent_katalog(request, aar, perm="omstilling.opret_forslag")
     return _forslagsformular(request, katalog, None)
 
 
 @require_http_methods(["GET", "POST"])
-def rediger_forslag(request: HttpRequest, aar: int, nr: str) -> HttpResponse:
+def rediger_forslag(request: AuthenticatedHttpRequest, aar: int, nr: str) -> HttpResponse:
     valgt = hent_forslag(request, aar, nr, rediger=True)
     return _forslagsformular(request, valgt.katalog, valgt)
 
@@ -250,7 +251,7 @@ def opfoelgning_side(request: HttpRequest, opfoelgning_aar: int, opfoelgning_nr:
 
 @require_http_methods(["GET", "POST"])
 def rediger_opfoelgning(
-    request: HttpRequest, opfoelgning_aar: int, opfoelgning_nr: int, aar: int, nr: str
+    request: AuthenticatedHttpRequest, opfoelgning_aar: int, opfoelgning_nr: int, aar: int, nr: str
 ) -> HttpResponse:
     opf = hent_forslagsopfoelgning(request, opfoelgning_aar, opfoelgning_nr, aar, nr, rediger=True)
     valgt_opfoelgning = opf.opfoelgning
@@ -306,7 +307,7 @@ def rediger_opfoelgning(
 
 
 @require_POST
-def overfoer_opfoelgning(request: HttpRequest, opfoelgning_aar: int, opfoelgning_nr: int) -> HttpResponse:
+def overfoer_opfoelgning(request: AuthenticatedHttpRequest, opfoelgning_aar: int, opfoelgning_nr: int) -> HttpResponse:
     """Start every not yet followed-up proposal from the previous round's statuses and comment."""
     valgt = hent_opfoelgning(request, opfoelgning_aar, opfoelgning_nr, rediger=True)
     forrige = forslagsstatus.forrige_opfoelgning(valgt, request.user)

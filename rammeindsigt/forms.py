@@ -8,6 +8,7 @@ the templates.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 from django import forms
 
@@ -16,6 +17,7 @@ from kerne.beloeb import MAKS_BELOEB, UgyldigtTal, dansk_tal, parse_dansk_tal
 from kerne.tekst import TekstValidering
 from kerne.versioner import VersionFelt
 from rammeindsigt.selectors import MAANEDER
+from rammer.models import Aktivitet, Aktivitetskategori, Estimatdel, Estimatlinje, Ydelse
 
 
 class TalFormField(forms.Field):
@@ -81,14 +83,17 @@ class Raekke:
         return any(f.errors for f in self.felter)
 
 
-class RaekkeForm(TekstValidering, forms.Form):
-    """A form with one set of fields per row, and rows for the template."""
+R = TypeVar("R")
+
+
+class RaekkeForm(TekstValidering, forms.Form, Generic[R]):
+    """A form with one set of fields per row, and rows for the template; `R` is what a row is about."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._raekker: list[tuple[str, str, list[str], object]] = []
+        self._raekker: list[tuple[str, str, list[str], R]] = []
 
-    def _tilfoej_raekke(self, noegle: str, navn: str, felter: dict[str, forms.Field], objekt=None):
+    def _tilfoej_raekke(self, noegle: str, navn: str, felter: dict[str, forms.Field], objekt: R) -> None:
         for felt, formfelt in felter.items():
             self.fields[f"{noegle}_{felt}"] = formfelt
         self._raekker.append((noegle, navn, list(felter), objekt))
@@ -111,10 +116,10 @@ class Regnskabspost:
 
     noegle: str
     navn: str
-    aktivitet: object = None
+    aktivitet: Aktivitet | None = None
 
 
-class RegnskabForm(RaekkeForm):
+class RegnskabForm(RaekkeForm[Regnskabspost]):
     """The årsregnskab: four amounts and an explanation per activity, and the ramme's overall explanation."""
 
     version = VersionFelt()
@@ -150,7 +155,7 @@ class RegnskabForm(RaekkeForm):
             )
 
 
-class KategoriForm(RaekkeForm):
+class KategoriForm(RaekkeForm[Aktivitetskategori]):
     """The current estimate per activity category: aktuel enhedspris and aktuelle helårsbrugere, both or neither."""
 
     version = VersionFelt()
@@ -178,7 +183,8 @@ class KategoriForm(RaekkeForm):
             )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for noegle, _navn, _felter, _kategori in self._raekker:
             pris = data.get(f"{noegle}_enhedspris")
             brugere = data.get(f"{noegle}_helaarsbrugere")
@@ -196,7 +202,7 @@ class KategoriForm(RaekkeForm):
         return data
 
 
-class EstimatForm(RaekkeForm):
+class EstimatForm(RaekkeForm[Estimatlinje | Estimatdel]):
     """The estimate table: korrigeret budget and forventet forbrug per row, and the split by serviceramme."""
 
     version = VersionFelt()
@@ -266,7 +272,7 @@ class UnderretningerForm(TekstValidering, forms.Form):
     )
 
 
-class BudgetmodelForm(RaekkeForm):
+class BudgetmodelForm(RaekkeForm[Ydelse]):
     """What-if and save for a budget model: antal, pris and refusion per ydelse, and each ydelse's version as the
     page was opened (a what-if shown again keeps them, so a save after trying figures is still checked)."""
 

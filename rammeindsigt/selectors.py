@@ -3,8 +3,11 @@
 Every total is a sum of exact amounts; rounding is left to the templates, as in `budgetopfolgning.selectors`.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from budgetopfolgning import selectors as opfoelgning_selectors
 from budgetopfolgning.models import Opfoelgning
@@ -17,8 +20,12 @@ from rammer.models import (
     Estimatlinje,
     Ledelsesinformation,
     Rammebeskrivelse,
+    Regnskabslinje,
     Ydelse,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 MAANEDER = [
     "januar", "februar", "marts", "april", "maj", "juni",
@@ -55,15 +62,15 @@ class RammensOpfoelgning:
     """A round of the ramme's year with the ramme's parts and their sum."""
 
     opfoelgning: Opfoelgning
-    linjer: list
+    linjer: list[opfoelgning_selectors.Linje]
     total: opfoelgning_selectors.Tal
 
     @property
-    def korrektioner_i_aaret(self):
+    def korrektioner_i_aaret(self) -> Decimal:
         return self.total.korrektioner_i_aaret
 
 
-def opfoelgninger(user, ramme: Bevillingsramme) -> list[RammensOpfoelgning]:
+def opfoelgninger(user: "User | AnonymousUser", ramme: Bevillingsramme) -> list[RammensOpfoelgning]:
     """The year's rounds the user may see (udvalgsmedlemmer: locked ones only), each with the ramme's figures."""
     result = []
     synlige = Opfoelgning.objects.for_user(user).filter(aar=ramme.aar_id).select_related("aar").order_by("nummer")
@@ -185,7 +192,7 @@ def _regnskab_total(aarsregnskab: Aarsregnskab) -> Regnskabstal:
     return total
 
 
-def _tal(linje) -> Regnskabstal:
+def _tal(linje: Regnskabslinje) -> Regnskabstal:
     return Regnskabstal(
         vedtaget_budget=linje.vedtaget_budget,
         korrigeret_budget=linje.korrigeret_budget,
@@ -205,8 +212,8 @@ def regnskab(ramme: Bevillingsramme) -> Regnskabsoversigt | None:
     linjer = list(aarsregnskab.linjer.select_related("aktivitet").order_by("aktivitet__sortering", "aktivitet__navn"))
     raekker = [
         Regnskabsraekke(
-            navn=linje.aktivitet.navn if linje.aktivitet_id else f"{ramme.nummer} {ramme.navn}",
-            andet_navn=linje.aktivitet.andet_navn if linje.aktivitet_id else "",
+            navn=linje.aktivitet.navn if linje.aktivitet is not None else f"{ramme.nummer} {ramme.navn}",
+            andet_navn=linje.aktivitet.andet_navn if linje.aktivitet is not None else "",
             tal=_tal(linje),
             forklaring=linje.forklaring,
         )
@@ -297,7 +304,7 @@ class Estimatraekke:
         return afvigelse(self.forventet_forbrug, self.korrigeret_budget)
 
 
-def _sum_raekke(navn: str, raekker: list, **kwargs) -> Estimatraekke:
+def _sum_raekke(navn: str, raekker: Sequence[Estimatraekke | Estimatlinje], **kwargs: bool) -> Estimatraekke:
     return Estimatraekke(
         navn=navn,
         korrigeret_budget=sum((r.korrigeret_budget for r in raekker), NUL),
@@ -367,7 +374,7 @@ def myndighed_i_alt(li: Ledelsesinformation) -> Estimatraekke:
 class Underretningsraekke:
     etiket: str
     antal: int
-    til_og_med: object = None
+    til_og_med: date | None = None
 
 
 def underretninger(li: Ledelsesinformation) -> tuple[list[Underretningsraekke], list[Underretningsraekke]]:

@@ -8,6 +8,7 @@ by django-simple-history's middleware. Entry from the browser is locked optimist
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from django.db import transaction
 
@@ -33,6 +34,9 @@ from rammer.models import (
     Underretningstal,
     Ydelse,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # --- Entry from the browser ----------------------------------------------------------------------------------------
 
@@ -63,7 +67,7 @@ def gem_regnskab(
     korrigeret_budget_pr: date | None,
     forklaring: str,
     linjer: dict[Aktivitet | None, Regnskabsindtastning],
-    bruger,
+    bruger: "User | None",
 ) -> Aarsregnskab:
     """Save the ramme's årsregnskab, creating it on first entry. `linjer` is keyed by activity (None: the ramme's
     own line, for a ramme without activities).
@@ -76,7 +80,7 @@ def gem_regnskab(
     Bevillingsramme.objects.select_for_update().get(pk=ramme.pk)
     aarsregnskab = versioner.laas_version(Aarsregnskab.objects.filter(ramme=ramme), version)
     ny = aarsregnskab is None
-    if ny:
+    if aarsregnskab is None:
         aarsregnskab = Aarsregnskab.objects.create(
             ramme=ramme, korrigeret_budget_pr=korrigeret_budget_pr, forklaring=forklaring, aendret_af=bruger
         )
@@ -115,7 +119,7 @@ def gem_skoen(
     version: int,
     skoen: dict[int, tuple[Decimal | None, Decimal | None]],
     nyt_skoen: bool,
-    bruger,
+    bruger: "User | None",
 ) -> int:
     """Save aktuel enhedspris and helårsbrugere per category (keyed by pk). Returns how many categories changed.
 
@@ -156,7 +160,7 @@ def gem_estimat(
     estimat_pr: date,
     linjer: dict[int, tuple[Decimal, Decimal]],
     dele: dict[int, tuple[Decimal, Decimal]],
-    bruger,
+    bruger: "User | None",
 ) -> None:
     """Save the estimate table (korrigeret budget, forventet forbrug per row, keyed by pk) and its date."""
     li = _laas_li(ledelsesinformation, version)
@@ -185,7 +189,7 @@ def gem_maanedsstatus(
     maaned: int,
     forventet_forbrug: Decimal,
     budget: Decimal,
-    bruger,
+    bruger: "User | None",
 ) -> Maanedsstatus:
     """Record the forecast at the end of a month; a month already recorded gets the new figures.
 
@@ -218,8 +222,8 @@ def gem_underretninger(
     aar: int,
     maaned: int | None,
     antal: int,
-    til_og_med,
-    bruger,
+    til_og_med: date | None,
+    bruger: "User | None",
 ) -> Underretningstal:
     """Record how many underretninger came in during a year or a month; a period already recorded gets the new
     count."""
@@ -242,7 +246,7 @@ def gem_budgetmodel(
     ramme: Bevillingsramme,
     vaerdier: dict[int, tuple[Decimal, Decimal, Decimal]],
     ydelsesversioner: dict[int, int],
-    bruger,
+    bruger: "User | None",
 ) -> int:
     """Save helårspersoner, gennemsnitspris and statsrefusion per ydelse (keyed by pk). Returns how many changed.
 
@@ -271,7 +275,11 @@ class Indlaesningsfejl(ValueError):
     """The data file cannot be loaded as it is; the message says where, in Danish."""
 
 
-def _beloeb(vaerdi, sted: str, *, tom_tilladt: bool = False) -> Decimal | None:
+@overload
+def _beloeb(vaerdi: object, sted: str, *, tom_tilladt: Literal[False] = False) -> Decimal: ...
+@overload
+def _beloeb(vaerdi: object, sted: str, *, tom_tilladt: bool) -> Decimal | None: ...
+def _beloeb(vaerdi: object, sted: str, *, tom_tilladt: bool = False) -> Decimal | None:
     """An amount in kroner from the JSON, in machine notation ("1250000.00")."""
     if vaerdi is None and tom_tilladt:
         return None
@@ -281,7 +289,11 @@ def _beloeb(vaerdi, sted: str, *, tom_tilladt: bool = False) -> Decimal | None:
         raise Indlaesningsfejl(f"{sted}: {exc}") from exc
 
 
-def _decimal(vaerdi, sted: str, *, tom_tilladt: bool = False) -> Decimal | None:
+@overload
+def _decimal(vaerdi: object, sted: str, *, tom_tilladt: Literal[False] = False) -> Decimal: ...
+@overload
+def _decimal(vaerdi: object, sted: str, *, tom_tilladt: bool) -> Decimal | None: ...
+def _decimal(vaerdi: object, sted: str, *, tom_tilladt: bool = False) -> Decimal | None:
     """A number that is not money (helårspersoner, a percentage) from the JSON, in the same machine notation."""
     if vaerdi is None and tom_tilladt:
         return None
@@ -291,7 +303,7 @@ def _decimal(vaerdi, sted: str, *, tom_tilladt: bool = False) -> Decimal | None:
         raise Indlaesningsfejl(f"{sted}: {exc}") from exc
 
 
-def _dato(vaerdi, sted: str) -> date | None:
+def _dato(vaerdi: Any, sted: str) -> date | None:
     if vaerdi is None:
         return None
     try:
@@ -300,13 +312,13 @@ def _dato(vaerdi, sted: str) -> date | None:
         raise Indlaesningsfejl(f"{sted}: {vaerdi!r} er ikke en dato (ÅÅÅÅ-MM-DD).") from exc
 
 
-def _tjek_tekst(data, sted: str) -> None:
+def _tjek_tekst(data: object, sted: str) -> None:
     """Refuse the file if any text in it holds a character that cannot be stored, naming each place."""
     if fejl := styretegn_i(data, sted):
         raise Indlaesningsfejl("\n".join(fejl))
 
 
-def _felt(data: dict, noegle: str, sted: str):
+def _felt(data: dict[str, Any], noegle: str, sted: str) -> Any:
     try:
         return data[noegle]
     except (KeyError, TypeError) as exc:
@@ -334,7 +346,7 @@ BSU = {"udvalg_navn": "Børne- og Skoleudvalget", "udvalg_kode": "BSU"}
 
 
 @transaction.atomic
-def indlaes_regnskab(*, data: dict, overskriv: bool = False) -> str:
+def indlaes_regnskab(*, data: dict[str, Any], overskriv: bool = False) -> str:
     """Load an årsregnskab file (fixtures/regnskab_*.json): the ramme, its activities and their accounts.
 
     An årsregnskab already loaded is left alone (so entries made since are kept), unless `overskriv`.
@@ -404,7 +416,7 @@ GRUPPER = {kode for kode, _ in Aktivitetskategori.GRUPPER}
 
 
 @transaction.atomic
-def indlaes_ledelsesinformation(*, data: dict, overskriv: bool = False) -> str:
+def indlaes_ledelsesinformation(*, data: dict[str, Any], overskriv: bool = False) -> str:
     """Load a ledelsesinformation file (fixtures/ledelsesinformation_*.json) onto the ramme of its year.
 
     Already loaded ledelsesinformation is left alone (entries made since are kept), unless `overskriv`.
@@ -431,7 +443,7 @@ def indlaes_ledelsesinformation(*, data: dict, overskriv: bool = False) -> str:
         ramme=ramme,
         # Replaced ledelsesinformation counts on from the old version, so a form opened on the old one is stale.
         version=forrige_version + 1,
-        rapportdato=_dato(_felt(data, "rapportdato", "ledelsesinformation"), "rapportdato"),
+        rapportdato=_paakraevet(_dato(_felt(data, "rapportdato", "ledelsesinformation"), "rapportdato"), "rapportdato"),
         navn_i_rapporten=r.get("navn_i_rapporten", ""),
         resume=data.get("resume", ""),
         estimat_pr=_dato(estimat.get("pr_dato"), "estimat.pr_dato"),
@@ -442,7 +454,7 @@ def indlaes_ledelsesinformation(*, data: dict, overskriv: bool = False) -> str:
         boern_og_unge_ca=_heltal(noegletal.get("boern_og_unge_0_18_aar_ca"), "noegletal"),
         med_specialiseret_indsats_ca=_heltal(noegletal.get("boern_og_unge_med_specialiseret_indsats_ca"), "noegletal"),
     )
-    kategorier = {}
+    kategorier: dict[str, Aktivitetskategori] = {}
     for i, k in enumerate(_felt(kategoridata, "kategorier", "aktivitetskategorier"), start=1):
         sted = f"aktivitetskategorier.kategorier[{i}]"
         gruppe = _felt(k, "gruppe", sted)
@@ -502,13 +514,15 @@ def indlaes_ledelsesinformation(*, data: dict, overskriv: bool = False) -> str:
         sted = f"underretninger.pr_aar[{i}]"
         li.underretninger.create(
             aar=_felt(u, "aar", sted),
-            antal=_heltal(_felt(u, "antal", sted), sted),
+            antal=_paakraevet(_heltal(_felt(u, "antal", sted), sted), f"{sted}.antal"),
             til_og_med=_dato(u.get("til_og_med"), f"{sted}.til_og_med"),
         )
     for i, u in enumerate(underretninger.get("pr_maaned", []), start=1):
         sted = f"underretninger.pr_maaned[{i}]"
         u_aar, maaned = _aar_maaned(_felt(u, "maaned", sted), sted)
-        li.underretninger.create(aar=u_aar, maaned=maaned, antal=_heltal(_felt(u, "antal", sted), sted))
+        li.underretninger.create(
+            aar=u_aar, maaned=maaned, antal=_paakraevet(_heltal(_felt(u, "antal", sted), sted), f"{sted}.antal")
+        )
     for i, f in enumerate(data.get("fokusomraader", []), start=1):
         sted = f"fokusomraader[{i}]"
         Fokusomraade.objects.create(
@@ -522,7 +536,7 @@ def indlaes_ledelsesinformation(*, data: dict, overskriv: bool = False) -> str:
     return f"Ledelsesinformation {aar} for {ramme.nummer} indlæst med {len(kategorier)} aktivitetskategorier."
 
 
-def _heltal(vaerdi, sted: str) -> int | None:
+def _heltal(vaerdi: Any, sted: str) -> int | None:
     if vaerdi is None:
         return None
     try:
@@ -534,7 +548,17 @@ def _heltal(vaerdi, sted: str) -> int | None:
     return tal
 
 
-def _aar_maaned(vaerdi, sted: str) -> tuple[int, int]:
+T = TypeVar("T")
+
+
+def _paakraevet(vaerdi: T | None, sted: str) -> T:
+    """A value its column cannot store empty: null in the file is refused here, not by the database."""
+    if vaerdi is None:
+        raise Indlaesningsfejl(f"{sted}: feltet må ikke være tomt.")
+    return vaerdi
+
+
+def _aar_maaned(vaerdi: object, sted: str) -> tuple[int, int]:
     """'2023-02' → (2023, 2)."""
     try:
         aar, maaned = (int(x) for x in str(vaerdi).split("-"))
@@ -549,7 +573,7 @@ EBU = {"udvalg_navn": "Erhvervs- og Beskæftigelsesudvalget", "udvalg_kode": "EB
 
 
 @transaction.atomic
-def indlaes_budgetmodel(*, data: dict, overskriv: bool = False) -> str:
+def indlaes_budgetmodel(*, data: dict[str, Any], overskriv: bool = False) -> str:
     """Load a budget model file (fixtures/budgetmodel_*.json): the ydelser on the ramme the file names.
 
     The seed gives no prices or refund rates; where the file carries the demo's `eksempel_*` figures instead, the

@@ -10,13 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kerne import versioner
 from kerne.beloeb import dansk_tal, mio_kr, redigerbart
+from kerne.filer import content_disposition
 from kerne.fortegn import FORTEGN_AFVIGELSE
 from kerne.pdf import render_pdf
+from kerne.roller import AuthenticatedHttpRequest
 from rammeindsigt import charts, selectors, services
 from rammeindsigt.forms import (
     BudgetmodelForm,
@@ -146,7 +147,7 @@ def _status(form, konflikt: str | None) -> int:
 
 
 @require_http_methods(["GET", "POST"])
-def rediger_regnskab(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+def rediger_regnskab(request: AuthenticatedHttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
     valgt = hent_ramme(request, aar, ramme_nr, rediger=True)
     poster = _regnskabsposter(valgt)
     konflikt = indsendt = None
@@ -278,13 +279,13 @@ def ledelsesinformation_pdf(request: HttpRequest, aar: int, ramme_nr: str) -> Ht
     data = render_pdf("rammer/ledelsesinformation_pdf.html", kontekst, dato=li.rapportdato)
     response = HttpResponse(data, content_type="application/pdf")
     filnavn = f"ledelsesinformation-{aar}-{li.ramme.nummer}.pdf"
-    response["Content-Disposition"] = content_disposition_header(False, filnavn)
+    response["Content-Disposition"] = content_disposition(filnavn, vedhaeft=False)
     response["Cache-Control"] = "private, no-cache"
     return response
 
 
 def _skoen_initial(li: Ledelsesinformation, kategorier) -> dict:
-    initial = {"version": li.version, "nyt_skoen": True}
+    initial: dict[str, object] = {"version": li.version, "nyt_skoen": True}
     for k in kategorier:
         if k.aktuel_enhedspris is not None:
             initial[f"k{k.pk}_enhedspris"] = redigerbart(k.aktuel_enhedspris)
@@ -294,7 +295,7 @@ def _skoen_initial(li: Ledelsesinformation, kategorier) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def rediger_skoen(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+def rediger_skoen(request: AuthenticatedHttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
     """The current estimate per activity category: aktuel enhedspris × aktuelle helårsbrugere."""
     li = hent_ledelsesinformation(request, aar, ramme_nr, rediger=True)
     kategorier = list(li.kategorier.all())
@@ -341,7 +342,7 @@ def _estimat_form(li: Ledelsesinformation) -> EstimatForm:
     """The estimate form as it opens, with what is saved now."""
     linjer = list(li.estimat.all())
     dele = list(li.estimatdele.order_by("placering"))
-    initial = {"version": li.version, "estimat_pr": li.estimat_pr}
+    initial: dict[str, object] = {"version": li.version, "estimat_pr": li.estimat_pr}
     for prefix, objekter in (("e", linjer), ("d", dele)):
         for obj in objekter:
             initial[f"{prefix}{obj.pk}_korrigeret_budget"] = redigerbart(obj.korrigeret_budget)
@@ -350,7 +351,7 @@ def _estimat_form(li: Ledelsesinformation) -> EstimatForm:
 
 
 @require_http_methods(["GET", "POST"])
-def rediger_estimat(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+def rediger_estimat(request: AuthenticatedHttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
     li = hent_ledelsesinformation(request, aar, ramme_nr, rediger=True)
     konflikt = indsendt = None
     if request.method == "POST":
@@ -397,7 +398,7 @@ def _maanedsstatus_initial(li: Ledelsesinformation) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def rediger_maanedsstatus(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+def rediger_maanedsstatus(request: AuthenticatedHttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
     li = hent_ledelsesinformation(request, aar, ramme_nr, rediger=True)
     konflikt = indsendt = None
     if request.method == "POST":
@@ -432,7 +433,7 @@ def rediger_maanedsstatus(request: HttpRequest, aar: int, ramme_nr: str) -> Http
 
 
 @require_http_methods(["GET", "POST"])
-def rediger_underretninger(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+def rediger_underretninger(request: AuthenticatedHttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
     li = hent_ledelsesinformation(request, aar, ramme_nr, rediger=True)
     konflikt = indsendt = None
     if request.method == "POST":
@@ -469,7 +470,7 @@ def rediger_underretninger(request: HttpRequest, aar: int, ramme_nr: str) -> Htt
 
 
 def _budgetmodel_initial(model: selectors.Budgetmodel) -> dict:
-    initial = {}
+    initial: dict[str, object] = {}
     for y in model.ydelser:
         # Counts and rates as a person would type them: decimals only when there are any.
         initial[f"y{y.pk}_helaarspersoner"] = redigerbart(y.helaarspersoner)
@@ -520,7 +521,7 @@ def budgetmodel_side(request: HttpRequest, aar: int, ramme_nr: str) -> HttpRespo
 
 
 @require_POST
-def gem_budgetmodel(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
+def gem_budgetmodel(request: AuthenticatedHttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
     valgt = hent_ramme(request, aar, ramme_nr, rediger=True)
     model = selectors.budgetmodel(valgt)
     if not model.ydelser:

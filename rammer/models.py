@@ -9,9 +9,8 @@ from kerne.beloeb import BeloebField
 from kerne.fortegn import afvigelse, resultat_efter_overfoersler
 from kerne.versioner import Versioneret
 
-ramme_nummer_validator = RegexValidator(
-    r"^[0-9]{2}\.[0-9]{2}$", "Rammenummeret skal have formen NN.NN, fx 30.46."
-)
+RAMME_NUMMER_REGEX = r"^[0-9]{2}\.[0-9]{2}$"
+ramme_nummer_validator = RegexValidator(RAMME_NUMMER_REGEX, "Rammenummeret skal have formen NN.NN, fx 30.46.")
 udvalgskode_validator = RegexValidator(
     r"^[A-Za-zÆØÅæøå0-9-]+$", "Forkortelsen må kun indeholde bogstaver, tal og bindestreg, fx BSU."
 )
@@ -246,7 +245,7 @@ class Regnskabslinje(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.aarsregnskab}: {self.aktivitet.navn if self.aktivitet_id else 'rammen'}"
+        return f"{self.aarsregnskab}: {self.aktivitet.navn if self.aktivitet is not None else 'rammen'}"
 
     @property
     def resultat_efter_overfoersler(self) -> Decimal:

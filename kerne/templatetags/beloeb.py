@@ -1,5 +1,7 @@
 """Formatting of amounts at the edge: templates show kroner as 1.000 kr. or mio. kr."""
 
+from decimal import Decimal
+
 from django import template
 
 from kerne import beloeb
@@ -8,24 +10,24 @@ register = template.Library()
 
 
 @register.filter
-def tusind(value):
+def tusind(value: Decimal | int | str | None) -> str:
     """Kroner shown in 1.000 kr.: 3292768400 → 3.292.768."""
     if value is None or value == "":
         return ""
-    return beloeb.tusind_kr(value)
+    return beloeb.tusind_kr(Decimal(value))
 
 
 @register.filter
-def mio(value, decimaler=1):
+def mio(value: Decimal | int | str | None, decimaler: int | str = 1) -> str:
     """Kroner shown in mio. kr. with one decimal (or as many as given)."""
     if value is None or value == "":
         return ""
-    return beloeb.mio_kr(value, int(decimaler))
+    return beloeb.mio_kr(Decimal(value), int(decimaler))
 
 
 @register.filter
-def kr(value):
+def kr(value: Decimal | int | str | None) -> str:
     """Kroner with øre, as entered: 1.234.567,89."""
     if value is None or value == "":
         return ""
-    return beloeb.dansk_tal(value, 2)
+    return beloeb.dansk_tal(Decimal(value), 2)
