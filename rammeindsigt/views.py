@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kerne import versioner
-from kerne.beloeb import dansk_tal, mio_kr, redigerbart
+from kerne.beloeb import NUL, dansk_tal, mio_kr, redigerbart
 from kerne.filer import content_disposition
 from kerne.fortegn import FORTEGN_AFVIGELSE
 from kerne.pdf import render_pdf
@@ -162,7 +162,7 @@ def rediger_regnskab(request: AuthenticatedHttpRequest, aar: int, ramme_nr: str)
                     vedtaget_budget=d["vedtaget_budget"],
                     korrigeret_budget=d["korrigeret_budget"],
                     regnskab=d["regnskab"],
-                    overfoert=d["overfoert"] if d["overfoert"] is not None else services.NUL,
+                    overfoert=d["overfoert"] if d["overfoert"] is not None else NUL,
                     forklaring=d["forklaring"].strip(),
                 )
             try:

@@ -21,9 +21,9 @@ from kerne.beloeb import (
     parse_dansk_tal,
     parse_maskintal,
 )
-from omstilling import services as omstilling_services
+from omstilling import indlaesning as omstilling_services
 from omstilling.models import Forslagsaar
-from rammeindsigt import services as rammer_services
+from rammeindsigt import indlaesning as rammer_services
 from rammeindsigt.forms import ProcentFormField, TalFormField
 from rammer.models import Regnskabslinje
 from tests.base import BaseTestCase, DemoTestCase, formular
@@ -295,7 +295,7 @@ class LoaderPathTests(BaseTestCase):
             self._katalog("+500.000")
         self.assertIn("driftsbesparelse: »+500.000« er ikke et tal i maskinformat", ctx.exception.fejl[0])
         with self.assertRaisesMessage(
-            rammer_services.Indlaesningsfejl, "aktiviteter[1].overfoert: »+500.000« er ikke et tal i maskinformat"
+            rammer_services.Rammedatafejl, "aktiviteter[1].overfoert: »+500.000« er ikke et tal i maskinformat"
         ):
             self._regnskab("+500.000")
 
@@ -313,5 +313,5 @@ class LoaderPathTests(BaseTestCase):
                 with self.assertRaises(omstilling_services.Katalogfejl) as ctx:
                     self._katalog(beloeb)
                 self.assertIn(besked, ctx.exception.fejl[0])
-                with self.assertRaisesMessage(rammer_services.Indlaesningsfejl, besked):
+                with self.assertRaisesMessage(rammer_services.Rammedatafejl, besked):
                     self._regnskab(beloeb)

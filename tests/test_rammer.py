@@ -13,7 +13,7 @@ from django.test import Client
 from pypdf import PdfReader
 
 from kerne.beloeb import dansk_tal
-from rammeindsigt import charts, services
+from rammeindsigt import charts, indlaesning, services
 from rammer.models import (
     Aarsregnskab,
     Aktivitet,
@@ -116,8 +116,8 @@ class RegnskabTests(RammedataTestCase):
 
     def test_the_overfoersel_shows_in_next_years_korrigeret_budget(self):
         ramme_2018 = Bevillingsramme.objects.get(aar__aar=2018, nummer="30.46")
-        ramme_2019 = services.sikr_ramme(aar=2019, nummer="30.46", navn=ramme_2018.navn,
-                                         **services.BSU)
+        ramme_2019 = indlaesning.sikr_ramme(aar=2019, nummer="30.46", navn=ramme_2018.navn,
+                                         **indlaesning.BSU)
         services.gem_regnskab(
             ramme=ramme_2019, version=0, korrigeret_budget_pr=None, forklaring="",
             linjer={None: services.Regnskabsindtastning(

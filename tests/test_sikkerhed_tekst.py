@@ -24,10 +24,10 @@ from budgetopfolgning import indlaesning
 from budgetopfolgning.indlaesning import laes_budgetfil
 from budgetopfolgning.models import Opfoelgningslinje
 from budgetopfolgning.services import ImportFejl, importer_budget
+from omstilling.indlaesning import Katalogfejl as KatalogFejl
+from omstilling.indlaesning import indlaes_katalog
 from omstilling.models import Forslag, Katalog
-from omstilling.services import Katalogfejl as KatalogFejl
-from omstilling.services import indlaes_katalog
-from rammeindsigt import services as rammer_services
+from rammeindsigt import indlaesning as rammer_services
 from rammer.models import Aarsregnskab, Bevillingsramme, Udvalg
 from tests.base import DemoTestCase, formular
 from tests.test_import import AAR_2031_RUNDE_1, HEADER, _counts
@@ -190,7 +190,7 @@ class ImportTests(DemoTestCase):
         data = json.loads((FIXTURES / "regnskab_2018_30_46.json").read_text(encoding="utf-8"))
         data["aktiviteter"][0]["forklaring"] = "Flere\x1b forløb"
         foer = Aarsregnskab.objects.get(ramme__aar__aar=2018, ramme__nummer="30.46").pk
-        with self.assertRaises(rammer_services.Indlaesningsfejl) as ctx:
+        with self.assertRaises(rammer_services.Rammedatafejl) as ctx:
             rammer_services.indlaes_regnskab(data=data, overskriv=True)
         self.assertIn("regnskab.aktiviteter[1].forklaring: Teksten indeholder et usynligt", str(ctx.exception))
         self.assertTrue(Aarsregnskab.objects.filter(pk=foer).exists())
@@ -200,7 +200,7 @@ class ImportTests(DemoTestCase):
         ):
             data = json.loads((FIXTURES / navn).read_text(encoding="utf-8"))
             data["\x1f"] = "x"
-            with self.assertRaisesMessage(rammer_services.Indlaesningsfejl, STYRETEGN):
+            with self.assertRaisesMessage(rammer_services.Rammedatafejl, STYRETEGN):
                 indlaes(data=data, overskriv=True)
 
 

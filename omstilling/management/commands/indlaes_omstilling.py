@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from omstilling.services import Katalogfejl, indlaes_katalog
+from omstilling.indlaesning import Katalogfejl, indlaes_katalog
 
 
 class Command(BaseCommand):

@@ -5,13 +5,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from rammeindsigt import services
+from rammeindsigt import indlaesning
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 FILER = (
-    ("regnskab_2018_30_46.json", services.indlaes_regnskab),
-    ("ledelsesinformation_2023_30_46.json", services.indlaes_ledelsesinformation),
-    ("budgetmodel_2018.json", services.indlaes_budgetmodel),
+    ("regnskab_2018_30_46.json", indlaesning.indlaes_regnskab),
+    ("ledelsesinformation_2023_30_46.json", indlaesning.indlaes_ledelsesinformation),
+    ("budgetmodel_2018.json", indlaesning.indlaes_budgetmodel),
 )
 
 
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             for filnavn, indlaes, indhold in data:
                 try:
                     beskeder.append(f"{filnavn}: {indlaes(data=indhold, overskriv=overskriv)}")
-                except services.Indlaesningsfejl as exc:
+                except indlaesning.Rammedatafejl as exc:
                     raise CommandError(f"Intet er indlæst. {filnavn}: {exc}") from exc
                 except (KeyError, TypeError, AttributeError) as exc:
                     raise CommandError(f"Intet er indlæst. {filnavn} har en uventet opbygning ({exc!r}).") from exc
