@@ -143,12 +143,6 @@ class LockTests(DemoTestCase):
             call_command("verificer_runder", stdout=io.StringIO(), stderr=err)
         self.assertIn("AFVIGER 1. budgetopfølgning 2024", err.getvalue())
 
-    def test_a_locked_round_refuses_import(self):
-        from budgetopfolgning.services import ImportFejl, importer_budget
-
-        with self.assertRaises(ImportFejl):
-            importer_budget(data=b"udvalg;ramme\n", filnavn="x.csv", aar=2024, nummer=1)
-
 
 class OpenRoundTests(DemoTestCase):
     def test_okonomi_opens_round_three_from_round_two(self):
