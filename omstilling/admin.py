@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from budgetopfolgning.models import Opfoelgning
@@ -55,6 +56,19 @@ class ForslagsopfoelgningAdmin(TekstAdmin, SimpleHistoryAdmin):
         if obj is not None and obj.opfoelgning.er_laast:
             return False
         return super().has_delete_permission(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The history page can revert a row to an earlier version, and django-simple-history checks only view or
+        # change-history rights there: a follow-up of a locked round, or one moved into a locked round, is refused.
+        if request.method == "POST":
+            nu = Forslagsopfoelgning.objects.select_related("opfoelgning").filter(pk=object_id).first()
+            gammel = Forslagsopfoelgning.history.filter(id=object_id, history_id=version_id).first()
+            laaste = Opfoelgning.objects.filter(status=Opfoelgning.LAAST)
+            if (nu is not None and nu.opfoelgning.er_laast) or (
+                gammel is not None and laaste.filter(pk=gammel.opfoelgning_id).exists()
+            ):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # A new follow-up can only be added to an open round.

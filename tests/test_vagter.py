@@ -463,8 +463,15 @@ class FollowUpAdminLockTests(OmstillingRunderTestCase):
         ny.opfoelgning = self.runde3
         self.assertEqual(self.client.post(url, self._post(ny)).status_code, 302)
 
+    def test_the_history_page_cannot_rewrite_a_locked_rounds_follow_up(self):
+        version = Forslagsopfoelgning.history.filter(id=self.opf.pk).earliest("history_date")
+        url = f"/admin/omstilling/forslagsopfoelgning/{self.opf.pk}/history/{version.history_id}/"
+        foer = _tilstand(*OMSTILLING)
+        response = self.client.post(url, self._post(self.opf, opfoelgning=self.runde3.pk, oekonomi="sur"))
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(_tilstand(*OMSTILLING), foer)
+        self.assertEqual(Forslagsopfoelgning.objects.get(pk=self.opf.pk).opfoelgning, self.runde1)
 
-# --- 5. The ramme-in-depth services write only the objects of the ramme they are given -----------------------------
 
 
 # --- 6. Every edit view refuses a user without permission, with valid data -----------------------------------------
