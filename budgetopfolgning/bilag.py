@@ -67,7 +67,7 @@ def bilag_titel(opfoelgning: Opfoelgning) -> str:
 
 
 def render_bilag(opfoelgning: Opfoelgning, *, kladde: bool) -> bytes:
-    """The round's Bilag as seed 000 prints it: letterhead, summary, Tabel 1 and 2 with their explanations."""
+    """The round's Bilag as published: letterhead, summary, Tabel 1 and 2 with their explanations."""
     kontekst = opfoelgning_kontekst(opfoelgning)
     kontekst["tabeller"] = _papirtabeller(opfoelgning, kontekst["tabeller"])
     kontekst.update(_faelles_kontekst(opfoelgning, kladde=kladde, titel=bilag_titel(opfoelgning)))

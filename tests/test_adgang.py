@@ -37,7 +37,7 @@ EXPECTED = {
     "udvalg_bilag_pdf": [({"nr": LAAST, "kode": "BSU"}, ALLE_200), ({"nr": AABEN, "kode": "BSU"}, KLADDE)],
     "tabeller_xlsx": [({"nr": LAAST}, ALLE_200), ({"nr": AABEN}, KLADDE)],
     "tabel_csv": [({"nr": LAAST, "tabel": 1}, ALLE_200), ({"nr": AABEN, "tabel": 2}, KLADDE)],
-    # Savings proposals (issue #5): everyone reads; Center for Økonomi and konsulenter create and edit.
+    # Savings proposals: everyone reads; Center for Økonomi and konsulenter create and edit.
     "omstilling:kataloger": [("/omstilling/", ALLE_200)],
     "omstilling:oversigt": [("/omstilling/2019/", ALLE_200)],
     "omstilling:oversigt_pdf": [("/omstilling/2019/oversigt.pdf", ALLE_200)],
@@ -52,7 +52,7 @@ EXPECTED = {
     ],
     # POST only.
     "omstilling:overfoer": [("/omstilling/opfolgning/2024/2/overfoer/", dict.fromkeys(ACTORS[1:], 405))],
-    # The ramme in depth (issue #6): everyone reads; Center for Økonomi and the assigned konsulent edit.
+    # The ramme in depth: everyone reads; Center for Økonomi and the assigned konsulent edit.
     "rammer:oversigt": [("/rammer/", ALLE_200)],
     "rammer:ramme": [("/rammer/2024/30.46/", ALLE_200)],
     "rammer:regnskab": [("/rammer/2018/30.46/regnskab/", ALLE_200)],

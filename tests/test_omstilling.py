@@ -1,4 +1,4 @@
-"""Omstillingsforslag (issue #5): the 2019 catalogue of seed 001, its overview, the proposal forms, editing,
+"""Omstillingsforslag: the published 2019 catalogue (seed 001), its overview, the proposal forms, editing,
 follow-up per round, PDF/Excel and the list on a ramme's page. The fixture is loaded by the project's own command."""
 
 import io

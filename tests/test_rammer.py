@@ -1,4 +1,4 @@
-"""A ramme in depth (issue #6): årsregnskab, ledelsesinformation, budget model, charts, entry and the loader."""
+"""A ramme in depth: årsregnskab, ledelsesinformation, budget model, charts, entry and the loader."""
 
 import io
 import json
