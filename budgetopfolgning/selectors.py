@@ -260,12 +260,15 @@ def forklaringer(alle: list[Linje], placering: str) -> list[Linje]:
     return sorted(med, key=lambda linje: (linje.ramme.udvalg.raekkefoelge, linje.ramme.nummer))
 
 
-def manglende_forklaringer(opfoelgning: Opfoelgning) -> list[Linje]:
-    """Ramme parts whose |afvigelse| reaches the year's threshold but have no explanation."""
+def manglende_forklaringer(opfoelgning: Opfoelgning, alle: list[Linje] | None = None) -> list[Linje]:
+    """Ramme parts whose |afvigelse| reaches the year's threshold but have no explanation.
+
+    `alle` is the round's lines when the caller has read them already (the round page), so they are not read twice.
+    """
     graense = opfoelgning.aar.forklaringsgraense
-    return [
-        linje for linje in linjer(opfoelgning) if abs(linje.tal.afvigelse) >= graense and not linje.forklaring.strip()
-    ]
+    if alle is None:
+        alle = linjer(opfoelgning)
+    return [linje for linje in alle if abs(linje.tal.afvigelse) >= graense and not linje.forklaring.strip()]
 
 
 def tal_sha256(opfoelgning: Opfoelgning) -> str:

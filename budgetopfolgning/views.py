@@ -55,7 +55,7 @@ def opfoelgning_side(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
     context = opfoelgning_kontekst(opfoelgning)
     context["kan_laase"] = rules.has_perm("budgetopfolgning.laas_opfoelgning", request.user, opfoelgning)
     if context["kan_laase"]:
-        context["manglende_forklaringer"] = selectors.manglende_forklaringer(opfoelgning)
+        context["manglende_forklaringer"] = selectors.manglende_forklaringer(opfoelgning, context["linjer"])
     return render(request, "budgetopfolgning/opfoelgning.html", context)
 
 
