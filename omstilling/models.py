@@ -322,7 +322,7 @@ class FrossenForslagsstatus(models.Model):
         return f"Omstillingsforslag – {self.opfoelgning}"
 
 
-# The fields a proposal's form, the catalogue loader and the history compare, in the form's order.
+# The fields of a proposal that its saves, the catalogue loader and the history compare.
 FORSLAGSFELTER = (
     "titel",
     "effektivisering",
