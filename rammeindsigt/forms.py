@@ -14,9 +14,9 @@ from django import forms
 
 from budgetopfolgning.forms import BeloebFormField
 from kerne.beloeb import MAKS_BELOEB, UgyldigtTal, dansk_tal, parse_dansk_tal
+from kerne.datoer import MAANEDER
 from kerne.tekst import TekstValidering
 from kerne.versioner import VersionFelt
-from rammeindsigt.selectors import MAANEDER
 from rammer.models import Aktivitet, Aktivitetskategori, Estimatdel, Estimatlinje, Ydelse
 
 

@@ -3,7 +3,7 @@
 from django import template
 
 from kerne.beloeb import dansk_tal
-from rammeindsigt import selectors
+from kerne.datoer import maanedsnavn as _maanedsnavn
 from rammer.models import Aarsregnskab, Ledelsesinformation, Ydelse
 
 register = template.Library()
@@ -41,7 +41,7 @@ def kroner(value):
 @register.filter
 def maanedsnavn(value):
     """1 → 'januar'."""
-    return selectors.maanedsnavn(int(value))
+    return _maanedsnavn(int(value))
 
 
 @register.filter

@@ -1,196 +1,25 @@
-"""A ramme in depth: its page, årsregnskab, ledelsesinformation (with charts and PDF) and budget model.
+"""A ramme's ledelsesinformation: the page, its charts (SVG) and PDF, and the edit forms for the estimate per
+category, the estimate table, the month status and the underretninger."""
 
-Everyone logged in reads; Center for Økonomi and the ramme's own økonomikonsulenter edit (`rammer.rules`).
-"""
-
-import rules
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from kerne import versioner
-from kerne.beloeb import NUL, dansk_tal, mio_kr, redigerbart
+from kerne.beloeb import dansk_tal, mio_kr, redigerbart
+from kerne.datoer import maanedsnavn
 from kerne.filer import content_disposition
 from kerne.fortegn import FORTEGN_AFVIGELSE
 from kerne.pdf import render_pdf
 from kerne.roller import AuthenticatedHttpRequest
-from rammeindsigt import charts, selectors, services
-from rammeindsigt.forms import (
-    BudgetmodelForm,
-    EstimatForm,
-    KategoriForm,
-    MaanedsstatusForm,
-    RegnskabForm,
-    Regnskabspost,
-    UnderretningerForm,
-)
-from rammer.models import Aarsregnskab, Bevillingsramme, Ledelsesinformation, Regnskabslinje
-
-INGEN_ADGANG = "Du kan kun redigere tal for rammer, du er ansvarlig for."
-
-
-# --- Lookups: one per model, each with its permission check ----------------------------------------------------------
-
-
-def hent_ramme(request: HttpRequest, aar: int, ramme_nr: str, *, rediger: bool = False) -> Bevillingsramme:
-    """A ramme by year and number: 404 if it does not exist; with `rediger`, 403 unless the user may edit its data
-    (Center for Økonomi, or an økonomikonsulent assigned to it that year)."""
-    ramme = get_object_or_404(
-        Bevillingsramme.objects.select_related("aar", "udvalg"), aar__aar=aar, nummer=ramme_nr
-    )
-    if rediger and not rules.has_perm("rammer.rediger_rammedata", request.user, ramme):
-        raise PermissionDenied(INGEN_ADGANG)
-    return ramme
-
-
-def hent_ledelsesinformation(
-    request: HttpRequest, aar: int, ramme_nr: str, *, rediger: bool = False
-) -> Ledelsesinformation:
-    """The ramme's ledelsesinformation (404 if it has none), with the ramme's permission check."""
-    ramme = hent_ramme(request, aar, ramme_nr, rediger=rediger)
-    li = selectors.hent_li(ramme)
-    if li is None:
-        raise Http404("Rammen har ingen ledelsesinformation for året.")
-    return li
-
-
-def _kan_redigere(request: HttpRequest, ramme: Bevillingsramme) -> bool:
-    return rules.has_perm("rammer.rediger_rammedata", request.user, ramme)
-
-
-# --- Overview and the ramme ------------------------------------------------------------------------------------------
-
-
-@require_safe
-def oversigt_side(request: HttpRequest) -> HttpResponse:
-    return render(request, "rammer/oversigt.html", {"aar": selectors.rammer_med_data()})
-
-
-@require_safe
-def ramme_side(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
-    valgt = hent_ramme(request, aar, ramme_nr)
-    tekst, tekst_aar = selectors.beskrivelse(valgt)
-    return render(
-        request,
-        "rammer/ramme.html",
-        {
-            "ramme": valgt,
-            "beskrivelse": tekst,
-            "beskrivelse_aar": tekst_aar,
-            "aktiviteter": list(valgt.aktiviteter.all()),
-            "opfoelgninger": selectors.opfoelgninger(request.user, valgt),
-            "andre_aar": selectors.andre_aar(valgt),
-            "har_regnskab": Aarsregnskab.objects.filter(ramme=valgt).exists(),
-            "har_ledelsesinformation": Ledelsesinformation.objects.filter(ramme=valgt).exists(),
-            "har_budgetmodel": valgt.ydelser.exists(),
-            "kan_redigere": _kan_redigere(request, valgt),
-            "fortegn_afvigelse": FORTEGN_AFVIGELSE,
-        },
-    )
-
-
-# --- Årsregnskab -----------------------------------------------------------------------------------------------------
-
-
-@require_safe
-def regnskab_side(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
-    valgt = hent_ramme(request, aar, ramme_nr)
-    return render(
-        request,
-        "rammer/regnskab.html",
-        {
-            "ramme": valgt,
-            "oversigt": selectors.regnskab(valgt),
-            "kan_redigere": _kan_redigere(request, valgt),
-            "fortegn_resultat": FORTEGN_AFVIGELSE,
-        },
-    )
-
-
-def _regnskabsposter(ramme: Bevillingsramme) -> list[Regnskabspost]:
-    """What the form edits: a line per activity, or one for the ramme when it has no activities."""
-    aktiviteter = list(ramme.aktiviteter.all())
-    if aktiviteter:
-        return [Regnskabspost(noegle=f"a{a.pk}", navn=a.navn, aktivitet=a) for a in aktiviteter]
-    return [Regnskabspost(noegle="ramme", navn=f"{ramme.nummer} {ramme.navn}")]
-
-
-def _regnskab_initial(ramme: Bevillingsramme, poster: list[Regnskabspost]) -> dict:
-    aarsregnskab = Aarsregnskab.objects.filter(ramme=ramme).first()
-    if aarsregnskab is None:
-        return {"version": versioner.version_af(None)}
-    initial = {
-        "version": aarsregnskab.version,
-        "korrigeret_budget_pr": aarsregnskab.korrigeret_budget_pr,
-        "forklaring": aarsregnskab.forklaring,
-    }
-    linjer = {linje.aktivitet_id: linje for linje in Regnskabslinje.objects.filter(aarsregnskab=aarsregnskab)}
-    for post in poster:
-        linje = linjer.get(post.aktivitet.pk if post.aktivitet else None)
-        if linje is None:
-            continue
-        for felt in ("vedtaget_budget", "korrigeret_budget", "regnskab", "overfoert"):
-            initial[f"{post.noegle}_{felt}"] = redigerbart(getattr(linje, felt))
-        initial[f"{post.noegle}_forklaring"] = linje.forklaring
-    return initial
-
-
-def _status(form, konflikt: str | None) -> int:
-    """409 for a conflict (the form then shows what is saved now), 400 for refused input, else 200."""
-    if konflikt:
-        return 409
-    return 400 if form.is_bound and form.errors else 200
-
-
-@require_http_methods(["GET", "POST"])
-def rediger_regnskab(request: AuthenticatedHttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
-    valgt = hent_ramme(request, aar, ramme_nr, rediger=True)
-    poster = _regnskabsposter(valgt)
-    konflikt = indsendt = None
-    if request.method == "POST":
-        form = RegnskabForm(request.POST, poster=poster, aar=aar)
-        if form.is_valid():
-            data = form.cleaned_data
-            linjer = {}
-            for post in poster:
-                d = form.raekke_data(post.noegle)
-                linjer[post.aktivitet] = services.Regnskabsindtastning(
-                    vedtaget_budget=d["vedtaget_budget"],
-                    korrigeret_budget=d["korrigeret_budget"],
-                    regnskab=d["regnskab"],
-                    overfoert=d["overfoert"] if d["overfoert"] is not None else NUL,
-                    forklaring=d["forklaring"].strip(),
-                )
-            try:
-                services.gem_regnskab(
-                    ramme=valgt,
-                    version=data["version"],
-                    korrigeret_budget_pr=data["korrigeret_budget_pr"],
-                    forklaring=data["forklaring"].strip(),
-                    linjer=linjer,
-                    bruger=request.user,
-                )
-            except versioner.Konflikt as exc:
-                konflikt, indsendt = str(exc), versioner.indsendt([form])
-                form = RegnskabForm(initial=_regnskab_initial(valgt, poster), poster=poster, aar=aar)
-            else:
-                messages.success(request, f"Årsregnskabet {aar} for {valgt.nummer} er gemt.")
-                return redirect("rammer:regnskab", aar, valgt.nummer)
-    else:
-        form = RegnskabForm(initial=_regnskab_initial(valgt, poster), poster=poster, aar=aar)
-    return render(
-        request,
-        "rammer/rediger_regnskab.html",
-        {"ramme": valgt, "form": form, "konflikt": konflikt, "indsendt": indsendt},
-        status=_status(form, konflikt),
-    )
-
-
-# --- Ledelsesinformation ---------------------------------------------------------------------------------------------
+from rammeindsigt import charts, services
+from rammeindsigt.forms import EstimatForm, KategoriForm, MaanedsstatusForm, UnderretningerForm
+from rammeindsigt.selectors import ledelsesinformation as selectors
+from rammeindsigt.views.opslag import hent_ledelsesinformation, kan_redigere, svarstatus
+from rammer.models import Ledelsesinformation
 
 GRAFER = {"maanedsstatus", "underretninger"}
 
@@ -207,7 +36,7 @@ def _alt_maanedsstatus(li: Ledelsesinformation, punkter) -> str:
     if not punkter:
         return f"Linjediagram over forventet forbrug pr. måned i {li.ramme.aar.aar}. Der er endnu ingen punkter."
     dele = [
-        f"{selectors.maanedsnavn(m)}: {mio_kr(forventet)} mio. kr. mod et budget på {mio_kr(budget)} mio. kr."
+        f"{maanedsnavn(m)}: {mio_kr(forventet)} mio. kr. mod et budget på {mio_kr(budget)} mio. kr."
         for m, forventet, budget in punkter
     ]
     return (
@@ -221,7 +50,7 @@ def _alt_underretninger(pr_aar) -> str:
     for r in pr_aar:
         periode = r.etiket
         if r.til_og_med:
-            periode += f" (til og med {r.til_og_med.day}. {selectors.maanedsnavn(r.til_og_med.month)})"
+            periode += f" (til og med {r.til_og_med.day}. {maanedsnavn(r.til_og_med.month)})"
         dele.append(f"{periode}: {dansk_tal(r.antal)}")
     return "Søjlediagram over antal underretninger pr. år. " + "; ".join(dele) + ". Tallene står også i tabellen."
 
@@ -254,7 +83,7 @@ def ledelsesinformation_side(request: HttpRequest, aar: int, ramme_nr: str) -> H
     kontekst["graf_src"] = {
         graf: reverse("rammer:graf", args=[aar, li.ramme.nummer, graf]) for graf in sorted(GRAFER)
     }
-    kontekst["kan_redigere"] = _kan_redigere(request, li.ramme)
+    kontekst["kan_redigere"] = kan_redigere(request, li.ramme)
     return render(request, "rammer/ledelsesinformation.html", kontekst)
 
 
@@ -329,7 +158,7 @@ def rediger_skoen(request: AuthenticatedHttpRequest, aar: int, ramme_nr: str) ->
         request,
         "rammer/rediger_skoen.html",
         {"li": li, "ramme": li.ramme, "form": form, "konflikt": konflikt, "indsendt": indsendt},
-        status=_status(form, konflikt),
+        status=svarstatus(form, konflikt),
     )
 
 
@@ -381,7 +210,7 @@ def rediger_estimat(request: AuthenticatedHttpRequest, aar: int, ramme_nr: str) 
         request,
         "rammer/rediger_estimat.html",
         {"li": li, "ramme": li.ramme, "form": form, "konflikt": konflikt, "indsendt": indsendt},
-        status=_status(form, konflikt),
+        status=svarstatus(form, konflikt),
     )
 
 
@@ -412,7 +241,7 @@ def rediger_maanedsstatus(request: AuthenticatedHttpRequest, aar: int, ramme_nr:
                 form = MaanedsstatusForm(initial=_maanedsstatus_initial(li))
             else:
                 messages.success(
-                    request, f"Månedsstatus for {selectors.maanedsnavn(status.maaned)} {aar} er gemt."
+                    request, f"Månedsstatus for {maanedsnavn(status.maaned)} {aar} er gemt."
                 )
                 return redirect("rammer:ledelsesinformation", aar, li.ramme.nummer)
     else:
@@ -428,7 +257,7 @@ def rediger_maanedsstatus(request: AuthenticatedHttpRequest, aar: int, ramme_nr:
             "konflikt": konflikt,
             "indsendt": indsendt,
         },
-        status=_status(form, konflikt),
+        status=svarstatus(form, konflikt),
     )
 
 
@@ -446,7 +275,7 @@ def rediger_underretninger(request: AuthenticatedHttpRequest, aar: int, ramme_nr
                 li = hent_ledelsesinformation(request, aar, ramme_nr, rediger=True)
                 form = UnderretningerForm(initial={"version": li.version, "aar": aar})
             else:
-                periode = f"{selectors.maanedsnavn(tal.maaned)} {tal.aar}" if tal.maaned else str(tal.aar)
+                periode = f"{maanedsnavn(tal.maaned)} {tal.aar}" if tal.maaned else str(tal.aar)
                 messages.success(request, f"Antallet af underretninger for {periode} er gemt.")
                 return redirect("rammer:ledelsesinformation", aar, li.ramme.nummer)
     else:
@@ -462,82 +291,5 @@ def rediger_underretninger(request: AuthenticatedHttpRequest, aar: int, ramme_nr
             "konflikt": konflikt,
             "indsendt": indsendt,
         },
-        status=_status(form, konflikt),
+        status=svarstatus(form, konflikt),
     )
-
-
-# --- Budget model ----------------------------------------------------------------------------------------------------
-
-
-def _budgetmodel_initial(model: selectors.Budgetmodel) -> dict:
-    initial: dict[str, object] = {}
-    for y in model.ydelser:
-        # Counts and rates as a person would type them: decimals only when there are any.
-        initial[f"y{y.pk}_helaarspersoner"] = redigerbart(y.helaarspersoner)
-        initial[f"y{y.pk}_gennemsnitspris"] = redigerbart(y.gennemsnitspris)
-        initial[f"y{y.pk}_statsrefusion_pct"] = redigerbart(y.statsrefusion_pct)
-        initial[f"y{y.pk}_version"] = y.version
-    return initial
-
-
-def _budgetmodel_side(
-    request, valgt, model, form, *, scenarie=None, konflikt=None, indsendt=None, status=200
-) -> HttpResponse:
-    scenarie_total = selectors.Budgetmodel([s.scenarie for s in scenarie]) if scenarie else None
-    return render(
-        request,
-        "rammer/budgetmodel.html",
-        {
-            "ramme": valgt,
-            "model": model,
-            "form": form,
-            "scenarie": scenarie,
-            "scenarie_total": scenarie_total,
-            "scenarie_forskel": scenarie_total.netto - model.netto if scenarie_total else None,
-            "scenarie_forskel_abs": abs(scenarie_total.netto - model.netto) if scenarie_total else None,
-            "kan_redigere": _kan_redigere(request, valgt),
-            "konflikt": konflikt,
-            "indsendt": indsendt,
-        },
-        status=status,
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def budgetmodel_side(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
-    """The budget model; a POST here only computes the user's what-if and never saves (saving is `gem_budgetmodel`),
-    so every reader may try figures."""
-    valgt = hent_ramme(request, aar, ramme_nr)
-    model = selectors.budgetmodel(valgt)
-    if not model.ydelser:
-        raise Http404("Rammen har ingen budgetmodel.")
-    if request.method == "POST":
-        form = BudgetmodelForm(request.POST, ydelser=model.ydelser)
-        if form.is_valid():
-            return _budgetmodel_side(request, valgt, model, form, scenarie=selectors.scenarie(model, form.vaerdier()))
-        return _budgetmodel_side(request, valgt, model, form, status=400)
-    form = BudgetmodelForm(initial=_budgetmodel_initial(model), ydelser=model.ydelser)
-    return _budgetmodel_side(request, valgt, model, form)
-
-
-@require_POST
-def gem_budgetmodel(request: AuthenticatedHttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
-    valgt = hent_ramme(request, aar, ramme_nr, rediger=True)
-    model = selectors.budgetmodel(valgt)
-    if not model.ydelser:
-        raise Http404("Rammen har ingen budgetmodel.")
-    form = BudgetmodelForm(request.POST, ydelser=model.ydelser)
-    if not form.is_valid():
-        return _budgetmodel_side(request, valgt, model, form, status=400)
-    try:
-        antal = services.gem_budgetmodel(
-            ramme=valgt, vaerdier=form.vaerdier(), ydelsesversioner=form.ydelsesversioner(), bruger=request.user
-        )
-    except versioner.Konflikt as exc:
-        model = selectors.budgetmodel(valgt)
-        nu = BudgetmodelForm(initial=_budgetmodel_initial(model), ydelser=model.ydelser)
-        return _budgetmodel_side(
-            request, valgt, model, nu, konflikt=str(exc), indsendt=versioner.indsendt([form]), status=409
-        )
-    messages.success(request, f"Budgetmodellen er gemt ({antal} ydelser ændret).")
-    return redirect("rammer:budgetmodel", aar, valgt.nummer)
