@@ -26,7 +26,7 @@ class OpfoelgningAdmin(TekstAdmin, admin.ModelAdmin):
     list_display = ["__str__", "pr_dato", "sagsnr", "status"]
     list_filter = ["aar", "status"]
     fields = ["aar", "nummer", "status", "pr_dato", "dokumentdato", "sagsnr", "kontakt_center", "kontakt_navn",
-              "kontakt_telefon", "kontakt_email"]
+              "kontakt_telefon", "kontakt_email", "frist"]
     readonly_fields = ["aar", "nummer", "status"]
 
     def has_add_permission(self, request):

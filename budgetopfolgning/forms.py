@@ -1,14 +1,16 @@
 from django import forms
 
 from budgetopfolgning.models import Opfoelgning
-from kerne.beloeb import MAKS_BELOEB, UgyldigtBeloeb, parse_dansk
+from budgetopfolgning.plausibilitet import tvivl
+from budgetopfolgning.selectors import Tal
+from kerne.beloeb import MAKS_BELOEB, UgyldigtBeloeb, parse_indtastet
 from kerne.tekst import TekstValidering
 from kerne.versioner import VersionFelt
 from rammer.models import Budgetaar
 
 
 class BeloebFormField(forms.Field):
-    """An amount typed in Danish notation (1.234.567,89), converted to an exact Decimal."""
+    """An amount typed in Danish notation (1.234.567,89, or 18.000 t.kr.), converted to an exact Decimal."""
 
     widget = forms.TextInput
 
@@ -23,15 +25,49 @@ class BeloebFormField(forms.Field):
         if len(value) > 30:
             raise forms.ValidationError("Beløbet er for langt.", code="for_langt")
         try:
-            return parse_dansk(value)
+            return parse_indtastet(value)
         except UgyldigtBeloeb as exc:
             raise forms.ValidationError(str(exc), code="ugyldigt_beloeb") from exc
 
 
 PLACERING_TEKST = {"inden": "inden for servicerammen", "uden": "uden for servicerammen"}
+BEKRAEFT = "Ja, beløbet er rigtigt"
 
 
-class RammeForm(TekstValidering, forms.Form):
+class Plausibilitet:
+    """Asks before saving a forecast that looks mistyped (`plausibilitet.tvivl`): the row gets an error and a tick
+    box "Ja, beløbet er rigtigt", and only a ticked box lets it through. Only a changed forecast is asked about."""
+
+    fields: dict
+    cleaned_data: dict
+
+    def _bekraeft_felt(self, prefix: str, tekst: str) -> None:
+        self.fields[f"{prefix}_bekraeft"] = forms.BooleanField(
+            label=f"{BEKRAEFT} ({tekst})", required=False,
+        )
+
+    def _tjek(self, prefix: str, tal: Tal) -> None:
+        forventet = self.cleaned_data.get(f"{prefix}_forventet_forbrug")
+        korrektioner = self.cleaned_data.get(f"{prefix}_korrektioner")
+        if forventet is None or korrektioner is None or forventet == tal.forventet:
+            return
+        grund = tvivl(forventet, tal.korrigeret_foer + korrektioner, tal.forventet_forrige)
+        if grund is None:
+            return
+        self.skal_bekraeftes.add(prefix)
+        if not self.cleaned_data.get(f"{prefix}_bekraeft"):
+            self.add_error(  # type: ignore[attr-defined]
+                f"{prefix}_forventet_forbrug", f"{grund} Sæt hak i »{BEKRAEFT}«, hvis det er, og gem igen."
+            )
+
+    @property
+    def skal_bekraeftes(self) -> set[str]:
+        if not hasattr(self, "_skal_bekraeftes"):
+            self._skal_bekraeftes: set[str] = set()
+        return self._skal_bekraeftes
+
+
+class RammeForm(Plausibilitet, TekstValidering, forms.Form):
     """One form for all parts of a ramme: korrektioner, forventet forbrug and explanation, and the version seen.
 
     Fields are named per part (`inden_korrektioner`, `uden_forventet_forbrug`, …). A part split into activities
@@ -40,8 +76,10 @@ class RammeForm(TekstValidering, forms.Form):
 
     FELTER = ("korrektioner", "forventet_forbrug", "forklaring", "version")
 
-    def __init__(self, *args, linjer, aktiviteter=(), **kwargs):
+    def __init__(self, *args, linjer, aktiviteter=(), tal=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The figures each part or activity stands at (prefix → Tal), for asking about a mistyped forecast.
+        self.tal: dict[str, Tal] = tal or {}
         self.linjer = linjer
         self.aktiviteter = [a for a in aktiviteter if a.linje is not None]
         self.dele_med_aktiviteter = {a.aktivitetsdel.placering for a in self.aktiviteter}
@@ -79,17 +117,21 @@ class RammeForm(TekstValidering, forms.Form):
                 )
                 if abs(total) >= MAKS_BELOEB:
                     self.add_error(None, f"Summen af aktiviteternes {navn} {PLACERING_TEKST[placering]} er for stor.")
+        for prefix, tal in self.tal.items():
+            if f"{prefix}_forventet_forbrug" in self.fields:
+                self._tjek(prefix, tal)
         return data
 
     def _beloebsfelter(self, prefix: str, tekst: str) -> None:
         self.fields[f"{prefix}_korrektioner"] = BeloebFormField(
             label=f"Korrektioner {tekst} (kr.)",
-            help_text="+ = rammen opskrives, - = rammen nedskrives. Fx -1.500.000 eller 250.000,50.",
+            help_text="+ = rammen opskrives, - = rammen nedskrives. Fx -1.500.000, 250.000,50 eller -1.500 t.kr.",
         )
         self.fields[f"{prefix}_forventet_forbrug"] = BeloebFormField(
             label=f"Forventet forbrug {tekst} (kr.)",
-            help_text="Det forventede forbrug ved årets udgang i kroner, fx 174.800.000.",
+            help_text="Det forventede forbrug ved årets udgang i kroner, fx 174.800.000 eller 174.800 t.kr.",
         )
+        self._bekraeft_felt(prefix, tekst)
 
     def dele(self):
         """The bound fields grouped per part, with the part's activities, for the template."""
@@ -101,6 +143,7 @@ class RammeForm(TekstValidering, forms.Form):
                     "linje": linje,
                     "tekst": PLACERING_TEKST[p],
                     "felter": [self[f"{p}_{navn}"] for navn in self.FELTER if f"{p}_{navn}" in self.fields],
+                    "bekraeft": self[f"{p}_bekraeft"] if p in self.skal_bekraeftes else None,
                     "aktiviteter": [
                         {
                             "navn": a.aktivitetsdel.aktivitet.navn,
@@ -108,6 +151,10 @@ class RammeForm(TekstValidering, forms.Form):
                                 self[f"akt{a.linje.pk}_{navn}"]
                                 for navn in ("korrektioner", "forventet_forbrug", "version")
                             ],
+                            "bekraeft": (
+                                self[f"akt{a.linje.pk}_bekraeft"] if f"akt{a.linje.pk}" in self.skal_bekraeftes
+                                else None
+                            ),
                         }
                         for a in self.aktiviteter
                         if a.aktivitetsdel.placering == p
@@ -131,9 +178,50 @@ class NyOpfoelgningForm(TekstValidering, forms.ModelForm):
             "kontakt_navn",
             "kontakt_telefon",
             "kontakt_email",
+            "frist",
         ]
         widgets = {
+            "frist": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "pr_dato": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "dokumentdato": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {"pr_dato": "Datoen tallene opgøres pr., fx 29. april."}
+
+
+class GitterForm(Plausibilitet, TekstValidering, forms.Form):
+    """The round's grid: korrektioner and forventet forbrug for every row the user may edit, each with the version
+    it was opened at. Fields are named by the row's key (`d12_korrektioner` for a ramme part's line, `a7_…` for an
+    activity's), and each label names the ramme, the part and the field, for screen readers and tests alike."""
+
+    def __init__(self, *args, raekker, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.raekker = [r for r in raekker if r.redigerbar]
+        for r in self.raekker:
+            hvad = f"{r.ramme.nummer} {r.ramme.navn}" + (f", {r.navn}" if r.er_aktivitet else "")
+            tekst = f"{hvad}, {r.placering_tekst}"
+            self.fields[f"{r.noegle}_korrektioner"] = BeloebFormField(label=f"Korrektioner, {tekst}")
+            self.fields[f"{r.noegle}_forventet_forbrug"] = BeloebFormField(label=f"Forventet forbrug, {tekst}")
+            self.fields[f"{r.noegle}_version"] = VersionFelt()
+            self._bekraeft_felt(r.noegle, tekst)
+
+    def clean(self):
+        super().clean()
+        for r in self.raekker:
+            self._tjek(r.noegle, r.tal)
+        return self.cleaned_data
+
+    def aendrede(self) -> list:
+        """The rows whose typed figures differ from those the grid was opened with (with their cleaned values)."""
+        result = []
+        for r in self.raekker:
+            k = self.cleaned_data.get(f"{r.noegle}_korrektioner")
+            f = self.cleaned_data.get(f"{r.noegle}_forventet_forbrug")
+            if k is None or f is None:
+                continue
+            if k != r.tal.korrektioner or f != r.tal.forventet:
+                result.append((r, k, f, self.cleaned_data[f"{r.noegle}_version"]))
+        return result
+
+
+class KommentarForm(TekstValidering, forms.Form):
+    tekst = forms.CharField(label="Kommentar", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -44,6 +44,10 @@ class Opfoelgning(models.Model):
     kontakt_navn = models.CharField("kontaktperson", max_length=200, blank=True)
     kontakt_telefon = models.CharField("telefon", max_length=50, blank=True)
     kontakt_email = models.EmailField("e-mail", blank=True)
+    frist = models.DateField(
+        "frist", null=True, blank=True,
+        help_text="Den dag økonomikonsulenterne senest skal have meldt deres rammer klar til godkendelse.",
+    )
     status = models.CharField(max_length=5, choices=STATUSSER, default=AABEN)
     laast_tidspunkt = models.DateTimeField("låst", null=True, blank=True, editable=False)
     laast_af = models.ForeignKey(
@@ -148,3 +152,83 @@ class Aktivitetslinje(Rundetal):
 
     def __str__(self):
         return f"{self.opfoelgning}: {self.aktivitetsdel}"
+
+
+class Rammestatus(models.Model):
+    """Where a ramme stands in a round's review: a konsulent works on it, marks it ready, Center for Økonomi
+    approves it or sends it back. No row means *Ikke påbegyndt*.
+
+    The transitions and who may make them are in `budgetopfolgning/gennemgang.py`; the history keeps who and when.
+    """
+
+    IKKE_PAABEGYNDT = "ikke_paabegyndt"
+    I_GANG = "i_gang"
+    KLAR = "klar"
+    GODKENDT = "godkendt"
+    STATUSSER = [
+        (IKKE_PAABEGYNDT, "Ikke påbegyndt"),
+        (I_GANG, "I gang"),
+        (KLAR, "Klar til godkendelse"),
+        (GODKENDT, "Godkendt"),
+    ]
+
+    opfoelgning = models.ForeignKey(Opfoelgning, on_delete=models.CASCADE, related_name="rammestatusser")
+    ramme = models.ForeignKey("rammer.Bevillingsramme", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=STATUSSER, default=IKKE_PAABEGYNDT)
+    aendret = models.DateTimeField("ændret", auto_now=True)
+    aendret_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name="ændret af",
+    )
+
+    history = HistoricalRecords(excluded_fields=["aendret"])
+
+    class Meta:
+        verbose_name = "rammens status"
+        verbose_name_plural = "rammernes status"
+        constraints = [models.UniqueConstraint(fields=["opfoelgning", "ramme"], name="rammestatus_unik")]
+
+    def __str__(self):
+        return f"{self.opfoelgning}: {self.ramme.nummer} – {self.get_status_display()}"
+
+
+class Rammekommentar(models.Model):
+    """A comment on a ramme in a round: Center for Økonomi asks, the konsulent answers. Kept with the round, never
+    printed in the Bilag."""
+
+    opfoelgning = models.ForeignKey(Opfoelgning, on_delete=models.CASCADE, related_name="kommentarer")
+    ramme = models.ForeignKey("rammer.Bevillingsramme", on_delete=models.PROTECT, related_name="+")
+    forfatter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="forfatter"
+    )
+    tekst = models.TextField("kommentar", max_length=5000)
+    oprettet = models.DateTimeField("skrevet", auto_now_add=True)
+    # Set when the comment came with sending the ramme back, so the thread shows why its status changed.
+    sendt_tilbage = models.BooleanField("sendt tilbage", default=False)
+
+    class Meta:
+        ordering = ["oprettet", "pk"]
+        verbose_name = "kommentar til ramme"
+        verbose_name_plural = "kommentarer til rammer"
+
+    def __str__(self):
+        return f"{self.opfoelgning}: {self.ramme.nummer} ({self.oprettet:%d.%m.%Y})"
+
+
+class Paamindelse(models.Model):
+    """A reminder e-mail sent: at most one a day per recipient and round (`send_paamindelser`)."""
+
+    opfoelgning = models.ForeignKey(Opfoelgning, on_delete=models.CASCADE, related_name="paamindelser")
+    modtager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    dato = models.DateField()
+    sendt = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "påmindelse"
+        verbose_name_plural = "påmindelser"
+        constraints = [
+            models.UniqueConstraint(fields=["opfoelgning", "modtager", "dato"], name="paamindelse_en_om_dagen")
+        ]
+
+    def __str__(self):
+        return f"Påmindelse til {self.modtager} om {self.opfoelgning} ({self.dato:%d.%m.%Y})"

@@ -43,3 +43,9 @@ rules.add_perm("budgetopfolgning.se_opfoelgning", kan_se_opfoelgning)
 rules.add_perm("budgetopfolgning.rediger_ramme", kan_redigere_ramme)
 rules.add_perm("budgetopfolgning.laas_opfoelgning", er_okonomi & opfoelgning_er_aaben)
 rules.add_perm("budgetopfolgning.aabn_opfoelgning", er_okonomi)
+
+# The review of a round (gennemgang.py): whoever edits a ramme marks it ready and comments on it; only Center for
+# Økonomi approves or sends back.
+rules.add_perm("budgetopfolgning.meld_klar", kan_redigere_ramme)
+rules.add_perm("budgetopfolgning.kommenter_ramme", kan_redigere_ramme)
+rules.add_perm("budgetopfolgning.godkend_ramme", er_okonomi & opfoelgning_er_aaben)

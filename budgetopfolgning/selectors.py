@@ -368,10 +368,13 @@ class AktivitetLinje:
 
 def aktivitetslinjer(opfoelgning: Opfoelgning, ramme: Bevillingsramme) -> list[AktivitetLinje]:
     """The ramme's activities in the round, in activity order; empty for a ramme without activities."""
+    return aktivitetslinjer_for(opfoelgning, Aktivitetsdel.objects.filter(aktivitet__ramme=ramme))
+
+
+def aktivitetslinjer_for(opfoelgning: Opfoelgning, dele_qs: QuerySet[Aktivitetsdel]) -> list[AktivitetLinje]:
+    """The activities of `dele_qs` in the round (several rammer at once: three queries however many)."""
     dele = list(
-        Aktivitetsdel.objects.filter(aktivitet__ramme=ramme)
-        .select_related("aktivitet")
-        .order_by("placering", "aktivitet__sortering", "aktivitet__navn")
+        dele_qs.select_related("aktivitet").order_by("placering", "aktivitet__sortering", "aktivitet__navn")
     )
     if not dele:
         return []

@@ -1,5 +1,5 @@
-"""Write side of the follow-up: the budget import's writes and a round's life (opened, edited, split into
-activities, locked).
+"""Write side of the follow-up: the budget import's writes and a round's life (opened, locked). What konsulenter
+enter in an open round is saved by `indtastning.py`; its review by `gennemgang.py`.
 
 An import is all or nothing: the file is read and checked first (indlaesning.py), the year's data is checked
 against it, and only a file without problems is written, in one transaction.
@@ -8,21 +8,19 @@ against it, and only a file without problems is written, in one transaction.
 import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from budgetopfolgning import bilag, laasning, selectors
 from budgetopfolgning.indlaesning import ImportFejl, laes_budgetfil, linjefejl
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
-from kerne import historik, versioner
+from kerne import versioner
 from kerne.beloeb import NUL
 from kerne.tekst import styretegn_fejl
-from rammer.models import Aktivitet, Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg
+from rammer.models import Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -273,6 +271,7 @@ def aabn_opfoelgning(
     kontakt_navn: str = "",
     kontakt_telefon: str = "",
     kontakt_email: str = "",
+    frist: date | None = None,
     bruger: "User | None" = None,
 ) -> Opfoelgning:
     """Open the year's next round. Forecasts and explanations start from the previous round's; korrektioner
@@ -290,135 +289,10 @@ def aabn_opfoelgning(
         kontakt_navn=kontakt_navn,
         kontakt_telefon=kontakt_telefon,
         kontakt_email=kontakt_email,
+        frist=frist,
     )
     _fortsaet_fra_forrige(opfoelgning, forrige, bruger=bruger)
     return opfoelgning
-
-
-@dataclass
-class Indtastning:
-    """What the edit form submits for one ramme part (or one activity), with the version it was based on.
-
-    For a ramme part with activities, korrektioner and forventet forbrug are None: they are the activities' sum.
-    """
-
-    korrektioner: Decimal | None
-    forventet_forbrug: Decimal | None
-    forklaring: str
-    version: int
-
-
-def _opdater_linje(linje: Opfoelgningslinje | Aktivitetslinje, bruger: "User | None", **felter: object) -> None:
-    """Write changed fields of a line with a new version, recording who did it."""
-    if all(getattr(linje, felt) == value for felt, value in felter.items()):
-        return
-    for felt, value in felter.items():
-        setattr(linje, felt, value)
-    versioner.ny_version(linje, bruger=bruger)
-    historik.saet_bruger(linje, bruger)
-    linje.save()
-
-
-@transaction.atomic
-def gem_ramme(
-    *,
-    opfoelgning: Opfoelgning,
-    indtastninger: dict[int, Indtastning],
-    bruger: "User | None",
-    aktiviteter: dict[int, Indtastning] | None = None,
-) -> list[Opfoelgningslinje]:
-    """Save a ramme's parts in a round, keyed by Opfoelgningslinje pk, and its activities, keyed by
-    Aktivitetslinje pk, with optimistic locking.
-
-    The round row is locked first, so a save and a lock of the round never interleave. A line whose version
-    differs from the one the form was opened with (or that is gone) raises `versioner.Konflikt` and nothing is
-    written. A ramme part with activities gets their sum as its korrektioner and forventet forbrug.
-    """
-    aktiviteter = aktiviteter or {}
-    opfoelgning = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
-    if opfoelgning.er_laast:
-        raise OpfoelgningsFejl(f"{opfoelgning} er låst. Ændringer hører til i næste budgetopfølgning.")
-    linjer = versioner.laas_versioner(
-        Opfoelgningslinje.objects.filter(opfoelgning=opfoelgning).select_related("rammedel"),
-        {pk: ny.version for pk, ny in indtastninger.items()},
-    )
-    akt_linjer = versioner.laas_versioner(
-        Aktivitetslinje.objects.filter(opfoelgning=opfoelgning).select_related("aktivitetsdel__aktivitet"),
-        {pk: ny.version for pk, ny in aktiviteter.items()},
-    )
-
-    for akt_linje in akt_linjer:
-        ny = aktiviteter[akt_linje.pk]
-        _opdater_linje(akt_linje, bruger, korrektioner=ny.korrektioner, forventet_forbrug=ny.forventet_forbrug)
-    summer = {
-        (row["aktivitetsdel__aktivitet__ramme_id"], row["aktivitetsdel__placering"]): row
-        for row in Aktivitetslinje.objects.filter(opfoelgning=opfoelgning)
-        .values("aktivitetsdel__aktivitet__ramme_id", "aktivitetsdel__placering")
-        .annotate(k=Sum("korrektioner"), f=Sum("forventet_forbrug"))
-    }
-    for linje in linjer:
-        ny = indtastninger[linje.pk]
-        felter: dict[str, object] = {"forklaring": ny.forklaring}
-        sum_ = summer.get((linje.rammedel.ramme_id, linje.rammedel.placering))
-        if sum_ is not None:
-            felter.update(korrektioner=sum_["k"], forventet_forbrug=sum_["f"])
-        else:
-            felter.update(korrektioner=ny.korrektioner, forventet_forbrug=ny.forventet_forbrug)
-        _opdater_linje(linje, bruger, **felter)
-    return linjer
-
-
-@dataclass
-class Aktivitetstal:
-    navn: str
-    oprindeligt_budget: Decimal
-    korrektioner: Decimal
-    forventet_forbrug: Decimal
-
-
-@transaction.atomic
-def indfoer_aktiviteter(
-    *, opfoelgning: Opfoelgning, rammedel: Rammedel, aktiviteter: list[Aktivitetstal], bruger: "User | None" = None
-) -> list[Aktivitetslinje]:
-    """Split a ramme part into activities from this round on.
-
-    The activities' figures must add up exactly to the ramme part's adopted budget and to its korrektioner
-    and forventet forbrug in the round, so no figure already reported changes.
-    """
-    opfoelgning = Opfoelgning.objects.select_for_update().get(pk=opfoelgning.pk)
-    if opfoelgning.er_laast:
-        raise OpfoelgningsFejl(f"{opfoelgning} er låst.")
-    linje = Opfoelgningslinje.objects.get(opfoelgning=opfoelgning, rammedel=rammedel)
-    if Aktivitetsdel.objects.filter(aktivitet__ramme=rammedel.ramme, placering=rammedel.placering).exists():
-        raise OpfoelgningsFejl(f"{rammedel} har allerede aktiviteter.")
-    for felt, forventet in (
-        ("oprindeligt_budget", rammedel.oprindeligt_budget),
-        ("korrektioner", linje.korrektioner),
-        ("forventet_forbrug", linje.forventet_forbrug),
-    ):
-        total = sum((getattr(a, felt) for a in aktiviteter), NUL)
-        if total != forventet:
-            raise OpfoelgningsFejl(
-                f"Aktiviteternes {felt.replace('_', ' ')} giver {total} kr., men {rammedel} har {forventet} kr."
-            )
-    result = []
-    for sortering, tal in enumerate(aktiviteter, start=1):
-        aktivitet, _ = Aktivitet.objects.get_or_create(
-            ramme=rammedel.ramme, navn=tal.navn, defaults={"sortering": sortering}
-        )
-        del_ = Aktivitetsdel.objects.create(
-            aktivitet=aktivitet, placering=rammedel.placering, oprindeligt_budget=tal.oprindeligt_budget
-        )
-        result.append(
-            Aktivitetslinje.objects.create(
-                opfoelgning=opfoelgning,
-                aktivitetsdel=del_,
-                korrektioner=tal.korrektioner,
-                forventet_forbrug=tal.forventet_forbrug,
-                aendret_af=bruger,
-            )
-        )
-    return result
 
 
 @transaction.atomic

@@ -6,56 +6,42 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from budgetopfolgning import bilag, eksport, selectors, services
+from budgetopfolgning import arbejdsliste, bilag, eksport, indtastning, selectors, services, views_gennemgang
 from budgetopfolgning.forms import NyOpfoelgningForm, RammeForm
 from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
+from budgetopfolgning.opslag import hent_opfoelgning, hent_ramme_i_opfoelgning
 from budgetopfolgning.rules import RammeIOpfoelgning
 from budgetopfolgning.sider import opfoelgning_kontekst, udvalg_kontekst
 from kerne import versioner
 from kerne.beloeb import redigerbart
 from kerne.filer import content_disposition
 from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
-from kerne.roller import AuthenticatedHttpRequest
+from kerne.roller import AuthenticatedHttpRequest, kun_laeser
 from rammer.models import Bevillingsramme, Udvalg
 
 
-def hent_opfoelgning(request: HttpRequest, aar: int, nr: int, perm: str | None = None) -> Opfoelgning:
-    """The one lookup of a round: 404 when it does not exist or the user may not see it (open rounds are
-    drafts, invisible to udvalgsmedlemmer); 403 when the user may see it but not do `perm` to it."""
-    qs = Opfoelgning.objects.select_related("aar").defer("bilag_pdf").for_user(request.user)
-    opfoelgning = get_object_or_404(qs, aar__aar=aar, nummer=nr)
-    if perm and not rules.has_perm(perm, request.user, opfoelgning):
-        raise PermissionDenied
-    return opfoelgning
-
-
-def hent_ramme_i_opfoelgning(request: HttpRequest, aar: int, nr: int, ramme_nr: str, *, rediger: bool = False):
-    """The one lookup of a ramme in a round; with `rediger`, 403 unless the user may edit it now."""
-    opfoelgning = hent_opfoelgning(request, aar, nr)
-    ramme = get_object_or_404(Bevillingsramme.objects.select_related("udvalg"), aar=opfoelgning.aar, nummer=ramme_nr)
-    if rediger and not rules.has_perm(
-        "budgetopfolgning.rediger_ramme", request.user, RammeIOpfoelgning(opfoelgning, ramme)
-    ):
-        raise PermissionDenied
-    return opfoelgning, ramme
-
-
 @require_safe
-def forside(request: HttpRequest) -> HttpResponse:
+def forside(request: AuthenticatedHttpRequest) -> HttpResponse:
     opfoelgninger = Opfoelgning.objects.select_related("aar").for_user(request.user).order_by("-aar__aar", "nummer")
     aar: dict[int, list[Opfoelgning]] = {}
     for opfoelgning in opfoelgninger:
         aar.setdefault(opfoelgning.aar.aar, []).append(opfoelgning)
-    return render(request, "budgetopfolgning/forside.html", {"aar": aar})
+    return render(
+        request,
+        "budgetopfolgning/forside.html",
+        {"aar": aar, "arbejde": views_gennemgang.forside_arbejdsliste(request, list(opfoelgninger))},
+    )
 
 
 @require_safe
-def opfoelgning_side(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
+def opfoelgning_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> HttpResponse:
     opfoelgning = hent_opfoelgning(request, aar, nr)
     context = opfoelgning_kontekst(opfoelgning)
     context["kan_laase"] = rules.has_perm("budgetopfolgning.laas_opfoelgning", request.user, opfoelgning)
     if context["kan_laase"]:
         context["manglende_forklaringer"] = selectors.manglende_forklaringer(opfoelgning, context["linjer"])
+    if not opfoelgning.er_laast and not kun_laeser(request.user):
+        context.update(views_gennemgang.arbejdsliste_kontekst(request, opfoelgning, context["linjer"]))
     return render(request, "budgetopfolgning/opfoelgning.html", context)
 
 
@@ -67,7 +53,7 @@ def udvalg_side(request: HttpRequest, aar: int, nr: int, kode: str) -> HttpRespo
 
 
 @require_safe
-def ramme_side(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpResponse:
+def ramme_side(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpResponse:
     opfoelgning, valgt = hent_ramme_i_opfoelgning(request, aar, nr, ramme_nr)
     linjer = selectors.linjer(opfoelgning, ramme=valgt)
     total = selectors.summer([linje.tal for linje in linjer], opfoelgning=opfoelgning)
@@ -88,6 +74,10 @@ def ramme_side(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpRe
             ),
             "fortegn_korrektioner": FORTEGN_KORREKTIONER,
             "fortegn_afvigelse": FORTEGN_AFVIGELSE,
+            **(
+                views_gennemgang.ramme_gennemgang_kontekst(request, opfoelgning, valgt)
+                if not opfoelgning.er_laast and not kun_laeser(request.user) else {}
+            ),
         },
     )
 
@@ -108,6 +98,15 @@ def _initial(linjer: list[Opfoelgningslinje], aktiviteter: list[selectors.Aktivi
     return initial
 
 
+def _tal(
+    opfoelgning: Opfoelgning, ramme: Bevillingsramme, aktiviteter: list[selectors.AktivitetLinje]
+) -> dict[str, selectors.Tal]:
+    """The figures each of the form's parts and activities stands at, keyed by the form's field prefix."""
+    tal = {linje.rammedel.placering: linje.tal for linje in selectors.linjer(opfoelgning, ramme=ramme)}
+    tal.update({f"akt{a.linje.pk}": a.tal for a in aktiviteter if a.linje is not None})
+    return tal
+
+
 def _rammens_linjer(opfoelgning: Opfoelgning, ramme: Bevillingsramme):
     linjer = list(
         Opfoelgningslinje.objects.filter(opfoelgning=opfoelgning, rammedel__ramme=ramme)
@@ -124,11 +123,12 @@ def rediger_ramme(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr
     konflikt = indsendt = None
     status = 200
     if request.method == "POST":
-        form = RammeForm(request.POST, linjer=linjer, aktiviteter=aktiviteter)
+        tal = _tal(opfoelgning, valgt, aktiviteter)
+        form = RammeForm(request.POST, linjer=linjer, aktiviteter=aktiviteter, tal=tal)
         if form.is_valid():
             data = form.cleaned_data
             indtastninger = {
-                linje.pk: services.Indtastning(
+                linje.pk: indtastning.Indtastning(
                     korrektioner=data.get(f"{linje.rammedel.placering}_korrektioner"),
                     forventet_forbrug=data.get(f"{linje.rammedel.placering}_forventet_forbrug"),
                     forklaring=data[f"{linje.rammedel.placering}_forklaring"].strip(),
@@ -137,7 +137,7 @@ def rediger_ramme(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr
                 for linje in linjer
             }
             akt_indtastninger = {
-                a.linje.pk: services.Indtastning(
+                a.linje.pk: indtastning.Indtastning(
                     korrektioner=data[f"akt{a.linje.pk}_korrektioner"],
                     forventet_forbrug=data[f"akt{a.linje.pk}_forventet_forbrug"],
                     forklaring="",
@@ -146,7 +146,7 @@ def rediger_ramme(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr
                 for a in form.aktiviteter
             }
             try:
-                services.gem_ramme(
+                indtastning.gem_ramme(
                     opfoelgning=opfoelgning,
                     indtastninger=indtastninger,
                     aktiviteter=akt_indtastninger,
@@ -182,7 +182,21 @@ def rediger_ramme(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr
 def laas(request: AuthenticatedHttpRequest, aar: int, nr: int) -> HttpResponse:
     opfoelgning = hent_opfoelgning(request, aar, nr, perm="budgetopfolgning.laas_opfoelgning")
     mangler = selectors.manglende_forklaringer(opfoelgning)
+    ikke_godkendte = arbejdsliste.ikke_godkendte(opfoelgning)
     if request.method == "POST":
+        # A missing explanation is refused by the lock itself, below; approval is Center for Økonomi's own call.
+        if ikke_godkendte and not mangler and request.POST.get("laas_alligevel") != "1":
+            messages.error(
+                request,
+                f"{len(ikke_godkendte)} rammer er ikke godkendt. Sæt hak i »Lås alligevel«, hvis runden skal låses "
+                "uden deres godkendelse.",
+            )
+            return render(
+                request,
+                "budgetopfolgning/laas.html",
+                {"opfoelgning": opfoelgning, "mangler": mangler, "ikke_godkendte": ikke_godkendte},
+                status=400,
+            )
         try:
             services.laas_opfoelgning(opfoelgning=opfoelgning, bruger=request.user)
         except services.OpfoelgningsFejl as exc:
@@ -190,7 +204,11 @@ def laas(request: AuthenticatedHttpRequest, aar: int, nr: int) -> HttpResponse:
             return redirect("laas", aar, nr)
         messages.success(request, f"{opfoelgning} er låst. Rettelser hører nu til i næste budgetopfølgning.")
         return redirect("opfoelgning", aar, nr)
-    return render(request, "budgetopfolgning/laas.html", {"opfoelgning": opfoelgning, "mangler": mangler})
+    return render(
+        request,
+        "budgetopfolgning/laas.html",
+        {"opfoelgning": opfoelgning, "mangler": mangler, "ikke_godkendte": ikke_godkendte},
+    )
 
 
 @require_http_methods(["GET", "POST"])

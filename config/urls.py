@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from budgetopfolgning import views
+from budgetopfolgning import views, views_gennemgang
 
 urlpatterns = [
     path("", views.forside, name="forside"),
@@ -11,6 +11,13 @@ urlpatterns = [
     path("opfolgning/<int:aar>/<int:nr>/ramme/<str:ramme_nr>/", views.ramme_side, name="ramme"),
     path("opfolgning/<int:aar>/<int:nr>/ramme/<str:ramme_nr>/rediger/", views.rediger_ramme, name="rediger_ramme"),
     path("opfolgning/<int:aar>/<int:nr>/laas/", views.laas, name="laas"),
+    path("opfolgning/<int:aar>/<int:nr>/indtastning/", views_gennemgang.indtastning_side, name="indtastning"),
+    path("opfolgning/<int:aar>/<int:nr>/rammer/", views_gennemgang.rammestatus_side, name="rammestatus"),
+    path(
+        "opfolgning/<int:aar>/<int:nr>/ramme/<str:ramme_nr>/gennemgang/",
+        views_gennemgang.gennemgang_handling,
+        name="gennemgang",
+    ),
     path("opfolgning/ny/", views.ny_opfoelgning, name="ny_opfoelgning"),
     path("opfolgning/<int:aar>/<int:nr>/bilag.pdf", views.bilag_pdf, name="bilag_pdf"),
     path("opfolgning/<int:aar>/<int:nr>/udvalg/<str:kode>/bilag.pdf", views.udvalg_bilag_pdf, name="udvalg_bilag_pdf"),

@@ -186,6 +186,25 @@ def parse_dansk(text: str) -> Decimal:
     return _beloeb(tal, text)
 
 
+# "18.000 t.kr." as a person may type an amount in the thousands every table shows: the suffix t.kr., t. kr. or tkr.
+_TKR = re.compile(r"\s*(?:t\.\s?kr\.?|tkr\.?)\s*$", re.IGNORECASE)
+
+
+def parse_indtastet(text: str) -> Decimal:
+    """An amount typed into a form: kroner in Danish notation (`parse_dansk`), or in 1.000 kr. with the suffix
+    "t.kr." (``18.000 t.kr.`` is 18.000.000 kr.; ``1,5 t.kr.`` is 1.500 kr.), still exact to the øre."""
+    tkr = _TKR.search(text or "")
+    if tkr is None:
+        return parse_dansk(text)
+    try:
+        tal = parse_dansk_tal(text[: tkr.start()], decimaler=5) * TUSIND
+    except UgyldigtTal as exc:
+        raise UgyldigtBeloeb(
+            f"»{text}« er ikke et gyldigt beløb i 1.000 kr. Skriv fx 18.000 t.kr. eller 1.234,5 t.kr."
+        ) from exc
+    return _beloeb(tal, text)
+
+
 def tal_fra_json(value: object, *, decimaler: int = 2) -> Decimal:
     """A number from one of our JSON data files: a string in machine notation or a JSON integer.
 

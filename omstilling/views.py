@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from budgetopfolgning import views as budget_views
+from budgetopfolgning import opslag
 from budgetopfolgning.models import Opfoelgning
 from kerne import versioner
 from kerne.filer import content_disposition
@@ -42,7 +42,7 @@ def hent_forslag(request: HttpRequest, aar: int, nr: str, *, rediger: bool = Fal
 def hent_opfoelgning(request: HttpRequest, aar: int, nr: int, *, rediger: bool = False) -> Opfoelgning:
     """A round as the user may see it (open rounds are drafts, hidden from udvalgsmedlemmer: 404); with `rediger`,
     403 unless the user may edit follow-ups in it now (a locked round refuses everyone)."""
-    opfoelgning = budget_views.hent_opfoelgning(request, aar, nr)
+    opfoelgning = opslag.hent_opfoelgning(request, aar, nr)
     if rediger and not rules.has_perm("omstilling.rediger_forslagsopfoelgning", request.user, opfoelgning):
         raise PermissionDenied(
             LAAST_BESKED if opfoelgning.er_laast else "Du har ikke adgang til at redigere opfølgningen."

@@ -32,6 +32,21 @@ EXPECTED = {
         ({"nr": LAAST}, dict.fromkeys(ACTORS[1:], 403)),
         ({"nr": AABEN}, {"udvalg": 404, "konsulent_egen": 403, "konsulent_anden": 403, "okonomi": 200}),
     ],
+    # The round's grid: every row the user may edit; a locked round has none.
+    "indtastning": [
+        ({"nr": LAAST}, dict.fromkeys(ACTORS[1:], 403)),
+        ({"nr": AABEN}, KLADDE),
+    ],
+    # The rammer's review status: the staff roles only (a konsulent sees their own).
+    "rammestatus": [
+        ({"nr": LAAST}, {"udvalg": 403, "konsulent_egen": 200, "konsulent_anden": 200, "okonomi": 200}),
+        ({"nr": AABEN}, KLADDE),
+    ],
+    # POST only: the review steps (tests/test_arbejdsbord.py covers who may take which).
+    "gennemgang": [
+        ({"nr": LAAST, "ramme_nr": None}, dict.fromkeys(ACTORS[1:], 405)),
+        ({"nr": AABEN, "ramme_nr": None}, dict.fromkeys(ACTORS[1:], 405)),
+    ],
     "ny_opfoelgning": [({}, {"udvalg": 403, "konsulent_egen": 403, "konsulent_anden": 403, "okonomi": 200})],
     "bilag_pdf": [({"nr": LAAST}, ALLE_200), ({"nr": AABEN}, KLADDE)],
     "udvalg_bilag_pdf": [({"nr": LAAST, "kode": "BSU"}, ALLE_200), ({"nr": AABEN, "kode": "BSU"}, KLADDE)],

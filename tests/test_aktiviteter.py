@@ -2,8 +2,10 @@
 
 from decimal import Decimal
 
+from budgetopfolgning.indtastning import Aktivitetstal, indfoer_aktiviteter
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
-from budgetopfolgning.services import Aktivitetstal, ImportFejl, OpfoelgningsFejl, importer_budget, indfoer_aktiviteter
+from budgetopfolgning.services import ImportFejl, OpfoelgningsFejl, importer_budget
+from kerne.beloeb import parse_dansk, redigerbart
 from rammer.models import Rammedel
 from tests.base import DemoTestCase, raekker, tabeller
 
@@ -58,11 +60,12 @@ class ActivityTests(DemoTestCase):
     def test_a_stale_activity_form_changes_nothing(self):
         stale = _form_data(self.client.get(REDIGER))
         key = [k for k in stale if k.startswith("akt") and k.endswith("_forventet_forbrug")][0]
-        first = dict(stale, **{key: "1"})
+        gemt = parse_dansk(stale[key])
+        first = dict(stale, **{key: redigerbart(gemt + 1)})
         self.assertEqual(self.client.post(REDIGER, first).status_code, 302)
-        stale[key] = "2"
+        stale[key] = redigerbart(gemt + 2)
         self.assertEqual(self.client.post(REDIGER, stale).status_code, 409)
-        self.assertEqual(Aktivitetslinje.objects.get(pk=int(key[3:].split("_")[0])).forventet_forbrug, Decimal("1"))
+        self.assertEqual(Aktivitetslinje.objects.get(pk=int(key[3:].split("_")[0])).forventet_forbrug, gemt + 1)
 
     def test_the_import_refuses_figures_for_a_part_split_into_activities(self):
         data = (

@@ -52,6 +52,7 @@ class EditTests(DemoTestCase):
         fresh = dict(stale, inden_forventet_forbrug="175.800.000")
         self.client.post(REDIGER, fresh)
         stale["inden_forventet_forbrug"] = "1"
+        stale["inden_bekraeft"] = "on"  # far from the budget: the form asks, and this confirms
         response = self.client.post(REDIGER, stale)
         self.assertEqual(response.status_code, 409)
         self.assertContains(response, "Rammen er ændret af konsulent kl.", status_code=409)
@@ -110,7 +111,7 @@ class LockTests(DemoTestCase):
         page = okonomi.get("/opfolgning/2024/2/")
         self.assertContains(page, 'href="/opfolgning/2024/2/laas/"')
         self.assertContains(okonomi.get("/opfolgning/2024/2/laas/"), "kan ikke fortrydes")
-        response = okonomi.post("/opfolgning/2024/2/laas/")
+        response = okonomi.post("/opfolgning/2024/2/laas/", {"laas_alligevel": "1"})
         self.assertRedirects(response, "/opfolgning/2024/2/")
         runde = Opfoelgning.objects.get(aar__aar=2024, nummer=2)
         self.assertTrue(runde.er_laast)
@@ -147,7 +148,7 @@ class LockTests(DemoTestCase):
 class OpenRoundTests(DemoTestCase):
     def test_okonomi_opens_round_three_from_round_two(self):
         self.client.force_login(self.okonomi)
-        self.client.post("/opfolgning/2024/2/laas/")
+        self.client.post("/opfolgning/2024/2/laas/", {"laas_alligevel": "1"})
         response = self.client.post(
             "/opfolgning/ny/",
             {"aar": Opfoelgning.objects.get(aar__aar=2024, nummer=1).aar_id, "pr_dato": "2024-10-31",

@@ -45,7 +45,7 @@ class LockedYearImportTests(DemoTestCase):
     def test_a_round_imported_into_a_year_with_activities_continues_them(self):
         okonomi = self.okonomi
         self.client.force_login(okonomi)
-        self.client.post("/opfolgning/2024/2/laas/")
+        self.client.post("/opfolgning/2024/2/laas/", {"laas_alligevel": "1"})
         self.assertTrue(Opfoelgning.objects.get(aar__aar=2024, nummer=2).er_laast)
         # Round 3 by import: the file has one ramme; everything else, activities included, continues.
         _import(f"{HEADER};forklaring\nBørne- og Skoleudvalget;30.46;Forebyggelse/anbringelse af børn og unge uden "

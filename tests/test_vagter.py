@@ -16,16 +16,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from budgetopfolgning.indtastning import Aktivitetstal, Indtastning, gem_ramme, indfoer_aktiviteter
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
-from budgetopfolgning.services import (
-    Aktivitetstal,
-    ImportFejl,
-    Indtastning,
-    OpfoelgningsFejl,
-    gem_ramme,
-    importer_budget,
-    indfoer_aktiviteter,
-)
+from budgetopfolgning.services import ImportFejl, OpfoelgningsFejl, importer_budget
 from kerne.versioner import Konflikt, version_af
 from omstilling import services as omstilling_services
 from omstilling.models import Forslag, Forslagsaar, Forslagsopfoelgning, Forslagsramme
@@ -482,6 +475,7 @@ class RoundViewPermissionTests(DemoTestCase):
         url = "/opfolgning/2024/2/ramme/10.30/rediger/"
         data = _form_data(_klient(self.okonomi).get(url))
         data["inden_forventet_forbrug"] = "1"
+        data["inden_bekraeft"] = "on"  # far from the budget: the form asks, and this confirms
         foer = _tilstand(*RUNDER)
         self.assertEqual(_klient(self.konsulent).post(url, data).status_code, 403)
         self.assertEqual(_klient(self.udvalg).post(url, data).status_code, 404)

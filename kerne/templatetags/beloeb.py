@@ -31,3 +31,19 @@ def kr(value: Decimal | int | str | None) -> str:
     if value is None or value == "":
         return ""
     return beloeb.dansk_tal(Decimal(value), 2)
+
+
+@register.filter
+def redigerbart(value: Decimal | int | str | None) -> str:
+    """Kroner as an edit field shows them: 174.800.000, or 1.234,50 with øre."""
+    if value is None or value == "":
+        return ""
+    return beloeb.redigerbart(Decimal(value))
+
+
+@register.filter
+def oere(value: Decimal | int | str | None) -> str:
+    """Kroner as a whole number of øre, for the page's script to compute with exactly (no binary fractions)."""
+    if value is None or value == "":
+        return ""
+    return str(int(Decimal(value) * 100))

@@ -8,14 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from budgetopfolgning.indtastning import Aktivitetstal, indfoer_aktiviteter
 from budgetopfolgning.models import Opfoelgning
-from budgetopfolgning.services import (
-    Aktivitetstal,
-    aabn_opfoelgning,
-    importer_budget,
-    indfoer_aktiviteter,
-    laas_opfoelgning,
-)
+from budgetopfolgning.services import aabn_opfoelgning, importer_budget, laas_opfoelgning
 from kerne import roller
 from rammer.models import Bevillingsramme, Rammeansvar, Rammedel
 
@@ -81,6 +76,7 @@ class Command(BaseCommand):
                 kontakt_navn=KONTAKT["kontakt_navn"],
                 kontakt_telefon=KONTAKT["kontakt_telefon"],
                 kontakt_email=KONTAKT["kontakt_email"],
+                frist=date(2024, 9, 6),
             )
             self.stdout.write("2. budgetopfølgning 2024 åbnet.")
         call_command("indlaes_omstilling", str(FIXTURES / "omstilling_2019.json"), stdout=self.stdout)
@@ -97,8 +93,10 @@ class Command(BaseCommand):
             ("konsulent", "Karim", "Jensen", roller.KONSULENT),
             ("udvalg", "Ulla", "Madsen", roller.UDVALGSMEDLEM),
         ):
+            # Addresses at example.org, a domain reserved for examples: the reminders print them on the console.
             user, created = User.objects.get_or_create(
-                username=username, defaults={"first_name": fornavn, "last_name": efternavn}
+                username=username,
+                defaults={"first_name": fornavn, "last_name": efternavn, "email": f"{username}@example.org"},
             )
             if created:
                 user.set_password("demo")

@@ -1,0 +1,31 @@
+"""The lookups of a round's views: one per model, each with its permission check."""
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from budgetopfolgning.models import Opfoelgning
+from budgetopfolgning.rules import RammeIOpfoelgning
+from rammer.models import Bevillingsramme
+
+
+def hent_opfoelgning(request: HttpRequest, aar: int, nr: int, perm: str | None = None) -> Opfoelgning:
+    """The one lookup of a round: 404 when it does not exist or the user may not see it (open rounds are
+    drafts, invisible to udvalgsmedlemmer); 403 when the user may see it but not do `perm` to it."""
+    qs = Opfoelgning.objects.select_related("aar").defer("bilag_pdf").for_user(request.user)
+    opfoelgning = get_object_or_404(qs, aar__aar=aar, nummer=nr)
+    if perm and not rules.has_perm(perm, request.user, opfoelgning):
+        raise PermissionDenied
+    return opfoelgning
+
+
+def hent_ramme_i_opfoelgning(request: HttpRequest, aar: int, nr: int, ramme_nr: str, *, rediger: bool = False):
+    """The one lookup of a ramme in a round; with `rediger`, 403 unless the user may edit it now."""
+    opfoelgning = hent_opfoelgning(request, aar, nr)
+    ramme = get_object_or_404(Bevillingsramme.objects.select_related("udvalg"), aar=opfoelgning.aar, nummer=ramme_nr)
+    if rediger and not rules.has_perm(
+        "budgetopfolgning.rediger_ramme", request.user, RammeIOpfoelgning(opfoelgning, ramme)
+    ):
+        raise PermissionDenied
+    return opfoelgning, ramme
