@@ -91,6 +91,8 @@ class AxeTests(BrowserTestCase):
             ("/opfolgning/2024/2/ramme/30.46/rediger/", "rediger"),
             ("/opfolgning/2024/2/ramme/30.36/", None),
             ("/opfolgning/2024/2/ramme/30.36/rediger/", "rediger-aktiviteter"),
+            ("/opfolgning/2024/2/indtastning/", "gitter"),
+            ("/opfolgning/2024/2/rammer/", None),
             ("/omstilling/2019/", "omstilling-oversigt"),
             ("/omstilling/2019/TMU-07/", "omstillingsforslag"),
             ("/omstilling/2019/TMU-07/rediger/", None),
@@ -120,7 +122,13 @@ class AxeTests(BrowserTestCase):
 
     def test_okonomi_pages_have_no_violations(self):
         self.login("okonomi")
-        for path, name in (("/opfolgning/2024/2/laas/", "laas"), ("/opfolgning/ny/", None)):
+        for path, name in (
+            ("/opfolgning/2024/2/laas/", "laas"),
+            ("/opfolgning/ny/", None),
+            ("/", "forside-okonomi"),
+            ("/opfolgning/2024/2/rammer/", "rammernes-status"),
+            ("/opfolgning/2024/2/indtastning/", None),
+        ):
             with self.subTest(path=path):
                 self.assert_no_axe_violations(path, name)
 
@@ -183,13 +191,60 @@ class KeyboardTests(BrowserTestCase):
         self.assertIn("175.800", page.inner_text("main"))
 
 
+    def test_the_grid_by_keyboard_live_figures_and_enter_saves(self):
+        page = self.page
+        self.login("konsulent")
+        self.tab_to("Indtast i gitteret")
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{self.live_server_url}/opfolgning/2024/2/indtastning/")
+        self.tab_to("0")  # the first row's korrektioner: the first input after the filter
+        felt = page.get_by_label(
+            "Forventet forbrug, 30.46 Forebyggelse/anbringelse af børn og unge uden for hjemmet, inden for "
+            "servicerammen"
+        )
+        self.tab_to("174.800.000")
+        self.assertEqual(page.evaluate("() => document.activeElement.id"), felt.get_attribute("id"))
+        page.keyboard.press("Shift+Tab")  # back along the row to its korrektioner
+        page.keyboard.press("Control+A")
+        page.keyboard.type("+500.000")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Control+A")
+        page.keyboard.type("176.000 t.kr.")
+        raekke = page.locator("tr", has=felt)
+        # Afvigelse = 176.000 − (172.800 + 500) in 1.000 kr., computed as the user types.
+        self.assertEqual(raekke.locator(".afvigelse").inner_text(), "2.700")
+        self.assertEqual(raekke.locator(".udvikling").inner_text(), "1.200")
+        self.assertEqual(raekke.locator("output.tkr").nth(1).inner_text(), "= 176.000 t.kr.")
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+        self.assertIn("1 ramme gemt.", page.inner_text(".beskeder"))
+        self.assertEqual(felt.input_value(), "176.000.000")
+        self.assert_no_axe_violations("", None)
+
+
 class LayoutTests(BrowserTestCase):
     def test_narrow_screen_and_200_percent_zoom_do_not_scroll_the_page_sideways(self):
         self.login("konsulent")
         for width in (390, 640):  # a phone, and 1280 px at 200 % zoom
             self.page.set_viewport_size({"width": width, "height": 800})
-            for path in ("/opfolgning/2024/2/", "/opfolgning/2024/2/ramme/30.46/rediger/"):
+            for path in ("/opfolgning/2024/2/", "/opfolgning/2024/2/ramme/30.46/rediger/",
+                         "/opfolgning/2024/2/indtastning/", "/"):
                 with self.subTest(width=width, path=path):
+                    self.page.goto(f"{self.live_server_url}{path}")
+                    overflow = self.page.evaluate(
+                        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                    )
+                    self.assertLessEqual(overflow, 0)
+
+    def test_the_grid_and_the_work_lists_fit_320_px(self):
+        for user, paths in (("konsulent", ("/", "/opfolgning/2024/2/indtastning/", "/opfolgning/2024/2/rammer/")),
+                            ("okonomi", ("/", "/opfolgning/2024/2/rammer/"))):
+            self.context.clear_cookies()
+            self.page.set_viewport_size({"width": 1280, "height": 800})
+            self.login(user)
+            self.page.set_viewport_size({"width": 320, "height": 800})
+            for path in paths:
+                with self.subTest(user=user, path=path):
                     self.page.goto(f"{self.live_server_url}{path}")
                     overflow = self.page.evaluate(
                         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
