@@ -22,10 +22,11 @@ ANTAL_RAMMER = 300
 SYNTETISK_AAR = 2031
 
 
-def opsaet_django(mappe: str) -> None:
+def opsaet_django(mappe: str, database_url: str | None = None) -> None:
+    """Django on a throwaway database: SQLite in `mappe`, or the (empty) database `database_url` names."""
     sys.path.insert(0, str(BASE_DIR))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["DATABASE_URL"] = f"sqlite:///{mappe}/benchmark.sqlite3"
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{mappe}/benchmark.sqlite3"
     import django
 
     django.setup()
