@@ -179,7 +179,6 @@ class Raekkekonflikt:
 
     linje: Opfoelgningslinje | Aktivitetslinje
     indtastet: Raekke
-    besked: str
 
     @property
     def ramme(self) -> Bevillingsramme:
@@ -220,7 +219,7 @@ def gem_raekker(
         for linje in linjer:
             ny = indtastet[linje.pk]
             if linje.version != ny.version:
-                konflikter.append(Raekkekonflikt(linje=linje, indtastet=ny, besked=str(versioner.Konflikt(linje))))
+                konflikter.append(Raekkekonflikt(linje=linje, indtastet=ny))
                 continue
             if linje.korrektioner == ny.korrektioner and linje.forventet_forbrug == ny.forventet_forbrug:
                 continue

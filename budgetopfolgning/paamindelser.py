@@ -103,7 +103,8 @@ def send_paamindelser(*, idag: date) -> list[Afsendt]:
                 if k.is_active and k.email:
                     pr_konsulent.setdefault(k.pk, (k, []))[1].append(r)
         for konsulent, rammer in pr_konsulent.values():
-            emne = f"Påmindelse: {len(rammer)} rammer mangler i {opfoelgning.titel.lower()}"
+            antal = f"{len(rammer)} ramme" if len(rammer) == 1 else f"{len(rammer)} rammer"
+            emne = f"Påmindelse: {antal} mangler i {opfoelgning.titel.lower()}"
             if _send_en_gang(konsulent, opfoelgning, idag, emne, _konsulenttekst(konsulent, opfoelgning, rammer)):
                 afsendt.append(Afsendt(konsulent, opfoelgning, len(rammer)))
         tekst = _oversigtstekst(opfoelgning, raekker)

@@ -111,6 +111,7 @@ def indtastning_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> Ht
                     "version": form[f"{r.noegle}_version"] if r.redigerbar else None,
                     "bekraeft": form[f"{r.noegle}_bekraeft"] if r.noegle in form.skal_bekraeftes else None,
                     "konflikt": indtastet.get(r.noegle),
+                    "konflikt_tekst": _konfliktbesked(indtastet[r.noegle]) if r.noegle in indtastet else "",
                 }
                 for r in raekker
             ],
