@@ -172,10 +172,12 @@ def arbejdsliste_kontekst(request: AuthenticatedHttpRequest, opfoelgning: Opfoel
     per status, linking to the page of all rammer."""
     raekker = arbejdsliste.rammestatusser(opfoelgning, alle)
     ramme_ids = redigerbare_rammer(request.user, opfoelgning.aar_id)
+    kun_aendrede = request.GET.get("kun_aendrede") == "1"
     return {
-        "arbejdsliste": arbejdsliste.filtrer(raekker, ramme_ids=ramme_ids),
+        "arbejdsliste": arbejdsliste.filtrer(raekker, ramme_ids=ramme_ids, kun_aendrede=kun_aendrede),
         "arbejdsliste_alle": ramme_ids is None,
         "optaelling": arbejdsliste.optaelling(raekker),
+        "kun_aendrede": kun_aendrede,
     }
 
 

@@ -364,6 +364,15 @@ class MineRammerTests(DemoTestCase):
         self.assertLess(html.index("Mine rammer"), html.index("Tabel 1."))
         self.assertEqual([r.ramme.nummer for r in response.context["arbejdsliste"]], ["30.36", "30.46"])
         self.assertTrue(tabeller(html)[0]["caption"].startswith("Tabel 1."))
+        # Only changed since last round: 30.46 moves after a new forecast, 30.36 does not.
+        aendret = _klient(self.konsulent).get("/opfolgning/2024/2/?kun_aendrede=1").context["arbejdsliste"]
+        foer = {r.ramme.nummer for r in aendret}
+        linje = _linje("30.46")
+        linje.korrektioner = Decimal("250000")
+        linje.save()
+        aendret = _klient(self.konsulent).get("/opfolgning/2024/2/?kun_aendrede=1").context["arbejdsliste"]
+        self.assertEqual({r.ramme.nummer for r in aendret} - foer, {"30.46"} - foer)
+        self.assertIn("30.46", {r.ramme.nummer for r in aendret})
 
     def test_center_for_oekonomi_filters_all_rammer_and_counts_per_status(self):
         c = _klient(self.okonomi)
