@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint migrate demo clean screenshots
+.PHONY: install run serve test lint migrate demo clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,13 @@ demo: migrate
 
 run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production: gunicorn with DJANGO_ENV=production; SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS and the GUNICORN_*
+# variables come from the environment (docs/drift.md, docs/env.example).
+serve: install
+	DJANGO_ENV=production $(BIN)/python manage.py migrate --noinput
+	DJANGO_ENV=production $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_ENV=production $(BIN)/gunicorn -c config/gunicorn.py
 
 test: install
 	$(BIN)/pytest

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from budgetopfolgning import views
+from kerne import sundhed
 
 urlpatterns = [
     path("", views.forside, name="forside"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("opfolgning/<int:aar>/<int:nr>/udvalg/<str:kode>/bilag.pdf", views.udvalg_bilag_pdf, name="udvalg_bilag_pdf"),
     path("opfolgning/<int:aar>/<int:nr>/tabeller.xlsx", views.tabeller_xlsx, name="tabeller_xlsx"),
     path("opfolgning/<int:aar>/<int:nr>/tabel-<int:tabel>.csv", views.tabel_csv, name="tabel_csv"),
+    path("sundhed/", sundhed.sundhed, name="sundhed"),
     path("tilgaengelighed/", views.tilgaengelighed, name="tilgaengelighed"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
