@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run serve test lint migrate demo clean screenshots
+.PHONY: install run serve worker test lint migrate demo clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ serve: install
 	DJANGO_ENV=production $(BIN)/python manage.py migrate --noinput
 	DJANGO_ENV=production $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DJANGO_ENV=production $(BIN)/gunicorn -c config/gunicorn.py
+
+# Background jobs (the Bilag after a lock) when CELERY_BROKER_URL names Redis or RabbitMQ; without it they run in
+# the web process and no worker is needed.
+worker: install
+	$(BIN)/celery -A config worker --loglevel=INFO
 
 test: install
 	$(BIN)/pytest

@@ -10,11 +10,16 @@ import hashlib
 from django.conf import settings
 from django.db import transaction
 
+from budgetopfolgning import selectors
 from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.sider import opfoelgning_kontekst, udvalg_kontekst
 from budgetopfolgning.tables import OpfoelgningsTabel
 from kerne.pdf import render_pdf
 from rammer.models import Udvalg
+
+
+class BilagFejl(Exception):
+    """The Bilag of a locked round cannot be made as it must be (Danish message, shown to Center for Økonomi)."""
 
 
 class BilagTabel(OpfoelgningsTabel):
@@ -84,15 +89,20 @@ def render_udvalg_bilag(opfoelgning: Opfoelgning, udvalg: Udvalg, *, kladde: boo
 
 
 def frys_bilag(opfoelgning: Opfoelgning) -> Opfoelgning:
-    """Render the final Bilag of a round being locked and store it with its SHA-256.
+    """Render the final Bilag of a locked round and store it with its SHA-256, unless one is stored already.
 
-    Called by the lock service; it renders without the "Kladde" mark whatever the status field says at that
-    moment, since the lock may set the status after or before calling it.
+    Run by the job the lock asks for (jobs.py), after the lock's transaction: the figures it draws must still be
+    the ones whose hash the lock stored, or the Bilag would show something else than what was locked. It renders
+    without the "Kladde" mark whatever the status field says. If two runs race, the first write wins.
     """
+    if opfoelgning.tal_sha256 and selectors.tal_sha256(opfoelgning) != opfoelgning.tal_sha256:
+        raise BilagFejl("Tallene stemmer ikke med dem, der blev låst (SHA-256); bilaget dannes ikke.")
     data = render_bilag(opfoelgning, kladde=False)
-    opfoelgning.bilag_pdf = data
-    opfoelgning.bilag_sha256 = hashlib.sha256(data).hexdigest()
-    opfoelgning.save(update_fields=["bilag_pdf", "bilag_sha256"])
+    with transaction.atomic():
+        Opfoelgning.objects.filter(pk=opfoelgning.pk, bilag_sha256="").update(
+            bilag_pdf=data, bilag_sha256=hashlib.sha256(data).hexdigest()
+        )
+    opfoelgning.refresh_from_db(fields=["bilag_pdf", "bilag_sha256"])
     return opfoelgning
 
 

@@ -4,9 +4,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from budgetopfolgning import bilag, eksport, selectors, services
+from budgetopfolgning import bilag, eksport, jobs, selectors, services
 from budgetopfolgning.forms import NyOpfoelgningForm, RammeForm
 from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.rules import RammeIOpfoelgning
@@ -56,6 +56,7 @@ def opfoelgning_side(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
     context["kan_laase"] = rules.has_perm("budgetopfolgning.laas_opfoelgning", request.user, opfoelgning)
     if context["kan_laase"]:
         context["manglende_forklaringer"] = selectors.manglende_forklaringer(opfoelgning, context["linjer"])
+    context["kan_danne_bilag"] = rules.has_perm("budgetopfolgning.dan_bilag", request.user, opfoelgning)
     return render(request, "budgetopfolgning/opfoelgning.html", context)
 
 
@@ -191,6 +192,16 @@ def laas(request: AuthenticatedHttpRequest, aar: int, nr: int) -> HttpResponse:
         messages.success(request, f"{opfoelgning} er låst. Rettelser hører nu til i næste budgetopfølgning.")
         return redirect("opfoelgning", aar, nr)
     return render(request, "budgetopfolgning/laas.html", {"opfoelgning": opfoelgning, "mangler": mangler})
+
+
+@require_POST
+def dan_bilag(request: AuthenticatedHttpRequest, aar: int, nr: int) -> HttpResponse:
+    """Center for Økonomi asks again for the Bilag of a locked round whose job has failed or not yet run."""
+    opfoelgning = hent_opfoelgning(request, aar, nr, perm="budgetopfolgning.dan_bilag")
+    if opfoelgning.bilag_dannes:
+        jobs.bestil_bilag(opfoelgning.pk)
+        messages.success(request, "Bilaget er bestilt igen.")
+    return redirect("opfoelgning", aar, nr)
 
 
 @require_http_methods(["GET", "POST"])

@@ -209,6 +209,20 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 DJANGO_TABLES2_TEMPLATE = "_tabel.html"
 
+# Background jobs (Celery). Without a broker the embedded default runs each job at once, in the process that asks
+# for it (after the asking transaction has committed); with one, `make worker` runs them. A job is acknowledged only
+# when done, so a worker that dies mid-job leaves it to the next one.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == ""
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "budgetopfolgning")
+
 # A session ends after a working day without activity (8 hours by default), not after Django's two weeks: every
 # request renews it, so the limit counts idle time.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 480) * 60

@@ -14,6 +14,7 @@ urlpatterns = [
     path("opfolgning/<int:aar>/<int:nr>/laas/", views.laas, name="laas"),
     path("opfolgning/ny/", views.ny_opfoelgning, name="ny_opfoelgning"),
     path("opfolgning/<int:aar>/<int:nr>/bilag.pdf", views.bilag_pdf, name="bilag_pdf"),
+    path("opfolgning/<int:aar>/<int:nr>/dan-bilag/", views.dan_bilag, name="dan_bilag"),
     path("opfolgning/<int:aar>/<int:nr>/udvalg/<str:kode>/bilag.pdf", views.udvalg_bilag_pdf, name="udvalg_bilag_pdf"),
     path("opfolgning/<int:aar>/<int:nr>/tabeller.xlsx", views.tabeller_xlsx, name="tabeller_xlsx"),
     path("opfolgning/<int:aar>/<int:nr>/tabel-<int:tabel>.csv", views.tabel_csv, name="tabel_csv"),
