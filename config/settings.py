@@ -212,8 +212,9 @@ DJANGO_TABLES2_TEMPLATE = "_tabel.html"
 # Background jobs (Celery). Without a broker the embedded default runs each job at once, in the process that asks
 # for it (after the asking transaction has committed); with one, `make worker` runs them. A job is acknowledged only
 # when done, so a worker that dies mid-job leaves it to the next one.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == ""
+CELERY_TASK_ALWAYS_EAGER = env_str("CELERY_BROKER_URL", "") == ""
+# Eager jobs never reach a broker; the in-memory transport only keeps Celery from looking for one on localhost.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
