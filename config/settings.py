@@ -117,6 +117,61 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# Single sign-on (OpenID Connect, kerne/oidc.py) when OIDC_RP_CLIENT_ID is set; local login stays for accounts with
+# a password. The endpoints come from the provider's discovery document (read once, at start) unless set one by one.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_ENDEPUNKTER = {
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": "authorization_endpoint",
+    "OIDC_OP_TOKEN_ENDPOINT": "token_endpoint",
+    "OIDC_OP_USER_ENDPOINT": "userinfo_endpoint",
+    "OIDC_OP_JWKS_ENDPOINT": "jwks_uri",
+    "OIDC_OP_LOGOUT_ENDPOINT": "end_session_endpoint",
+}
+
+
+def oidc_discovery(url: str) -> dict[str, str]:
+    """The endpoints from a provider's `.well-known/openid-configuration`, as the OIDC_OP_* settings."""
+    import json
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as svar:  # noqa: S310 - an https URL the operator configured
+            dokument = json.load(svar)
+    except (OSError, ValueError) as exc:
+        raise ImproperlyConfigured(f"OIDC_OP_DISCOVERY_URL {url!r} could not be read: {exc}") from exc
+    return {setting: dokument.get(felt, "") for setting, felt in OIDC_ENDEPUNKTER.items()}
+
+
+_oidc_fundne = (
+    oidc_discovery(os.environ["OIDC_OP_DISCOVERY_URL"])
+    if OIDC_RP_CLIENT_ID and os.environ.get("OIDC_OP_DISCOVERY_URL")
+    else {}
+)
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str(
+    "OIDC_OP_AUTHORIZATION_ENDPOINT", _oidc_fundne.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+)
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", _oidc_fundne.get("OIDC_OP_TOKEN_ENDPOINT", ""))
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", _oidc_fundne.get("OIDC_OP_USER_ENDPOINT", ""))
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", _oidc_fundne.get("OIDC_OP_JWKS_ENDPOINT", ""))
+OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_OP_LOGOUT_ENDPOINT", _oidc_fundne.get("OIDC_OP_LOGOUT_ENDPOINT", ""))
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # for the provider's logout (id_token_hint)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_tilbage"
+OIDC_BRUGERNAVN_CLAIM = env_str("OIDC_BRUGERNAVN_CLAIM", "preferred_username")
+OIDC_GRUPPE_CLAIM = env_str("OIDC_GRUPPE_CLAIM", "groups")
+# Group ids (Entra ID: the group's object id) per role, comma-separated.
+OIDC_ROLLE_OKONOMI = env_list("OIDC_ROLLE_OKONOMI", "")
+OIDC_ROLLE_KONSULENT = env_list("OIDC_ROLLE_KONSULENT", "")
+OIDC_ROLLE_UDVALG = env_list("OIDC_ROLLE_UDVALG", "")
+if OIDC_RP_CLIENT_ID:
+    missing = [name for name in OIDC_ENDEPUNKTER if name != "OIDC_OP_LOGOUT_ENDPOINT" and not globals()[name]]
+    if missing:
+        raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set, but not {', '.join(missing)} (or OIDC_OP_DISCOVERY_URL)")
+    AUTHENTICATION_BACKENDS.append("kerne.oidc.Backend")
+
 # Five failures lock a username + client address for 15 minutes, never for good: the 15 minutes run from the fifth
 # failure, and tries during the lockout (even with the right password) do not start them again, or one try every
 # quarter of an hour would keep a user out for good.
@@ -143,6 +198,20 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
     }
 }
+
+
+def csp_form_action(oidc_logout_endpoint: str) -> list[str]:
+    """Our own origin, and the provider's when logout is sent on to it (form-action also governs the redirect that
+    follows a form's POST)."""
+    from urllib.parse import urlsplit
+
+    if not oidc_logout_endpoint:
+        return ["'self'"]
+    url = urlsplit(oidc_logout_endpoint)
+    return ["'self'", f"{url.scheme}://{url.netloc}"]
+
+
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = csp_form_action(OIDC_OP_LOGOUT_ENDPOINT)
 
 ROOT_URLCONF = "config.urls"
 

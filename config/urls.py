@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from budgetopfolgning import views
-from kerne import sundhed
+from kerne import oidc, sundhed
 
 urlpatterns = [
     path("", views.forside, name="forside"),
@@ -21,7 +21,9 @@ urlpatterns = [
     path("sundhed/", sundhed.sundhed, name="sundhed"),
     path("tilgaengelighed/", views.tilgaengelighed, name="tilgaengelighed"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", oidc.logud, name="logout"),
+    path("oidc/start/", oidc.start, name="oidc_start"),
+    path("oidc/tilbage/", oidc.tilbage, name="oidc_tilbage"),
     path("admin/", admin.site.urls),
     path("omstilling/", include("omstilling.urls")),
     path("rammer/", include("rammeindsigt.urls")),
