@@ -15,6 +15,8 @@ from kerne import versioner
 from kerne.beloeb import redigerbart
 from kerne.filer import content_disposition
 from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
+from kerne.logning import noter_adgang
+from kerne.models import Adgangslog
 from kerne.roller import AuthenticatedHttpRequest
 from rammer.models import Bevillingsramme, Udvalg
 
@@ -52,6 +54,8 @@ def forside(request: HttpRequest) -> HttpResponse:
 @require_safe
 def opfoelgning_side(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
     opfoelgning = hent_opfoelgning(request, aar, nr)
+    if not opfoelgning.er_laast:
+        noter_adgang(request, Adgangslog.AABEN_RUNDE, opfoelgning)
     context = opfoelgning_kontekst(opfoelgning)
     context["kan_laase"] = rules.has_perm("budgetopfolgning.laas_opfoelgning", request.user, opfoelgning)
     if context["kan_laase"]:
@@ -247,6 +251,7 @@ def _pdf_svar(data: bytes, filnavn: str) -> HttpResponse:
 @require_safe
 def bilag_pdf(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
     opfoelgning = hent_opfoelgning(request, aar, nr)
+    noter_adgang(request, Adgangslog.BILAG, opfoelgning if opfoelgning.er_laast else f"{opfoelgning} (kladde)")
     if opfoelgning.er_laast:
         data = bilag.gemt_bilag(opfoelgning)
         response = _pdf_svar(data, _filnavn(opfoelgning, "bilag", "pdf"))
@@ -259,6 +264,7 @@ def bilag_pdf(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
 def udvalg_bilag_pdf(request: HttpRequest, aar: int, nr: int, kode: str) -> HttpResponse:
     opfoelgning = hent_opfoelgning(request, aar, nr)
     valgt = get_object_or_404(Udvalg, aar=opfoelgning.aar, kode=kode)
+    noter_adgang(request, Adgangslog.UDVALGSBILAG, f"{opfoelgning}, {valgt.kode}")
     data = bilag.render_udvalg_bilag(opfoelgning, valgt, kladde=not opfoelgning.er_laast)
     navn = f"bilag-{valgt.kode.lower()}" if opfoelgning.er_laast else f"bilag-{valgt.kode.lower()}-kladde"
     return _pdf_svar(data, _filnavn(opfoelgning, navn, "pdf"))
@@ -267,6 +273,7 @@ def udvalg_bilag_pdf(request: HttpRequest, aar: int, nr: int, kode: str) -> Http
 @require_safe
 def tabeller_xlsx(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
     opfoelgning = hent_opfoelgning(request, aar, nr)
+    noter_adgang(request, Adgangslog.REGNEARK, opfoelgning)
     response = HttpResponse(
         eksport.tabeller_workbook(opfoelgning),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -282,6 +289,7 @@ def tabel_csv(request: HttpRequest, aar: int, nr: int, tabel: int) -> HttpRespon
     opfoelgning = hent_opfoelgning(request, aar, nr)
     if tabel not in (1, 2):
         raise Http404("Der er kun Tabel 1 og Tabel 2.")
+    noter_adgang(request, Adgangslog.CSV, f"{opfoelgning}, Tabel {tabel}")
     response = HttpResponse(eksport.tabel_csv(opfoelgning, tabel), content_type="text/csv; charset=utf-8")
     navn = f"tabel-{tabel}" if opfoelgning.er_laast else f"tabel-{tabel}-kladde"
     response["Content-Disposition"] = content_disposition(_filnavn(opfoelgning, navn, "csv"), vedhaeft=True)

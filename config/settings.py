@@ -92,6 +92,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: the request id and the one log line per request cover everything below, redirects included.
+    "kerne.logning.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -283,7 +285,7 @@ DJANGO_TABLES2_TEMPLATE = "_tabel.html"
 # when done, so a worker that dies mid-job leaves it to the next one.
 CELERY_TASK_ALWAYS_EAGER = env_str("CELERY_BROKER_URL", "") == ""
 # Eager jobs never reach a broker; the in-memory transport only keeps Celery from looking for one on localhost.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or "memory://"
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -318,12 +320,29 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     STORAGES["staticfiles"]["BACKEND"] = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
+# Logs go to stdout (systemd's journal, or the container's log): plain text by default, JSON lines with
+# LOG_FORMAT=json. Every line carries the request id and the user; one line per request gives its duration.
+LOG_FORMAT = env_str("LOG_FORMAT", "tekst")
+if LOG_FORMAT not in ("tekst", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'tekst' or 'json'")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # A refused request is expected (a reader opening an edit link); one line naming the path is enough.
-    "filters": {"forbidden_one_line": {"()": "kerne.security.ForbiddenWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["forbidden_one_line"]}},
+    "filters": {
+        # A refused request is expected (a reader opening an edit link); one line naming the path is enough.
+        "forbidden_one_line": {"()": "kerne.security.ForbiddenWithoutTraceback"},
+        "kontekst": {"()": "kerne.logning.KontekstFilter"},
+    },
+    "formatters": {
+        "tekst": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(bruger)s] %(message)s"},
+        "json": {"()": "kerne.logning.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["kontekst"], "formatter": LOG_FORMAT}},
+    "loggers": {
+        "django.request": {"filters": ["forbidden_one_line"]},
+        # The request lines and the security events are INFO/WARNING in production too.
+        "budgetopfolgning": {"level": env_str("LOG_LEVEL_APP", "INFO")},
+        "kerne": {"level": "INFO"},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
