@@ -109,16 +109,12 @@ def frys_bilag(opfoelgning: Opfoelgning) -> Opfoelgning:
 def gemt_bilag(opfoelgning: Opfoelgning) -> bytes:
     """The stored Bilag of a locked round, checked against its SHA-256.
 
-    A locked round without one (locked before Bilag were stored) gets it now; if two first requests race, the
-    first write wins and both serve the stored bytes.
+    A locked round without one (its job has not run yet, or it was locked before Bilag were stored) gets it now, by
+    the same checked path as the job; if two first requests race, the first write wins and both serve the stored
+    bytes.
     """
     if not opfoelgning.bilag_sha256:
-        data = render_bilag(opfoelgning, kladde=False)
-        with transaction.atomic():
-            Opfoelgning.objects.filter(pk=opfoelgning.pk, bilag_sha256="").update(
-                bilag_pdf=data, bilag_sha256=hashlib.sha256(data).hexdigest()
-            )
-        opfoelgning.refresh_from_db(fields=["bilag_pdf", "bilag_sha256"])
+        frys_bilag(opfoelgning)
     if opfoelgning.bilag_pdf is None:
         raise RuntimeError(f"Det gemte bilag for {opfoelgning} mangler, men dets SHA-256 er gemt.")
     data = bytes(opfoelgning.bilag_pdf)
