@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint migrate demo clean screenshots
+.PHONY: install run serve worker beat test lint migrate demo clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,22 @@ demo: migrate
 
 run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production: gunicorn with DJANGO_ENV=production; SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS and the GUNICORN_*
+# variables come from the environment (docs/drift.md, docs/env.example).
+serve: install
+	DJANGO_ENV=production $(BIN)/python manage.py migrate --noinput
+	DJANGO_ENV=production $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_ENV=production $(BIN)/gunicorn -c config/gunicorn.py
+
+# Background jobs (the Bilag after a lock) when CELERY_BROKER_URL names Redis or RabbitMQ; without it they run in
+# the web process and no worker is needed.
+worker: install
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+# The daily deadline reminders (one beat per installation); cron with `manage.py send_paamindelser` also does.
+beat: install
+	$(BIN)/celery -A config beat --loglevel=INFO --schedule /tmp/budgetopfolgning-beat
 
 test: install
 	$(BIN)/pytest

@@ -10,11 +10,16 @@ import hashlib
 from django.conf import settings
 from django.db import transaction
 
+from budgetopfolgning import selectors
 from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.sider import opfoelgning_kontekst, udvalg_kontekst
 from budgetopfolgning.tables import OpfoelgningsTabel
 from kerne.pdf import render_pdf
 from rammer.models import Udvalg
+
+
+class BilagFejl(Exception):
+    """The Bilag of a locked round cannot be made as it must be (Danish message, shown to Center for Økonomi)."""
 
 
 class BilagTabel(OpfoelgningsTabel):
@@ -84,31 +89,32 @@ def render_udvalg_bilag(opfoelgning: Opfoelgning, udvalg: Udvalg, *, kladde: boo
 
 
 def frys_bilag(opfoelgning: Opfoelgning) -> Opfoelgning:
-    """Render the final Bilag of a round being locked and store it with its SHA-256.
+    """Render the final Bilag of a locked round and store it with its SHA-256, unless one is stored already.
 
-    Called by the lock service; it renders without the "Kladde" mark whatever the status field says at that
-    moment, since the lock may set the status after or before calling it.
+    Run by the job the lock asks for (jobs.py), after the lock's transaction: the figures it draws must still be
+    the ones whose hash the lock stored, or the Bilag would show something else than what was locked. It renders
+    without the "Kladde" mark whatever the status field says. If two runs race, the first write wins.
     """
+    if opfoelgning.tal_sha256 and selectors.tal_sha256(opfoelgning) != opfoelgning.tal_sha256:
+        raise BilagFejl("Tallene stemmer ikke med dem, der blev låst (SHA-256); bilaget dannes ikke.")
     data = render_bilag(opfoelgning, kladde=False)
-    opfoelgning.bilag_pdf = data
-    opfoelgning.bilag_sha256 = hashlib.sha256(data).hexdigest()
-    opfoelgning.save(update_fields=["bilag_pdf", "bilag_sha256"])
+    with transaction.atomic():
+        Opfoelgning.objects.filter(pk=opfoelgning.pk, bilag_sha256="").update(
+            bilag_pdf=data, bilag_sha256=hashlib.sha256(data).hexdigest()
+        )
+    opfoelgning.refresh_from_db(fields=["bilag_pdf", "bilag_sha256"])
     return opfoelgning
 
 
 def gemt_bilag(opfoelgning: Opfoelgning) -> bytes:
     """The stored Bilag of a locked round, checked against its SHA-256.
 
-    A locked round without one (locked before Bilag were stored) gets it now; if two first requests race, the
-    first write wins and both serve the stored bytes.
+    A locked round without one (its job has not run yet, or it was locked before Bilag were stored) gets it now, by
+    the same checked path as the job; if two first requests race, the first write wins and both serve the stored
+    bytes.
     """
     if not opfoelgning.bilag_sha256:
-        data = render_bilag(opfoelgning, kladde=False)
-        with transaction.atomic():
-            Opfoelgning.objects.filter(pk=opfoelgning.pk, bilag_sha256="").update(
-                bilag_pdf=data, bilag_sha256=hashlib.sha256(data).hexdigest()
-            )
-        opfoelgning.refresh_from_db(fields=["bilag_pdf", "bilag_sha256"])
+        frys_bilag(opfoelgning)
     if opfoelgning.bilag_pdf is None:
         raise RuntimeError(f"Det gemte bilag for {opfoelgning} mangler, men dets SHA-256 er gemt.")
     data = bytes(opfoelgning.bilag_pdf)

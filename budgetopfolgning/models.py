@@ -59,6 +59,10 @@ class Opfoelgning(models.Model):
     # The Bilag of a locked round is rendered once, at locking, and served as these exact bytes.
     bilag_pdf = models.BinaryField(null=True, blank=True, editable=False)
     bilag_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    # The Bilag is rendered by a background job after the lock has committed (budgetopfolgning/jobs.py). A job that
+    # failed leaves its attempts and the kind of error here, shown to Center for Økonomi on the round's page.
+    bilag_forsoeg = models.PositiveSmallIntegerField("forsøg på at danne bilaget", default=0, editable=False)
+    bilag_fejl = models.CharField("sidste fejl ved dannelse af bilaget", max_length=300, blank=True, editable=False)
 
     objects = OpfoelgningQuerySet.as_manager()
 
@@ -70,6 +74,11 @@ class Opfoelgning(models.Model):
 
     def __str__(self):
         return f"{self.nummer}. budgetopfølgning {self.aar.aar}"
+
+    @property
+    def bilag_dannes(self) -> bool:
+        """Locked, but the job that stores its Bilag has not finished yet (or has failed and will be retried)."""
+        return self.status == self.LAAST and not self.bilag_sha256
 
     @property
     def er_laast(self) -> bool:

@@ -43,6 +43,7 @@ rules.add_perm("budgetopfolgning.se_opfoelgning", kan_se_opfoelgning)
 rules.add_perm("budgetopfolgning.rediger_ramme", kan_redigere_ramme)
 rules.add_perm("budgetopfolgning.laas_opfoelgning", er_okonomi & opfoelgning_er_aaben)
 rules.add_perm("budgetopfolgning.aabn_opfoelgning", er_okonomi)
+rules.add_perm("budgetopfolgning.dan_bilag", er_okonomi & opfoelgning_er_laast)
 
 # The review of a round (gennemgang.py): whoever edits a ramme marks it ready and comments on it; only Center for
 # Økonomi approves or sends back.

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from budgetopfolgning import bilag, laasning, selectors
+from budgetopfolgning import jobs, laasning, selectors
 from budgetopfolgning.indlaesning import ImportFejl, laes_budgetfil, linjefejl
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from kerne import versioner
@@ -320,8 +320,9 @@ def laas_opfoelgning(*, opfoelgning: Opfoelgning, bruger: "User | None" = None) 
     opfoelgning.laast_af = bruger
     opfoelgning.tal_sha256 = selectors.tal_sha256(opfoelgning)
     opfoelgning.save(update_fields=["status", "laast_tidspunkt", "laast_af", "tal_sha256"])
-    # The Bilag is rendered once, now, and every later download serves these bytes.
-    bilag.frys_bilag(opfoelgning)
+    # The Bilag is rendered once, by a job that starts when this transaction has committed (saves wait for the
+    # lock, not for the PDF), and every later download serves those bytes.
+    jobs.bestil_bilag(opfoelgning.pk)
     # What the apps above the rounds keep about this round (the omstilling follow-up) is frozen in the same
     # transaction: a lock either freezes everything or nothing.
     for frysning in laasning.frysninger():

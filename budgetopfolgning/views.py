@@ -4,9 +4,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from budgetopfolgning import arbejdsliste, bilag, eksport, indtastning, selectors, services, views_gennemgang
+from budgetopfolgning import arbejdsliste, bilag, eksport, indtastning, jobs, selectors, services, views_gennemgang
 from budgetopfolgning.forms import NyOpfoelgningForm, RammeForm
 from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.opslag import hent_opfoelgning, hent_ramme_i_opfoelgning
@@ -16,6 +16,8 @@ from kerne import versioner
 from kerne.beloeb import redigerbart
 from kerne.filer import content_disposition
 from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
+from kerne.logning import noter_adgang
+from kerne.models import Adgangslog
 from kerne.roller import AuthenticatedHttpRequest, kun_laeser
 from rammer.models import Bevillingsramme, Udvalg
 
@@ -36,10 +38,13 @@ def forside(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def opfoelgning_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> HttpResponse:
     opfoelgning = hent_opfoelgning(request, aar, nr)
+    if not opfoelgning.er_laast:
+        noter_adgang(request, Adgangslog.AABEN_RUNDE, opfoelgning)
     context = opfoelgning_kontekst(opfoelgning)
     context["kan_laase"] = rules.has_perm("budgetopfolgning.laas_opfoelgning", request.user, opfoelgning)
     if context["kan_laase"]:
         context["manglende_forklaringer"] = selectors.manglende_forklaringer(opfoelgning, context["linjer"])
+    context["kan_danne_bilag"] = rules.has_perm("budgetopfolgning.dan_bilag", request.user, opfoelgning)
     if not opfoelgning.er_laast and not kun_laeser(request.user):
         context.update(views_gennemgang.arbejdsliste_kontekst(request, opfoelgning, context["linjer"]))
     return render(request, "budgetopfolgning/opfoelgning.html", context)
@@ -211,6 +216,16 @@ def laas(request: AuthenticatedHttpRequest, aar: int, nr: int) -> HttpResponse:
     )
 
 
+@require_POST
+def dan_bilag(request: AuthenticatedHttpRequest, aar: int, nr: int) -> HttpResponse:
+    """Center for Økonomi asks again for the Bilag of a locked round whose job has failed or not yet run."""
+    opfoelgning = hent_opfoelgning(request, aar, nr, perm="budgetopfolgning.dan_bilag")
+    if opfoelgning.bilag_dannes:
+        jobs.bestil_bilag(opfoelgning.pk)
+        messages.success(request, "Bilaget er bestilt igen.")
+    return redirect("opfoelgning", aar, nr)
+
+
 @require_http_methods(["GET", "POST"])
 def ny_opfoelgning(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not rules.has_perm("budgetopfolgning.aabn_opfoelgning", request.user):
@@ -254,6 +269,7 @@ def _pdf_svar(data: bytes, filnavn: str) -> HttpResponse:
 @require_safe
 def bilag_pdf(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
     opfoelgning = hent_opfoelgning(request, aar, nr)
+    noter_adgang(request, Adgangslog.BILAG, opfoelgning if opfoelgning.er_laast else f"{opfoelgning} (kladde)")
     if opfoelgning.er_laast:
         data = bilag.gemt_bilag(opfoelgning)
         response = _pdf_svar(data, _filnavn(opfoelgning, "bilag", "pdf"))
@@ -266,6 +282,7 @@ def bilag_pdf(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
 def udvalg_bilag_pdf(request: HttpRequest, aar: int, nr: int, kode: str) -> HttpResponse:
     opfoelgning = hent_opfoelgning(request, aar, nr)
     valgt = get_object_or_404(Udvalg, aar=opfoelgning.aar, kode=kode)
+    noter_adgang(request, Adgangslog.UDVALGSBILAG, f"{opfoelgning}, {valgt.kode}")
     data = bilag.render_udvalg_bilag(opfoelgning, valgt, kladde=not opfoelgning.er_laast)
     navn = f"bilag-{valgt.kode.lower()}" if opfoelgning.er_laast else f"bilag-{valgt.kode.lower()}-kladde"
     return _pdf_svar(data, _filnavn(opfoelgning, navn, "pdf"))
@@ -274,6 +291,7 @@ def udvalg_bilag_pdf(request: HttpRequest, aar: int, nr: int, kode: str) -> Http
 @require_safe
 def tabeller_xlsx(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
     opfoelgning = hent_opfoelgning(request, aar, nr)
+    noter_adgang(request, Adgangslog.REGNEARK, opfoelgning)
     response = HttpResponse(
         eksport.tabeller_workbook(opfoelgning),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -289,6 +307,7 @@ def tabel_csv(request: HttpRequest, aar: int, nr: int, tabel: int) -> HttpRespon
     opfoelgning = hent_opfoelgning(request, aar, nr)
     if tabel not in (1, 2):
         raise Http404("Der er kun Tabel 1 og Tabel 2.")
+    noter_adgang(request, Adgangslog.CSV, f"{opfoelgning}, Tabel {tabel}")
     response = HttpResponse(eksport.tabel_csv(opfoelgning, tabel), content_type="text/csv; charset=utf-8")
     navn = f"tabel-{tabel}" if opfoelgning.er_laast else f"tabel-{tabel}-kladde"
     response["Content-Disposition"] = content_disposition(_filnavn(opfoelgning, navn, "csv"), vedhaeft=True)

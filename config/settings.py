@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -92,6 +93,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: the request id and the one log line per request cover everything below, redirects included.
+    "kerne.logning.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -116,6 +119,61 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Single sign-on (OpenID Connect, kerne/oidc.py) when OIDC_RP_CLIENT_ID is set; local login stays for accounts with
+# a password. The endpoints come from the provider's discovery document (read once, at start) unless set one by one.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_ENDEPUNKTER = {
+    "OIDC_OP_AUTHORIZATION_ENDPOINT": "authorization_endpoint",
+    "OIDC_OP_TOKEN_ENDPOINT": "token_endpoint",
+    "OIDC_OP_USER_ENDPOINT": "userinfo_endpoint",
+    "OIDC_OP_JWKS_ENDPOINT": "jwks_uri",
+    "OIDC_OP_LOGOUT_ENDPOINT": "end_session_endpoint",
+}
+
+
+def oidc_discovery(url: str) -> dict[str, str]:
+    """The endpoints from a provider's `.well-known/openid-configuration`, as the OIDC_OP_* settings."""
+    import json
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as svar:  # noqa: S310 - an https URL the operator configured
+            dokument = json.load(svar)
+    except (OSError, ValueError) as exc:
+        raise ImproperlyConfigured(f"OIDC_OP_DISCOVERY_URL {url!r} could not be read: {exc}") from exc
+    return {setting: dokument.get(felt, "") for setting, felt in OIDC_ENDEPUNKTER.items()}
+
+
+_oidc_fundne = (
+    oidc_discovery(os.environ["OIDC_OP_DISCOVERY_URL"])
+    if OIDC_RP_CLIENT_ID and os.environ.get("OIDC_OP_DISCOVERY_URL")
+    else {}
+)
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str(
+    "OIDC_OP_AUTHORIZATION_ENDPOINT", _oidc_fundne.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+)
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", _oidc_fundne.get("OIDC_OP_TOKEN_ENDPOINT", ""))
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", _oidc_fundne.get("OIDC_OP_USER_ENDPOINT", ""))
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", _oidc_fundne.get("OIDC_OP_JWKS_ENDPOINT", ""))
+OIDC_OP_LOGOUT_ENDPOINT = env_str("OIDC_OP_LOGOUT_ENDPOINT", _oidc_fundne.get("OIDC_OP_LOGOUT_ENDPOINT", ""))
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # for the provider's logout (id_token_hint)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_tilbage"
+OIDC_BRUGERNAVN_CLAIM = env_str("OIDC_BRUGERNAVN_CLAIM", "preferred_username")
+OIDC_GRUPPE_CLAIM = env_str("OIDC_GRUPPE_CLAIM", "groups")
+# Group ids (Entra ID: the group's object id) per role, comma-separated.
+OIDC_ROLLE_OKONOMI = env_list("OIDC_ROLLE_OKONOMI", "")
+OIDC_ROLLE_KONSULENT = env_list("OIDC_ROLLE_KONSULENT", "")
+OIDC_ROLLE_UDVALG = env_list("OIDC_ROLLE_UDVALG", "")
+if OIDC_RP_CLIENT_ID:
+    missing = [name for name in OIDC_ENDEPUNKTER if name != "OIDC_OP_LOGOUT_ENDPOINT" and not globals()[name]]
+    if missing:
+        raise ImproperlyConfigured(f"OIDC_RP_CLIENT_ID is set, but not {', '.join(missing)} (or OIDC_OP_DISCOVERY_URL)")
+    AUTHENTICATION_BACKENDS.append("kerne.oidc.Backend")
 
 # Five failures lock a username + client address for 15 minutes, never for good: the 15 minutes run from the fifth
 # failure, and tries during the lockout (even with the right password) do not start them again, or one try every
@@ -143,6 +201,20 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
     }
 }
+
+
+def csp_form_action(oidc_logout_endpoint: str) -> list[str]:
+    """Our own origin, and the provider's when logout is sent on to it (form-action also governs the redirect that
+    follows a form's POST)."""
+    from urllib.parse import urlsplit
+
+    if not oidc_logout_endpoint:
+        return ["'self'"]
+    url = urlsplit(oidc_logout_endpoint)
+    return ["'self'", f"{url.scheme}://{url.netloc}"]
+
+
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = csp_form_action(OIDC_OP_LOGOUT_ENDPOINT)
 
 ROOT_URLCONF = "config.urls"
 
@@ -209,6 +281,26 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 DJANGO_TABLES2_TEMPLATE = "_tabel.html"
 
+# Background jobs (Celery). Without a broker the embedded default runs each job at once, in the process that asks
+# for it (after the asking transaction has committed); with one, `make worker` runs them. A job is acknowledged only
+# when done, so a worker that dies mid-job leaves it to the next one.
+CELERY_TASK_ALWAYS_EAGER = env_str("CELERY_BROKER_URL", "") == ""
+# Eager jobs never reach a broker; the in-memory transport only keeps Celery from looking for one on localhost.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or "memory://localhost/"
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "budgetopfolgning")
+# `make beat` (one process per installation) sends the deadline reminders every morning; cron with
+# `manage.py send_paamindelser` does the same without it.
+CELERY_BEAT_SCHEDULE = {
+    "paamindelser": {"task": "budgetopfolgning.jobs.send_paamindelser", "schedule": crontab(hour=7, minute=0)},
+}
+
 # A session ends after a working day without activity (8 hours by default), not after Django's two weeks: every
 # request renews it, so the limit counts idle time.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 480) * 60
@@ -225,7 +317,10 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     CSRF_COOKIE_HTTPONLY = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Behind the kommune's reverse proxy (docs/drift.md) the proxy ends TLS and says so in X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A load balancer's health check may ask over plain HTTP on the inside network; a redirect is not an answer.
+    SECURE_REDIRECT_EXEMPT = [r"^sundhed/$"]
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -246,12 +341,30 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "budgetopfoelgning@localhost"
 # The address the app is reached at, for absolute links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+
+# Logs go to stdout (systemd's journal, or the container's log): plain text by default, JSON lines with
+# LOG_FORMAT=json. Every line carries the request id and the user; one line per request gives its duration.
+LOG_FORMAT = env_str("LOG_FORMAT", "tekst")
+if LOG_FORMAT not in ("tekst", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'tekst' or 'json'")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # A refused request is expected (a reader opening an edit link); one line naming the path is enough.
-    "filters": {"forbidden_one_line": {"()": "kerne.security.ForbiddenWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["forbidden_one_line"]}},
+    "filters": {
+        # A refused request is expected (a reader opening an edit link); one line naming the path is enough.
+        "forbidden_one_line": {"()": "kerne.security.ForbiddenWithoutTraceback"},
+        "kontekst": {"()": "kerne.logning.KontekstFilter"},
+    },
+    "formatters": {
+        "tekst": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(bruger)s] %(message)s"},
+        "json": {"()": "kerne.logning.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["kontekst"], "formatter": LOG_FORMAT}},
+    "loggers": {
+        "django.request": {"filters": ["forbidden_one_line"]},
+        # The request lines and the security events are INFO/WARNING in production too.
+        "budgetopfolgning": {"level": env_str("LOG_LEVEL_APP", "INFO")},
+        "kerne": {"level": "INFO"},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

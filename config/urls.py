@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from budgetopfolgning import views, views_gennemgang
+from kerne import oidc, sundhed
 
 urlpatterns = [
     path("", views.forside, name="forside"),
@@ -20,12 +21,16 @@ urlpatterns = [
     ),
     path("opfolgning/ny/", views.ny_opfoelgning, name="ny_opfoelgning"),
     path("opfolgning/<int:aar>/<int:nr>/bilag.pdf", views.bilag_pdf, name="bilag_pdf"),
+    path("opfolgning/<int:aar>/<int:nr>/dan-bilag/", views.dan_bilag, name="dan_bilag"),
     path("opfolgning/<int:aar>/<int:nr>/udvalg/<str:kode>/bilag.pdf", views.udvalg_bilag_pdf, name="udvalg_bilag_pdf"),
     path("opfolgning/<int:aar>/<int:nr>/tabeller.xlsx", views.tabeller_xlsx, name="tabeller_xlsx"),
     path("opfolgning/<int:aar>/<int:nr>/tabel-<int:tabel>.csv", views.tabel_csv, name="tabel_csv"),
+    path("sundhed/", sundhed.sundhed, name="sundhed"),
     path("tilgaengelighed/", views.tilgaengelighed, name="tilgaengelighed"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", oidc.logud, name="logout"),
+    path("oidc/start/", oidc.start, name="oidc_start"),
+    path("oidc/tilbage/", oidc.tilbage, name="oidc_tilbage"),
     path("admin/", admin.site.urls),
     path("omstilling/", include("omstilling.urls")),
     path("rammer/", include("rammeindsigt.urls")),

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from kerne import roller
+from kerne.models import Adgangslog
 from kerne.tekst import TekstAdmin, TekstValidering
 
 if TYPE_CHECKING:
@@ -129,3 +130,23 @@ class GruppeAdmin(TekstAdmin, GroupAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Group | None = None) -> bool:
         return request.user.is_superuser
+
+
+@admin.register(Adgangslog)
+class AdgangslogAdmin(admin.ModelAdmin):
+    """The access log, for Center for Økonomi to read (`opsaet_roller` gives the role view permission); nobody adds,
+    changes or deletes a line through the admin."""
+
+    list_display = ("tidspunkt", "brugernavn", "handling", "objekt", "request_id")
+    list_filter = ("handling", "tidspunkt")
+    search_fields = ("brugernavn", "objekt", "request_id")
+    date_hierarchy = "tidspunkt"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

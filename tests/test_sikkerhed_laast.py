@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
+from budgetopfolgning.jobs import dan_bilag
 from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.services import laas_opfoelgning
 from omstilling.models import Forslag, Forslagsaar, Forslagsopfoelgning, FrossenForslagsstatus
@@ -35,6 +36,7 @@ class LockedRoundOmstillingTests(OmstillingTestCase):
             forslag=cls.tmu01, opfoelgning=cls.runde, indsats="glad", oekonomi="glad", realiseret=Decimal("10000")
         )
         laas_opfoelgning(opfoelgning=cls.runde)
+        dan_bilag(cls.runde.pk)  # the job the lock asks for when its transaction commits
         cls.aaben = Opfoelgning.objects.create(
             aar=aar, nummer=2, pr_dato=date(2019, 8, 31), dokumentdato=date(2019, 8, 16)
         )
@@ -139,6 +141,7 @@ class StoredBilagTests(OmstillingTestCase):
             aar=aar, nummer=1, pr_dato=date(2019, 4, 30), dokumentdato=date(2019, 4, 12)
         )
         laas_opfoelgning(opfoelgning=cls.runde)
+        dan_bilag(cls.runde.pk)  # the job the lock asks for when its transaction commits
 
     def test_verificer_runder_notices_altered_bilag_bytes(self):
         call_command("verificer_runder", stdout=_stille(), stderr=_stille())

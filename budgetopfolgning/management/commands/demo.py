@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from budgetopfolgning.bilag import frys_bilag
 from budgetopfolgning.indtastning import Aktivitetstal, indfoer_aktiviteter
 from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.services import aabn_opfoelgning, importer_budget, laas_opfoelgning
@@ -63,7 +64,10 @@ class Command(BaseCommand):
                 rammedel=Rammedel.objects.get(ramme__aar__aar=2024, ramme__nummer="30.36", placering=Rammedel.INDEN),
                 aktiviteter=AKTIVITETER_30_36,
             )
-            laas_opfoelgning(opfoelgning=resultat.opfoelgning, bruger=None)
+            laast = laas_opfoelgning(opfoelgning=resultat.opfoelgning, bruger=None)
+            # The demo stores its Bilag at once rather than by the job, so it is complete when the command ends
+            # (and inside a test's transaction, where the job asked for at commit never starts).
+            frys_bilag(laast)
             self.stdout.write("1. budgetopfølgning 2024 indlæst og låst.")
         if not Opfoelgning.objects.filter(aar__aar=2024, nummer=2).exists():
             foerste = Opfoelgning.objects.get(aar__aar=2024, nummer=1)

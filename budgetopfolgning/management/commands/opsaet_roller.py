@@ -16,6 +16,8 @@ OKONOMI_ADMIN = {
         "rammedel": "view",
     },
     "budgetopfolgning": {"opfoelgning": "change view"},
+    # Who fetched which Bilag and workbook, and who saw which open round: read only.
+    "kerne": {"adgangslog": "view"},
 }
 
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgetopfolgning', '0006_versioneret_i_kernen'),
+        ('budgetopfolgning', '0007_bilag_som_job'),
         ('rammer', '0006_versioner'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
