@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "axes",
     "kerne",
     "rammer",
+    "forbrug",
     "budgetopfolgning",
     "omstilling",
     "rammeindsigt",
