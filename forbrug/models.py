@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from kerne.beloeb import BeloebField, UgyldigtTal, parse_dansk_tal
+from kerne.beloeb import BeloebField, UgyldigtTal, parse_dansk_tal, redigerbart
 from rammer.models import Aktivitet, Budgetaar, Rammedel
 
 HUNDREDE = Decimal("100")
@@ -103,7 +103,7 @@ class Periodiseringsvalg(models.Model):
             tal.append(procent)
         if sum(tal) != HUNDREDE:
             raise ValidationError(
-                {"procenter": f"Procenterne summerer til {str(sum(tal)).replace('.', ',')}, ikke 100."}
+                {"procenter": f"Procenterne summerer til {redigerbart(sum(tal, Decimal(0)))}, ikke 100."}
             )
         return tal
 

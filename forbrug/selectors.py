@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Sum
+from django.db.models import BigIntegerField, F, Sum
+from django.db.models.functions import Cast, Round
 
 from forbrug.models import Aarsperiodisering, Forbrug, Periodiseringsvalg, Rammeperiodisering
 from kerne.beloeb import NUL
@@ -36,6 +37,19 @@ def som_decimal(x: Fraction) -> Decimal:
     return Decimal(x.numerator) / Decimal(x.denominator)
 
 
+def oere_sum(felt: str = "beloeb") -> Sum:
+    """The exact sum of an amount field, in øre (an integer).
+
+    SQLite keeps decimals as binary floats and sums them as floats, which over 100.000 lines drifts by more than an
+    øre; each amount is therefore made whole øre first and the integers summed, exact on SQLite and PostgreSQL alike.
+    """
+    return Sum(Cast(Round(F(felt) * 100), BigIntegerField()))
+
+
+def kroner(oere: int | None) -> Decimal:
+    return NUL if oere is None else Decimal(oere).scaleb(-2) + NUL
+
+
 # --- Forbrug per ramme part -------------------------------------------------------------------------------------
 
 
@@ -48,11 +62,11 @@ def maanedsforbrug(aar: Iterable[int]) -> dict[int, dict[Noegle, dict[int, Decim
     raekker = (
         Forbrug.objects.filter(aar__aar__in=list(aar), kontoplan__isnull=False)
         .values("aar__aar", "kontoplan__rammedel__ramme__nummer", "kontoplan__rammedel__placering", "maaned")
-        .annotate(s=Sum("beloeb"))
+        .annotate(s=oere_sum())
         .values_list("aar__aar", "kontoplan__rammedel__ramme__nummer", "kontoplan__rammedel__placering", "maaned", "s")
     )
     for aar_, nummer, placering, maaned, s in raekker:
-        resultat[aar_][(nummer, placering)][maaned] = s
+        resultat[aar_][(nummer, placering)][maaned] = kroner(s)
     return resultat
 
 
@@ -61,16 +75,14 @@ def forbrug_til_dato(aar: Budgetaar, maaned: int, dele: Iterable[Rammedel] | Non
     qs = Forbrug.objects.filter(aar=aar, maaned__lte=maaned, kontoplan__isnull=False)
     if dele is not None:
         qs = qs.filter(kontoplan__rammedel__in=[d.pk for d in dele])
-    return dict(
-        qs.values("kontoplan__rammedel_id").annotate(s=Sum("beloeb")).values_list("kontoplan__rammedel_id", "s")
-    )
+    raekker = qs.values("kontoplan__rammedel_id").annotate(s=oere_sum()).values_list("kontoplan__rammedel_id", "s")
+    return {rammedel_id: kroner(s) for rammedel_id, s in raekker}
 
 
 def ikke_fordelt(aar: Budgetaar, maaned: int = 12) -> Decimal:
     """Forbrug of months 1 … `maaned` on konti left out of the kontoplan on purpose. One query."""
-    return Forbrug.objects.filter(aar=aar, maaned__lte=maaned, kontoplan__isnull=True).aggregate(
-        s=Sum("beloeb", default=NUL)
-    )["s"]
+    qs = Forbrug.objects.filter(aar=aar, maaned__lte=maaned, kontoplan__isnull=True)
+    return kroner(qs.aggregate(s=oere_sum())["s"])
 
 
 def maaneder_med_forbrug(aar: Budgetaar) -> list[int]:
