@@ -11,12 +11,13 @@ from budgetopfolgning.forms import NyOpfoelgningForm, RammeForm
 from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.rules import RammeIOpfoelgning
 from budgetopfolgning.sider import opfoelgning_kontekst, udvalg_kontekst
+from forbrug import selectors as forbrug_selectors
 from kerne import versioner
 from kerne.beloeb import redigerbart
 from kerne.filer import content_disposition
 from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
 from kerne.roller import AuthenticatedHttpRequest
-from rammer.models import Bevillingsramme, Udvalg
+from rammer.models import Bevillingsramme, Budgetaar, Udvalg
 
 
 def hent_opfoelgning(request: HttpRequest, aar: int, nr: int, perm: str | None = None) -> Opfoelgning:
@@ -56,7 +57,34 @@ def opfoelgning_side(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
     context["kan_laase"] = rules.has_perm("budgetopfolgning.laas_opfoelgning", request.user, opfoelgning)
     if context["kan_laase"]:
         context["manglende_forklaringer"] = selectors.manglende_forklaringer(opfoelgning, context["linjer"])
+    # Forbrug is shown on the page only, never in the Bilag (opfoelgning_kontekst), which a lock freezes.
+    if selectors.har_forbrug(opfoelgning):
+        dele = selectors.forbrugsdele(opfoelgning, context["linjer"])
+        context["forbrug_udvalg"] = selectors.forbrug_pr_udvalg(opfoelgning, dele)
+        context["ikke_fordelt"] = selectors.ikke_fordelt(opfoelgning)
+        context["forbrugsmaaned"] = forbrug_selectors.MAANEDSNAVNE[selectors.forbrugsmaaned(opfoelgning)]
     return render(request, "budgetopfolgning/opfoelgning.html", context)
+
+
+@require_safe
+def praecision_side(request: HttpRequest, aar: int) -> HttpResponse:
+    """Each round's forecast against the regnskab. Only the rounds the user may see are measured."""
+    budgetaar = get_object_or_404(Budgetaar, aar=aar)
+    runder = list(
+        Opfoelgning.objects.select_related("aar").defer("bilag_pdf").for_user(request.user)
+        .filter(aar=budgetaar).order_by("nummer")
+    )
+    if not runder:
+        raise Http404("Ingen budgetopfølgninger i året.")
+    return render(
+        request,
+        "budgetopfolgning/praecision.html",
+        {
+            "aar": budgetaar,
+            "praecision": selectors.praecision(runder),
+            "maaneder": forbrug_selectors.maaneder_med_forbrug(budgetaar),
+        },
+    )
 
 
 @require_safe
@@ -83,6 +111,7 @@ def ramme_side(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpRe
             "andre_runder": andre.select_related("aar"),
             "historik": selectors.historik(opfoelgning, valgt),
             "aktiviteter": selectors.aktivitetslinjer(opfoelgning, valgt),
+            "forbrug": selectors.forbrugsvisning(opfoelgning, linjer),
             "kan_redigere": rules.has_perm(
                 "budgetopfolgning.rediger_ramme", request.user, RammeIOpfoelgning(opfoelgning, valgt)
             ),
@@ -173,7 +202,14 @@ def rediger_ramme(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr
     return render(
         request,
         "budgetopfolgning/rediger_ramme.html",
-        {"opfoelgning": opfoelgning, "ramme": valgt, "form": form, "konflikt": konflikt, "indsendt": indsendt},
+        {
+            "opfoelgning": opfoelgning,
+            "ramme": valgt,
+            "form": form,
+            "konflikt": konflikt,
+            "indsendt": indsendt,
+            "forbrug": selectors.forbrugsvisning(opfoelgning, selectors.linjer(opfoelgning, ramme=valgt)),
+        },
         status=status,
     )
 

@@ -7,6 +7,7 @@ from budgetopfolgning import views
 urlpatterns = [
     path("", views.forside, name="forside"),
     path("opfolgning/<int:aar>/<int:nr>/", views.opfoelgning_side, name="opfoelgning"),
+    path("opfolgning/<int:aar>/praecision/", views.praecision_side, name="praecision"),
     path("opfolgning/<int:aar>/<int:nr>/udvalg/<str:kode>/", views.udvalg_side, name="udvalg"),
     path("opfolgning/<int:aar>/<int:nr>/ramme/<str:ramme_nr>/", views.ramme_side, name="ramme"),
     path("opfolgning/<int:aar>/<int:nr>/ramme/<str:ramme_nr>/rediger/", views.rediger_ramme, name="rediger_ramme"),

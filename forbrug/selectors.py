@@ -85,6 +85,10 @@ def ikke_fordelt(aar: Budgetaar, maaned: int = 12) -> Decimal:
     return kroner(qs.aggregate(s=oere_sum())["s"])
 
 
+def har_forbrug(aar: Budgetaar) -> bool:
+    return Forbrug.objects.filter(aar=aar).exists()
+
+
 def maaneder_med_forbrug(aar: Budgetaar) -> list[int]:
     """The months of the year that have any forbrug imported."""
     return sorted(set(Forbrug.objects.filter(aar=aar).values_list("maaned", flat=True).distinct()))
@@ -217,8 +221,8 @@ class Forbrugstal:
         return (self.forventet - self.forbrug_til_dato) - (self.korrigeret - self.periodiseret)
 
     @property
-    def prognose_minus_forventet(self) -> Decimal | None:
-        return None if self.prognose is None else self.prognose - self.forventet
+    def forventet_minus_prognose(self) -> Decimal | None:
+        return None if self.prognose is None else self.forventet - self.prognose
 
     def __add__(self, other: "Forbrugstal") -> "Forbrugstal":
         prognose = None

@@ -31,3 +31,11 @@ def kr(value: Decimal | int | str | None) -> str:
     if value is None or value == "":
         return ""
     return beloeb.dansk_tal(Decimal(value), 2)
+
+
+@register.filter
+def procent(value: Decimal | None) -> str:
+    """A percentage with one decimal, half away from zero: 12,3. None (nothing to measure against) shows "–"."""
+    if value is None or value == "":
+        return "–"
+    return beloeb.dansk_tal(Decimal(value), 1)
