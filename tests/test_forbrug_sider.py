@@ -1,0 +1,166 @@
+"""Forbrug on the round's pages: the five rows, the edit form's prognose, the compact view per udvalg, the precision
+page, and a locked round that later forbrug does not change."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from budgetopfolgning import selectors
+from budgetopfolgning.models import Opfoelgning
+from budgetopfolgning.services import aabn_opfoelgning, importer_budget, laas_opfoelgning
+from forbrug.models import Konto
+from forbrug.services import importer_forbrug, importer_kontoplan
+from rammer.models import Rammedel
+from tests.base import BaseTestCase, raekker, tabeller
+
+BUDGET = (
+    "udvalg;ramme;ramme_navn;serviceramme;oprindeligt_budget;korrektioner;forventet_forbrug;forklaring\n"
+    "Teknikudvalget;10.10;Veje;inden;1.200.000;0;1.300.000;Mere vintertjeneste\n"
+    "Teknikudvalget;10.10;Veje;uden;600.000;0;600.000;\n"
+    "Skoleudvalget;20.20;Skoler;inden;2.400.000;0;2.400.000;\n"
+)
+KONTOPLAN = "konto;ramme;placering\nK1;10.10;inden\nK2;10.10;uden\nK3;20.20;inden\n"
+
+
+def forbrug(maaneder, k1="100.000", k2="50.000", k3="200.000", ekstra=()) -> bytes:
+    linjer = ["konto;maaned;beloeb"]
+    for m in maaneder:
+        linjer += [f"K1;{m};{k1}", f"K2;{m};{k2}", f"K3;{m};{k3}"]
+    linjer += list(ekstra)
+    return ("\n".join(linjer) + "\n").encode()
+
+
+class ForbrugSiderTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.runde = importer_budget(
+            data=BUDGET.encode(), filnavn="b.csv", aar=2024, nummer=1, pr_dato=date(2024, 4, 30)
+        ).opfoelgning
+        importer_kontoplan(data=KONTOPLAN.encode(), filnavn="k.csv", aar=2024)
+        # January to April, and May already (the ERP runs on): May is not "til dato" of a round per 30 April.
+        importer_forbrug(data=forbrug(range(1, 5)), filnavn="f.csv", aar=2024)
+        importer_forbrug(data=forbrug([5], k1="999.999"), filnavn="f.csv", aar=2024)
+
+    def setUp(self):
+        self.client.force_login(self.okonomi)
+
+    def _forbrugstabel(self, url: str) -> dict[str, list[str]]:
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        (tabel,) = [t for t in tabeller(response.content.decode()) if t["caption"].startswith("Forbrug til og med")]
+        self.assertEqual(tabel["caption"], "Forbrug til og med april 2024 mod periodiseret budget (1.000 kr.)")
+        return raekker(tabel)
+
+    def test_the_ramme_page_shows_the_five_rows_per_part_and_in_all(self):
+        # No 2023 forbrug, so the default is 1/12 a month: andel(4) = 1/3.
+        self.assertEqual(
+            self._forbrugstabel("/opfolgning/2024/1/ramme/10.10/"),
+            {
+                "(1.000 kr.)": ["Inden for servicerammen", "Uden for servicerammen", "I alt"],
+                "Forbrug til dato": ["400", "200", "600"],
+                "Periodiseret budget til dato": ["400", "200", "600"],
+                "Bagudrettet afvigelse": ["0", "0", "0"],
+                "Prognose efter forbrugsprofil": ["1.200", "600", "1.800"],
+                "Fremadrettet afvigelse": ["100", "0", "100"],
+            },
+        )
+        response = self.client.get("/opfolgning/2024/1/ramme/10.10/")
+        self.assertContains(response, "periodisering ligelig (1/12 pr. måned)")
+        self.assertContains(response, "andel til og med april: 33,3 %")
+
+    def test_the_edit_form_offers_the_prognose_and_only_fills_the_field(self):
+        response = self.client.get("/opfolgning/2024/1/ramme/10.10/rediger/")
+        self.assertContains(response, 'data-prognose-felt="id_inden_forventet_forbrug" data-prognose="1.200.000"')
+        self.assertContains(response, 'data-prognose-felt="id_uden_forventet_forbrug" data-prognose="600.000"')
+        self.assertContains(response, "js/prognose.js")
+        # Showing the prognose changes no figure.
+        linje = self.runde.linjer.get(rammedel__ramme__nummer="10.10", rammedel__placering="inden")
+        self.assertEqual(linje.forventet_forbrug, Decimal("1300000"))
+
+    def test_the_round_page_shows_a_compact_view_per_udvalg_and_ikke_fordelt(self):
+        importer_forbrug(data=forbrug([4], ekstra=["UKENDT;4;1.234,50"]), filnavn="f.csv", aar=2024,
+                         udelad_ukendte=True)
+        response = self.client.get("/opfolgning/2024/1/")
+        (tabel,) = [t for t in tabeller(response.content.decode()) if "prognose efter forbrugsprofil" in t["caption"]]
+        self.assertEqual(
+            raekker(tabel),
+            {
+                "Udvalg": ["Forbrug til dato", "Prognose efter forbrugsprofil", "Forventet forbrug",
+                           "Forskel (forventet − prognose)"],
+                "I alt": ["1.400", "4.200", "4.300", "100"],
+                "Teknikudvalget": ["600", "1.800", "1.900", "100"],
+                "Skoleudvalget": ["800", "2.400", "2.400", "0"],
+            },
+        )
+        self.assertContains(response, "Ikke fordelt forbrug: 1.234,50 kr.")
+
+    def test_the_round_page_reads_forbrug_in_a_fixed_number_of_queries(self):
+        def antal() -> int:
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(self.client.get("/opfolgning/2024/1/").status_code, 200)
+            return len(queries)
+
+        foer = antal()
+        del_ = Rammedel.objects.get(ramme__nummer="20.20")
+        Konto.objects.bulk_create(Konto(aar=del_.ramme.aar, konto=f"X{i}", rammedel=del_) for i in range(200))
+        importer_forbrug(
+            data=forbrug(range(1, 13), ekstra=[f"X{i};{m};1" for i in range(200) for m in range(1, 13)]),
+            filnavn="f.csv", aar=2024,
+        )
+        self.assertEqual(antal(), foer)
+
+    def test_pages_without_forbrug_show_no_forbrug(self):
+        from forbrug.models import Forbrug
+
+        Forbrug.objects.all().delete()
+        response = self.client.get("/opfolgning/2024/1/ramme/10.10/")
+        self.assertNotContains(response, "Forbrug til dato")
+        self.assertNotContains(self.client.get("/opfolgning/2024/1/"), "Ikke fordelt")
+
+    def test_a_locked_round_is_unchanged_by_later_forbrug_and_the_precision_page_measures_it(self):
+        laas_opfoelgning(opfoelgning=self.runde)
+        self.runde.refresh_from_db()
+        tal, bilag = self.runde.tal_sha256, self.runde.bilag_sha256
+        aabn_opfoelgning(aar=self.runde.aar, pr_dato=date(2024, 8, 31), dokumentdato=date(2024, 8, 20))
+        # The regnskab arrives: May to December, and April corrected.
+        importer_forbrug(data=forbrug(range(4, 13)), filnavn="f.csv", aar=2024)
+        self.runde.refresh_from_db()
+        self.assertEqual((self.runde.tal_sha256, self.runde.bilag_sha256), (tal, bilag))
+        self.assertEqual(selectors.tal_sha256(self.runde), tal)
+        ud = io.StringIO()
+        call_command("verificer_runder", stdout=ud)
+        self.assertIn("1 låste budgetopfølgninger er uændrede.", ud.getvalue())
+
+        response = self.client.get("/opfolgning/2024/praecision/")
+        (tabel,) = [t for t in tabeller(response.content.decode()) if "pr. budgetopfølgning" in t["caption"]]
+        rows = raekker(tabel)
+        # Regnskab 1.200.000 + 600.000 + 2.400.000 = 4.200.000. Round 1 forecast 1.300.000 + 600.000 + 2.400.000:
+        # WAPE = 100.000 / 4.200.000 × 100 = 2,38… → 2,4. Its prognose at April was exactly the regnskab: 0,0.
+        # Round 2 carries the forecast over (same WAPE); at August the prognose is again exact.
+        forventet = ["4.300", "4.200", "100", "2,4", "4.200", "0,0"]
+        self.assertEqual(rows["1. budgetopfølgning (til og med april)"], forventet)
+        self.assertEqual(rows["2. budgetopfølgning (til og med august)"], forventet)
+        (udvalg,) = [t for t in tabeller(response.content.decode()) if "pr. udvalg" in t["caption"]]
+        # Teknikudvalget: 100.000 / 1.800.000 × 100 = 5,55… → 5,6.
+        self.assertEqual(raekker(udvalg)["Teknikudvalget"], ["5,6", "5,6"])
+        self.assertEqual(raekker(udvalg)["Skoleudvalget"], ["0,0", "0,0"])
+
+    def test_udvalgsmedlemmer_see_only_locked_rounds_on_the_precision_page(self):
+        importer_forbrug(data=forbrug(range(1, 13)), filnavn="f.csv", aar=2024)
+        self.client.force_login(self.udvalg)
+        self.assertEqual(self.client.get("/opfolgning/2024/praecision/").status_code, 404)
+        laas_opfoelgning(opfoelgning=self.runde)
+        response = self.client.get("/opfolgning/2024/praecision/")
+        self.assertContains(response, "1. budgetopfølgning")
+        self.assertEqual(self.client.get("/opfolgning/2031/praecision/").status_code, 404)
+        self.assertEqual(self.client.post("/opfolgning/2024/praecision/").status_code, 405)
+
+    def test_before_the_regnskab_the_precision_page_says_so(self):
+        response = self.client.get("/opfolgning/2024/praecision/")
+        self.assertContains(response, "Der er forbrug for 5 af 12 måneder.")
+        self.assertFalse(Opfoelgning.objects.filter(status=Opfoelgning.LAAST).exists())
