@@ -23,4 +23,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("omstilling/", include("omstilling.urls")),
     path("rammer/", include("rammeindsigt.urls")),
+    path("forbrug/", include("forbrug.urls")),
 ]

@@ -99,6 +99,18 @@ class ForbrugSiderTests(BaseTestCase):
         )
         self.assertContains(response, "Ikke fordelt forbrug: 1.234,50 kr.")
 
+    def test_the_workbook_has_a_sheet_of_forbrug_per_ramme_part_as_numbers(self):
+        from openpyxl import load_workbook
+
+        response = self.client.get("/opfolgning/2024/1/tabeller.xlsx")
+        ark = load_workbook(io.BytesIO(response.content))["Forbrug"]
+        rows = list(ark.iter_rows(values_only=True))
+        self.assertEqual(rows[0][:7], ("Udvalg", "Ramme", "Rammens navn", "Servicerammen", "Periodisering",
+                                       "Andel til dato (%)", "Forbrug til dato (1.000 kr.)"))
+        self.assertEqual(rows[1][:5], ("Teknikudvalget", "10.10", "Veje", "Inden for", "Ligelig (1/12 pr. måned)"))
+        self.assertAlmostEqual(rows[1][5], 100 / 3)
+        self.assertEqual(rows[1][6:], (400, 400, 0, 1200, 100, 1200, 1300))
+
     def test_the_round_page_reads_forbrug_in_a_fixed_number_of_queries(self):
         def antal() -> int:
             with CaptureQueriesContext(connection) as queries:
@@ -164,3 +176,50 @@ class ForbrugSiderTests(BaseTestCase):
         response = self.client.get("/opfolgning/2024/praecision/")
         self.assertContains(response, "Der er forbrug for 5 af 12 måneder.")
         self.assertFalse(Opfoelgning.objects.filter(status=Opfoelgning.LAAST).exists())
+
+
+class ForbrugUploadTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        importer_budget(data=BUDGET.encode(), filnavn="b.csv", aar=2024, nummer=1, pr_dato=date(2024, 4, 30))
+        importer_kontoplan(data=KONTOPLAN.encode(), filnavn="k.csv", aar=2024)
+
+    def _upload(self, data: bytes, **felter):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return self.client.post(
+            "/forbrug/indlaes/", {"aar": "2024", "fil": SimpleUploadedFile("forbrug.csv", data), **felter}, follow=True
+        )
+
+    def test_center_for_oekonomi_uploads_and_every_other_role_is_refused(self):
+        from forbrug.models import Forbrug
+
+        self.client.force_login(self.okonomi)
+        self.assertContains(self.client.get("/"), "Indlæs forbrug fra økonomisystemet")
+        response = self._upload(forbrug([1, 2]))
+        self.assertContains(response, "forbrug.csv er indlæst: 6 linjer for 2024, måned 1, 2.")
+        self.assertEqual(Forbrug.objects.count(), 6)
+        for bruger in (self.konsulent, self.udvalg):
+            self.client.force_login(bruger)
+            self.assertEqual(self._upload(forbrug([3])).status_code, 403)
+            self.assertNotContains(self.client.get("/"), "Indlæs forbrug")
+        self.assertEqual(Forbrug.objects.count(), 6)
+
+    def test_a_refused_file_shows_every_error_and_changes_nothing(self):
+        from forbrug.models import Forbrug
+
+        self.client.force_login(self.okonomi)
+        response = self._upload(forbrug([1], ekstra=["UKENDT;1;10", "K1;13;1"]))
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "Filen blev ikke indlæst. Intet er ændret.", status_code=400)
+        self.assertContains(response, "Linje 6, kolonne »maaned«: »13« er ikke en måned.", status_code=400)
+        self.assertFalse(Forbrug.objects.exists())
+        response = self._upload(forbrug([1], ekstra=["UKENDT;1;10"]))
+        self.assertContains(response, "Kontoen »UKENDT« findes ikke i kontoplanen for 2024 (linje 5, i alt 10,00 kr.)",
+                            status_code=400)
+        response = self._upload(forbrug([1], ekstra=["UKENDT;1;10"]), udelad_ukendte="on")
+        self.assertContains(response, "deres forbrug på 10,00 kr. vises som ikke fordelt.")
+        self.assertEqual(Forbrug.objects.filter(kontoplan__isnull=True).count(), 1)
+        # A year that does not exist, or no file: a form error, no 500.
+        self.assertEqual(self.client.post("/forbrug/indlaes/", {"aar": "2031"}).status_code, 400)
