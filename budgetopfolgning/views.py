@@ -57,8 +57,9 @@ def opfoelgning_side(request: HttpRequest, aar: int, nr: int) -> HttpResponse:
     context["kan_laase"] = rules.has_perm("budgetopfolgning.laas_opfoelgning", request.user, opfoelgning)
     if context["kan_laase"]:
         context["manglende_forklaringer"] = selectors.manglende_forklaringer(opfoelgning, context["linjer"])
-    # Forbrug is shown on the page only, never in the Bilag (opfoelgning_kontekst), which a lock freezes.
-    if selectors.har_forbrug(opfoelgning):
+    # Forbrug is shown on the page only, never in the Bilag (opfoelgning_kontekst), which a lock freezes; and only
+    # while the round is open, when it helps make the forecasts: a locked round's page shows what was locked.
+    if not opfoelgning.er_laast and selectors.har_forbrug(opfoelgning):
         dele = selectors.forbrugsdele(opfoelgning, context["linjer"])
         context["forbrug_udvalg"] = selectors.forbrug_pr_udvalg(opfoelgning, dele)
         context["ikke_fordelt"] = selectors.ikke_fordelt(opfoelgning)

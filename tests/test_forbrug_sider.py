@@ -144,6 +144,9 @@ class ForbrugSiderTests(BaseTestCase):
         self.runde.refresh_from_db()
         self.assertEqual((self.runde.tal_sha256, self.runde.bilag_sha256), (tal, bilag))
         self.assertEqual(selectors.tal_sha256(self.runde), tal)
+        # The locked round's page shows what was locked: no compact forbrug view.
+        self.assertNotContains(self.client.get("/opfolgning/2024/1/"), "Forbrug til dato og prognose pr. udvalg")
+        self.assertContains(self.client.get("/opfolgning/2024/2/"), "Forbrug til dato og prognose pr. udvalg")
         ud = io.StringIO()
         call_command("verificer_runder", stdout=ud)
         self.assertIn("1 låste budgetopfølgninger er uændrede.", ud.getvalue())
