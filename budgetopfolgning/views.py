@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from budgetopfolgning import bilag, eksport, selectors, services
+from budgetopfolgning.forbrugsgraf import forbrugsgraf
 from budgetopfolgning.forms import NyOpfoelgningForm, RammeForm
 from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.rules import RammeIOpfoelgning
@@ -101,6 +102,10 @@ def ramme_side(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpRe
     linjer = selectors.linjer(opfoelgning, ramme=valgt)
     total = selectors.summer([linje.tal for linje in linjer], opfoelgning=opfoelgning)
     andre = Opfoelgning.objects.for_user(request.user).filter(aar=opfoelgning.aar).exclude(pk=opfoelgning.pk)
+    forbrug = selectors.forbrugsvisning(opfoelgning, linjer)
+    graf = None
+    if forbrug is not None:
+        graf = forbrugsgraf(opfoelgning, valgt, forbrug.dele, [opfoelgning, *andre])
     return render(
         request,
         "budgetopfolgning/ramme.html",
@@ -112,7 +117,8 @@ def ramme_side(request: HttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpRe
             "andre_runder": andre.select_related("aar"),
             "historik": selectors.historik(opfoelgning, valgt),
             "aktiviteter": selectors.aktivitetslinjer(opfoelgning, valgt),
-            "forbrug": selectors.forbrugsvisning(opfoelgning, linjer),
+            "forbrug": forbrug,
+            "graf": graf,
             "kan_redigere": rules.has_perm(
                 "budgetopfolgning.rediger_ramme", request.user, RammeIOpfoelgning(opfoelgning, valgt)
             ),

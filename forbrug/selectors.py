@@ -56,11 +56,14 @@ def kroner(oere: int | None) -> Decimal:
 Noegle = tuple[str, str]  # (ramme number, placering): how a ramme part is recognised across years
 
 
-def maanedsforbrug(aar: Iterable[int]) -> dict[int, dict[Noegle, dict[int, Decimal]]]:
-    """Mapped forbrug per year, ramme part and month, for the years given. One query."""
+def maanedsforbrug(aar: Iterable[int], *, nummer: str | None = None) -> dict[int, dict[Noegle, dict[int, Decimal]]]:
+    """Mapped forbrug per year, ramme part and month, for the years given (and one ramme number). One query."""
     resultat: dict[int, dict[Noegle, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    qs = Forbrug.objects.filter(aar__aar__in=list(aar), kontoplan__isnull=False)
+    if nummer is not None:
+        qs = qs.filter(kontoplan__rammedel__ramme__nummer=nummer)
     raekker = (
-        Forbrug.objects.filter(aar__aar__in=list(aar), kontoplan__isnull=False)
+        qs
         .values("aar__aar", "kontoplan__rammedel__ramme__nummer", "kontoplan__rammedel__placering", "maaned")
         .annotate(s=oere_sum())
         .values_list("aar__aar", "kontoplan__rammedel__ramme__nummer", "kontoplan__rammedel__placering", "maaned", "s")

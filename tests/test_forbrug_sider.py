@@ -226,3 +226,21 @@ class ForbrugUploadTests(BaseTestCase):
         self.assertEqual(Forbrug.objects.filter(kontoplan__isnull=True).count(), 1)
         # A year that does not exist, or no file: a form error, no 500.
         self.assertEqual(self.client.post("/forbrug/indlaes/", {"aar": "2031"}).status_code, 400)
+
+
+class ForbrugsgrafTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        importer_budget(data=BUDGET.encode(), filnavn="b.csv", aar=2024, nummer=1, pr_dato=date(2024, 4, 30))
+        importer_kontoplan(data=KONTOPLAN.encode(), filnavn="k.csv", aar=2024)
+        importer_forbrug(data=forbrug(range(1, 3)), filnavn="f.csv", aar=2024)
+
+    def test_the_ramme_page_draws_the_chart_with_a_text_alternative(self):
+        self.client.force_login(self.okonomi)
+        response = self.client.get("/opfolgning/2024/1/ramme/10.10/")
+        self.assertContains(response, '<svg xmlns="http://www.w3.org/2000/svg"')
+        self.assertContains(response, "Akkumuleret forbrug 2024 for 10.10 Veje (mio. kr.)")
+        # 150.000 a month for the ramme; 1.800.000 korrigeret, 1/12 a month.
+        self.assertContains(response, "feb: forbrug til og med måneden 0,3 mio. kr., periodiseret budget 0,3 mio. kr.")
+        self.assertContains(response, "Forventet forbrug ved 1. budgetopfølgning: 1,9 mio. kr.")
