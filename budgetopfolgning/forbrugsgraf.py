@@ -90,11 +90,16 @@ def forbrugsgraf(
                           stroke_width="2", stroke_dasharray="6 4"))
     if kumulativ:
         dele_svg.append(linje([(x(m), y(v)) for m, v in enumerate(kumulativ, 1)], stroke="#00517a", stroke_width="3"))
+    # Rounds with the same forecast share one line and one label ("1., 2. BO").
+    samme: dict[Decimal, list[int]] = {}
     for nummer, beloeb in sorted(forventet.items()):
+        samme.setdefault(beloeb, []).append(nummer)
+    for beloeb, numre in samme.items():
         dele_svg.append(linje([(x(1), y(beloeb)), (x(12), y(beloeb))], stroke="#8a3b00", stroke_width="1.5",
                               stroke_dasharray="2 3"))
+        navn = ", ".join(f"{n}." for n in numre) + " BO"
         dele_svg.append(
-            f'<text x="{x(12) + 4:.1f}" y="{y(beloeb) + 4:.1f}" font-size="11" fill="#8a3b00">{nummer}. BO</text>'
+            f'<text x="{x(12) + 4:.1f}" y="{y(beloeb) + 4:.1f}" font-size="11" fill="#8a3b00">{navn}</text>'
         )
     titel = f"Akkumuleret forbrug {opfoelgning.aar.aar} for {ramme.nummer} {ramme.navn} (mio. kr.)"
     beskrivelse = [

@@ -393,3 +393,40 @@ class FormelTests(TestCase):
         self.assertEqual(selectors.wape([(D("110"), D("100")), (D("80"), D("100"))]), D("15"))
         self.assertEqual(selectors.wape([(D("1"), D("-3")), (D("2"), D("0"))]), D("200"))
         self.assertIsNone(selectors.wape([(D("1"), D("0"))]))
+
+
+class KontoplanAdminTests(TestCase):
+    """Center for Økonomi edits the kontoplan and the periodisering in the admin; a konsulent does not."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from django.contrib.auth.models import Group, User
+
+        from kerne import roller
+
+        call_command("opsaet_roller", stdout=io.StringIO())
+        aar_med_rammer(2024)
+        cls.okonomi = User.objects.create_user("okonomi", password="demo", is_staff=True)
+        cls.okonomi.groups.add(Group.objects.get(name=roller.OKONOMI))
+        cls.konsulent = User.objects.create_user("konsulent", password="demo", is_staff=True)
+        cls.konsulent.groups.add(Group.objects.get(name=roller.KONSULENT))
+
+    def test_center_for_oekonomi_maps_a_konto_and_sets_a_manual_periodisering(self):
+        self.client.force_login(self.okonomi)
+        del_ = rammedel(2024, "30.50", "uden")
+        response = self.client.post(
+            "/admin/forbrug/konto/add/", {"aar": del_.ramme.aar.pk, "konto": "5.22.01.2.001", "rammedel": del_.pk}
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Konto.objects.get().rammedel, del_)
+        response = self.client.post(
+            "/admin/forbrug/rammeperiodisering/add/",
+            {"rammedel": del_.pk, "metode": "manuel", "procenter": "8;8;8;8;8;8;8;8;8;8;8;8"},
+        )
+        self.assertContains(response, "Procenterne summerer til 96, ikke 100.")
+        self.assertFalse(Rammeperiodisering.objects.exists())
+        self.assertEqual(self.client.get("/admin/forbrug/forbrug/add/").status_code, 403)
+
+    def test_a_konsulent_has_no_access(self):
+        self.client.force_login(self.konsulent)
+        self.assertEqual(self.client.get("/admin/forbrug/konto/").status_code, 403)
