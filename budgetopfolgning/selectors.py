@@ -540,8 +540,9 @@ class Praecision:
 def praecision(opfoelgninger: list[Opfoelgning]) -> Praecision | None:
     """How far each round's forventet forbrug was from the regnskab (the year's 12 months of forbrug), per ramme
     part, per udvalg and in all, as WAPE over the ramme parts; beside it the WAPE the profile prognosis would have
-    had at the round's month (a part without a prognosis counts as forecasting 0). None until the year has all 12
-    months. `opfoelgninger` are the year's rounds the user may see, in order."""
+    had at the round's month (a part without a prognosis counts as forecasting 0). Ramme parts without forbrug in
+    the year (no konto mapped to them) are left out. None until the year has all 12 months. `opfoelgninger` are
+    the year's rounds the user may see, in order."""
     if not opfoelgninger:
         return None
     aar = opfoelgninger[0].aar
@@ -551,7 +552,8 @@ def praecision(opfoelgninger: list[Opfoelgning]) -> Praecision | None:
     runder: list[Praecisionsrunde] = []
     alle_linjer: list[Linje] = []
     for opfoelgning in opfoelgninger:
-        alle_linjer = linjer(opfoelgning)
+        # Only ramme parts with forbrug in the year are measured: a part no konto maps to has no regnskab here.
+        alle_linjer = [linje for linje in linjer(opfoelgning) if linje.rammedel.pk in regnskab]
         fdele = forbrugsdele(opfoelgning, alle_linjer)
         faktisk = [regnskab.get(d.linje.rammedel.pk, NUL) for d in fdele]
         par = [(d.tal.forventet, r) for d, r in zip(fdele, faktisk, strict=True)]

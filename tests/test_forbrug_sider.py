@@ -165,6 +165,22 @@ class ForbrugSiderTests(BaseTestCase):
         self.assertEqual(raekker(udvalg)["Teknikudvalget"], ["5,6", "5,6"])
         self.assertEqual(raekker(udvalg)["Skoleudvalget"], ["0,0", "0,0"])
 
+    def test_ramme_parts_without_forbrug_are_left_out_of_the_precision(self):
+        from budgetopfolgning.models import Opfoelgningslinje
+
+        importer_forbrug(data=forbrug(range(1, 13)), filnavn="f.csv", aar=2024)
+        del_ = Rammedel.objects.create(
+            ramme=Rammedel.objects.get(ramme__nummer="20.20").ramme, placering="uden", oprindeligt_budget=Decimal("9")
+        )
+        Opfoelgningslinje.objects.create(opfoelgning=self.runde, rammedel=del_, forventet_forbrug=Decimal("1000000"))
+        response = self.client.get("/opfolgning/2024/praecision/")
+        (tabel,) = [t for t in tabeller(response.content.decode()) if "pr. budgetopfølgning" in t["caption"]]
+        self.assertEqual(raekker(tabel)["1. budgetopfølgning (til og med april)"][:4], ["4.300", "4.200", "100", "2,4"])
+        (dele,) = [t for t in tabeller(response.content.decode()) if t["caption"].startswith("Regnskab 2024")]
+        self.assertEqual([r[:2] for r in dele["rows"][1:]], [["10.10 Veje", "Inden for servicerammen"],
+                                                             ["10.10 Veje", "Uden for servicerammen"],
+                                                             ["20.20 Skoler", "Inden for servicerammen"]])
+
     def test_udvalgsmedlemmer_see_only_locked_rounds_on_the_precision_page(self):
         importer_forbrug(data=forbrug(range(1, 13)), filnavn="f.csv", aar=2024)
         self.client.force_login(self.udvalg)
