@@ -243,6 +243,27 @@ class ForbrugImportTests(TestCase):
             rammedel(2024, "30.50", "uden").pk: D("1234.56") * 100_008
         })
 
+    def test_it_reads_a_workbook_with_numbers_as_numbers(self):
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ark = wb.active
+        ark.append(["konto", "maaned", "beloeb"])
+        ark.append([652820101, 3, 1000500.5])
+        ark.append(["5.28.21.1.002", 3.0, 0.1 + 0.2])
+        ark.append(["5.28.21.1.002", 4, 1.005])
+        data = io.BytesIO()
+        wb.save(data)
+        self.assertEqual(
+            fejl(importer_forbrug, data=data.getvalue(), filnavn="forbrug.xlsx", aar=2024),
+            ["Linje 4, kolonne »beloeb«: »1.005« har flere end to decimaler (øre)."],
+        )
+        ark.delete_rows(4)
+        data = io.BytesIO()
+        wb.save(data)
+        importer_forbrug(data=data.getvalue(), filnavn="forbrug.xlsx", aar=2024)
+        self.assertEqual(self._til_dato(3), {"30.46 uden": D("1000500.50"), "30.46 inden": D("0.30")})
+
     def test_the_command_leaves_unknown_konti_out_only_when_asked(self):
         import tempfile
 
