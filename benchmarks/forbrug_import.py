@@ -1,7 +1,7 @@
 """How long a 100.000-line forbrug import takes, against reading the same file with a plain CSV reader, and how much
 slower a round page over 300 rammer gets with 12 months of forbrug.
 
-Run with `.venv/bin/python benchmarks/forbrug.py` (a throwaway SQLite database in a temporary folder), or with
+Run with `.venv/bin/python benchmarks/forbrug_import.py` (a throwaway SQLite database in a temporary folder), or with
 `BENCHMARK_DATABASE_URL=postgres://…/a_scratch_database` to measure on PostgreSQL (the database's tables are made
 by migrate and left behind; use a database of its own). Targets from the issue: the import within 10× the time of
 reading the file alone, with a constant number of queries per batch; the round page within 1,5× of the same page
@@ -46,7 +46,8 @@ def forbrugsfil(konti: list[str]) -> bytes:
     for m in range(1, 13):
         for i, konto in enumerate(konti):
             kroner = 1_000 + (i * 7_919 + m * 104_729) % 2_000_000
-            linjer.append(f"{konto};{m};{kroner // 1000}.{kroner % 1000:03d},{(i + m) % 100:02d}")
+            tekst = f"{kroner:,}".replace(",", ".")  # Danish thousands dots, as an ERP export writes them
+            linjer.append(f"{konto};{m};{tekst},{(i + m) % 100:02d}")
     return ("\n".join(linjer) + "\n").encode("utf-8")
 
 
