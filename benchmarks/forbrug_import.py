@@ -127,8 +127,9 @@ def main() -> None:
             start = time.perf_counter()
             resultat = importer_forbrug(data=data, filnavn="forbrug.csv", aar=AAR)
             import_tid = time.perf_counter() - start
-        print(f"importer_forbrug: {dansk(import_tid)} s for {resultat.linjer:,} linjer, {len(q)} forespørgsler; "
-              f"{dansk(import_tid / csv_tid, 1)} × csv-modulets tid (mål: højst 10 ×)".replace(",", ".", 1))
+        linjer = f"{resultat.linjer:,}".replace(",", ".")
+        print(f"importer_forbrug: {dansk(import_tid)} s for {linjer} linjer, {len(q)} forespørgsler; "
+              f"{dansk(import_tid / csv_tid, 1)} × csv-modulets tid (mål: højst 10 ×)")
         # Again, replacing all 12 months, with the memory traced (tracing slows it, so it is timed apart above).
         tracemalloc.start()
         importer_forbrug(data=data, filnavn="forbrug.csv", aar=AAR)
