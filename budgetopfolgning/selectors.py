@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.db.models import QuerySet, Sum
@@ -586,3 +587,43 @@ def praecision(opfoelgninger: list[Opfoelgning]) -> Praecision | None:
         for linje in alle_linjer
     ]
     return Praecision(runder=runder, udvalg=udvalg, dele=dele)
+
+
+@dataclass
+class Tvaersraekke:
+    """A ramme part across years: how far the year's last round's forventet forbrug was from the regnskab, signed,
+    in per cent of |regnskab| (+ = forecast too high)."""
+
+    nummer: str
+    navn: str
+    placering: str
+    pr_aar: list[Decimal | None]
+
+    @property
+    def vurdering(self) -> str:
+        maalt = [v for v in self.pr_aar if v is not None]
+        if len(maalt) < 2:
+            return ""
+        if all(v > 0 for v in maalt):
+            return "systematisk for højt"
+        if all(v < 0 for v in maalt):
+            return "systematisk for lavt"
+        return ""
+
+
+def praecision_paa_tvaers(aarets: list[tuple[int, Praecision]]) -> list[Tvaersraekke]:
+    """The ramme parts of several years' precision (`aarets`: (year, its precision), in year order), each year's
+    figure from its last round, so a ramme whose forecasts are too high or too low year after year stands out.
+    Ramme parts are recognised across years by number and placering."""
+    raekker: dict[tuple[str, str], Tvaersraekke] = {}
+    for i, (_, p) in enumerate(aarets):
+        for d in p.dele:
+            noegle = (d.linje.ramme.nummer, d.linje.rammedel.placering)
+            raekke = raekker.setdefault(
+                noegle,
+                Tvaersraekke(noegle[0], d.linje.ramme.navn, noegle[1], pr_aar=[None] * len(aarets)),
+            )
+            afvigelse = d.afvigelser[-1]
+            if afvigelse is not None and d.regnskab != 0:
+                raekke.pr_aar[i] = forbrug_selectors.som_decimal(Fraction(afvigelse) / Fraction(abs(d.regnskab)) * 100)
+    return [raekker[k] for k in sorted(raekker)]

@@ -78,13 +78,25 @@ def praecision_side(request: HttpRequest, aar: int) -> HttpResponse:
     )
     if not runder:
         raise Http404("Ingen budgetopfølgninger i året.")
+    # Across years: this year and the earlier ones with a regnskab, measured at each year's last round.
+    synlige = Opfoelgning.objects.select_related("aar").defer("bilag_pdf").for_user(request.user)
+    praecision = selectors.praecision(runder)
+    aarets: list[tuple[int, selectors.Praecision]] = []
+    for tidligere in Budgetaar.objects.filter(aar__lt=aar).order_by("aar"):
+        runder_i_aaret = list(synlige.filter(aar=tidligere).order_by("nummer"))
+        if runder_i_aaret and (p := selectors.praecision(runder_i_aaret)) is not None:
+            aarets.append((tidligere.aar, p))
+    if praecision is not None:
+        aarets.append((aar, praecision))
     return render(
         request,
         "budgetopfolgning/praecision.html",
         {
             "aar": budgetaar,
-            "praecision": selectors.praecision(runder),
+            "praecision": praecision,
             "maaneder": forbrug_selectors.maaneder_med_forbrug(budgetaar),
+            "tvaers_aar": [a for a, _ in aarets],
+            "tvaers": selectors.praecision_paa_tvaers(aarets),
         },
     )
 

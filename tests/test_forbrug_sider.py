@@ -181,6 +181,29 @@ class ForbrugSiderTests(BaseTestCase):
                                                              ["10.10 Veje", "Uden for servicerammen"],
                                                              ["20.20 Skoler", "Inden for servicerammen"]])
 
+    def test_the_view_across_years_marks_a_ramme_forecast_too_high_year_after_year(self):
+        # 2023: the same budget and forecasts, a full year of forbrug; 20.20 spent 2.500.000 against 2.400.000.
+        importer_budget(data=BUDGET.encode(), filnavn="b.csv", aar=2023, nummer=1, pr_dato=date(2023, 8, 31))
+        importer_kontoplan(data=KONTOPLAN.encode(), filnavn="k.csv", aar=2023)
+        importer_forbrug(data=forbrug(range(1, 13)), filnavn="f.csv", aar=2023)
+        # December again, corrected: it replaces the whole month (all three konti), as the rule says.
+        importer_forbrug(data=forbrug([12], k3="300.000"), filnavn="f.csv", aar=2023)
+        importer_forbrug(data=forbrug(range(1, 13)), filnavn="f.csv", aar=2024)
+        response = self.client.get("/opfolgning/2024/praecision/")
+        (tabel,) = [t for t in tabeller(response.content.decode()) if "på tværs" in t["caption"] or
+                    t["caption"].startswith("Forventet forbrug mod regnskab ved årets sidste")]
+        self.assertEqual(
+            tabel["rows"],
+            [
+                ["Ramme", "Del", "2023", "2024", "Vurdering"],
+                # (1.300.000 − 1.200.000) / 1.200.000 × 100 = 8,33… both years.
+                ["10.10 Veje", "Inden for servicerammen", "8,3", "8,3", "systematisk for højt"],
+                ["10.10 Veje", "Uden for servicerammen", "0,0", "0,0", ""],
+                # 2023: (2.400.000 − 2.500.000) / 2.500.000 × 100 = −4,0; 2024: 0.
+                ["20.20 Skoler", "Inden for servicerammen", "-4,0", "0,0", ""],
+            ],
+        )
+
     def test_udvalgsmedlemmer_see_only_locked_rounds_on_the_precision_page(self):
         importer_forbrug(data=forbrug(range(1, 13)), filnavn="f.csv", aar=2024)
         self.client.force_login(self.udvalg)
