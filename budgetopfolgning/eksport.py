@@ -20,6 +20,7 @@ from budgetopfolgning.bilag import bilag_titel
 from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.sider import opfoelgning_kontekst
 from budgetopfolgning.tables import OpfoelgningsTabel
+from forbrug import selectors as forbrug_selectors
 from kerne.beloeb import TUSIND
 from kerne.tekst import csv_tekst, tekstcelle
 from rammer.models import Rammedel
@@ -117,8 +118,51 @@ def _skriv_rammeark(ark, kolonner: list[tuple[str, str]], alle: list[selectors.L
     ark.row_dimensions[1].height = 45
 
 
+FORBRUGSKOLONNER = [
+    ("forbrug_til_dato", "Forbrug til dato"),
+    ("periodiseret", "Periodiseret budget til dato"),
+    ("bagudrettet", "Bagudrettet afvigelse"),
+    ("prognose", "Prognose efter forbrugsprofil"),
+    ("fremadrettet", "Fremadrettet afvigelse"),
+    ("korrigeret", "Korrigeret budget"),
+    ("forventet", "Forventet forbrug"),
+]
+
+
+def _skriv_forbrugsark(ark, opfoelgning: Opfoelgning, dele: list[selectors.Forbrugsdel]) -> None:
+    """Forbrug til dato and the figures made from it, per ramme part, as numbers in 1.000 kr. (unrounded)."""
+    maaned = forbrug_selectors.MAANEDSNAVNE[selectors.forbrugsmaaned(opfoelgning)]
+    overskrifter = ["Udvalg", "Ramme", "Rammens navn", "Servicerammen", "Periodisering", "Andel til dato (%)"]
+    overskrifter += [f"{tekst} (1.000 kr.)" for _, tekst in FORBRUGSKOLONNER]
+    for i, tekst in enumerate(overskrifter, start=1):
+        celle = tekstcelle(ark, 1, i, tekst)
+        celle.font = OVERSKRIFT
+        celle.fill = OVERSKRIFT_FYLD
+        celle.alignment = Alignment(wrap_text=True, vertical="bottom")
+    for raekke, d in enumerate(dele, start=2):
+        linje = d.linje
+        tekstcelle(ark, raekke, 1, linje.ramme.udvalg.navn)
+        tekstcelle(ark, raekke, 2, linje.ramme.nummer)
+        tekstcelle(ark, raekke, 3, linje.ramme.navn)
+        tekstcelle(ark, raekke, 4, "Inden for" if linje.rammedel.placering == Rammedel.INDEN else "Uden for")
+        tekstcelle(ark, raekke, 5, d.profil.metodenavn)
+        andel = d.profil.andel(selectors.forbrugsmaaned(opfoelgning)) * 100
+        ark.cell(row=raekke, column=6, value=float(andel)).number_format = "0.0"
+        for i, (navn, _) in enumerate(FORBRUGSKOLONNER, start=7):
+            celle = ark.cell(row=raekke, column=i, value=_tusind(getattr(d.tal, navn)))
+            celle.number_format = TAL_FORMAT
+    note = f"Til dato: januar-{maaned} {opfoelgning.aar.aar}. + = merforbrug, − = mindreforbrug."
+    tekstcelle(ark, len(dele) + 3, 1, note)
+    ark.freeze_panes = "E2"
+    bredder = [34, 8, 40, 12, 30, 10] + [16] * len(FORBRUGSKOLONNER)
+    for i, bredde in enumerate(bredder, start=1):
+        ark.column_dimensions[get_column_letter(i)].width = bredde
+    ark.row_dimensions[1].height = 45
+
+
 def tabeller_workbook(opfoelgning: Opfoelgning) -> bytes:
-    """Tabel 1, Tabel 2 and every ramme part of the round, amounts as numbers in 1.000 kr."""
+    """Tabel 1, Tabel 2 and every ramme part of the round, amounts as numbers in 1.000 kr.; and, once the year
+has forbrug, a sheet of forbrug and prognose per ramme part."""
     kontekst = opfoelgning_kontekst(opfoelgning)
     fortegn = {"korrektioner": kontekst["fortegn_korrektioner"], "afvigelse": kontekst["fortegn_afvigelse"]}
     wb = Workbook()
@@ -126,6 +170,10 @@ def tabeller_workbook(opfoelgning: Opfoelgning) -> bytes:
     for t in kontekst["tabeller"]:
         _skriv_tabelark(wb.create_sheet(f"Tabel {t['tabel'].nummer}"), t, opfoelgning, fortegn)
     _skriv_rammeark(wb.create_sheet("Rammer"), _rammekolonner(kontekst["tabeller"][0]["table"]), kontekst["linjer"])
+    if selectors.har_forbrug(opfoelgning):
+        # Read live, like the page: forbrug is not among a locked round's frozen figures.
+        dele = selectors.forbrugsdele(opfoelgning, kontekst["linjer"])
+        _skriv_forbrugsark(wb.create_sheet("Forbrug"), opfoelgning, dele)
     # Fixed document dates, so the same round gives the same workbook.
     tidspunkt = datetime.combine(opfoelgning.dokumentdato, time(0, 0))
     wb.properties.created = wb.properties.modified = tidspunkt

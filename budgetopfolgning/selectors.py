@@ -11,12 +11,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.db.models import QuerySet, Sum
 
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje, Rundetal
-from kerne.beloeb import MIO, NUL, mio_kr, rund
+from forbrug import selectors as forbrug_selectors
+from kerne.beloeb import MIO, NUL, dansk_tal, mio_kr, redigerbart, rund
 from kerne.fortegn import afvigelse
 from rammer.models import Aktivitetsdel, Bevillingsramme, Rammedel, Udvalg
 
@@ -389,3 +391,242 @@ def aktivitetslinjer_for(opfoelgning: Opfoelgning, dele_qs: QuerySet[Aktivitetsd
     return [
         AktivitetLinje(aktivitetsdel=del_, linje=egne.get(del_.pk), tal=tal(del_, egne.get(del_.pk))) for del_ in dele
     ]
+
+
+# --- Forbrug from the ERP beside the round's figures ------------------------------------------------------------
+# Forbrug is read live and never enters `tal_sha256` or the Bilag: a locked round's frozen figures stay what they
+# were when forbrug for later months (or the regnskab) arrives.
+
+
+@dataclass
+class Forbrugsdel:
+    """One ramme part's forbrug figures in a round, with the periodisering they rest on."""
+
+    linje: Linje
+    profil: forbrug_selectors.Profil
+    tal: forbrug_selectors.Forbrugstal
+    maaned: int
+
+    @property
+    def prognose_til_felt(self) -> str | None:
+        """The prognose as the edit form's field takes it: kroner to the øre, Danish notation."""
+        return None if self.tal.prognose is None else redigerbart(rund(self.tal.prognose, 2))
+
+    @property
+    def andel_procent(self) -> str:
+        """andel(m) in per cent with one decimal, as the page names it."""
+        return dansk_tal(forbrug_selectors.som_decimal(self.profil.andel(self.maaned) * 100), 1)
+
+
+@dataclass
+class Forbrugsraekke:
+    navn: str
+    tal: forbrug_selectors.Forbrugstal
+    udvalg: Udvalg | None = None
+    er_total: bool = False
+
+
+def forbrugsmaaned(opfoelgning: Opfoelgning) -> int:
+    """The last month "til dato" counts in a round: the month of its pr. dato."""
+    return opfoelgning.pr_dato.month
+
+
+def har_forbrug(opfoelgning: Opfoelgning) -> bool:
+    return forbrug_selectors.har_forbrug(opfoelgning.aar)
+
+
+def forbrugsdele(opfoelgning: Opfoelgning, alle: list[Linje], *, kun_disse: bool = False) -> list[Forbrugsdel]:
+    """The forbrug figures of the lines `alle`: korrigeret budget is the round's forslag til nyt budget (oprindeligt
+    + all korrektioner through this round), forventet the konsulent's forecast. Four queries, whatever the number
+    of lines, konti or months; `kun_disse` reads forbrug for these parts only (one ramme's page)."""
+    maaned = forbrugsmaaned(opfoelgning)
+    dele = [linje.rammedel for linje in alle]
+    profiler = forbrug_selectors.profiler(opfoelgning.aar, dele)
+    til_dato = forbrug_selectors.forbrug_til_dato(opfoelgning.aar, maaned, dele if kun_disse else None)
+    return [
+        Forbrugsdel(
+            linje=linje,
+            profil=profiler[linje.rammedel.pk],
+            maaned=maaned,
+            tal=forbrug_selectors.forbrugstal(
+                korrigeret=linje.tal.forslag,
+                forventet=linje.tal.forventet,
+                forbrug_til_dato=til_dato.get(linje.rammedel.pk, NUL),
+                andel=profiler[linje.rammedel.pk].andel(maaned),
+            ),
+        )
+        for linje in alle
+    ]
+
+
+def forbrug_pr_udvalg(opfoelgning: Opfoelgning, dele: list[Forbrugsdel]) -> list[Forbrugsraekke]:
+    """The round page's compact view: I alt first, then one row per udvalg, inside and outside the serviceramme
+    together, each a sum of exact parts."""
+    per_udvalg: dict[int, list[forbrug_selectors.Forbrugstal]] = defaultdict(list)
+    for d in dele:
+        per_udvalg[d.linje.ramme.udvalg_id].append(d.tal)
+    raekker = [
+        Forbrugsraekke(navn=u.navn, udvalg=u, tal=forbrug_selectors.summer(per_udvalg[u.pk]))
+        for u in Udvalg.objects.filter(aar_id=opfoelgning.aar_id)
+    ]
+    total = Forbrugsraekke(navn="I alt", er_total=True, tal=forbrug_selectors.summer(r.tal for r in raekker))
+    return [total, *raekker]
+
+
+@dataclass
+class Forbrugsvisning:
+    """What a ramme's page (and its edit form) shows of forbrug."""
+
+    maaned: int
+    dele: list[Forbrugsdel]
+
+    @property
+    def maanedsnavn(self) -> str:
+        return forbrug_selectors.MAANEDSNAVNE[self.maaned]
+
+    @property
+    def total(self) -> forbrug_selectors.Forbrugstal:
+        return forbrug_selectors.summer(d.tal for d in self.dele)
+
+
+def forbrugsvisning(opfoelgning: Opfoelgning, linjer_: list[Linje]) -> Forbrugsvisning | None:
+    """A ramme's forbrug figures for its page, or None while its year has no forbrug."""
+    if not linjer_ or not har_forbrug(opfoelgning):
+        return None
+    return Forbrugsvisning(maaned=forbrugsmaaned(opfoelgning), dele=forbrugsdele(opfoelgning, linjer_, kun_disse=True))
+
+
+def ikke_fordelt(opfoelgning: Opfoelgning) -> Decimal:
+    """Forbrug til dato on konti left out of the kontoplan on purpose: shown, so nothing vanishes silently."""
+    return forbrug_selectors.ikke_fordelt(opfoelgning.aar, forbrugsmaaned(opfoelgning))
+
+
+# --- Forecast precision: each round's forventet forbrug against the regnskab ------------------------------------
+
+
+@dataclass
+class Praecisionsrunde:
+    """One round measured against the regnskab: its forecast's WAPE, and the profile prognosis's at its month."""
+
+    opfoelgning: Opfoelgning
+    maaned: int
+    forventet: Decimal
+    prognose: Decimal
+    regnskab: Decimal
+    wape: Decimal | None
+    wape_prognose: Decimal | None
+    wape_udvalg: dict[int, Decimal | None]
+    afvigelser: dict[int, Decimal]  # per ramme part id: forventet − regnskab
+
+    @property
+    def afvigelse(self) -> Decimal:
+        return self.forventet - self.regnskab
+
+    @property
+    def maanedsnavn(self) -> str:
+        return forbrug_selectors.MAANEDSNAVNE[self.maaned]
+
+
+@dataclass
+class Praecisionsdel:
+    linje: Linje
+    regnskab: Decimal
+    afvigelser: list[Decimal | None]  # per round, in the order of the rounds
+
+
+@dataclass
+class Praecision:
+    runder: list[Praecisionsrunde]
+    udvalg: list[tuple[Udvalg, list[Decimal | None]]]
+    dele: list[Praecisionsdel]
+
+
+def praecision(opfoelgninger: list[Opfoelgning]) -> Praecision | None:
+    """How far each round's forventet forbrug was from the regnskab (the year's 12 months of forbrug), per ramme
+    part, per udvalg and in all, as WAPE over the ramme parts; beside it the WAPE the profile prognosis would have
+    had at the round's month (a part without a prognosis counts as forecasting 0). Ramme parts without forbrug in
+    the year (no konto mapped to them) are left out. None until the year has all 12 months. `opfoelgninger` are
+    the year's rounds the user may see, in order."""
+    if not opfoelgninger:
+        return None
+    aar = opfoelgninger[0].aar
+    regnskab = forbrug_selectors.regnskab(aar)
+    if regnskab is None:
+        return None
+    runder: list[Praecisionsrunde] = []
+    alle_linjer: list[Linje] = []
+    for opfoelgning in opfoelgninger:
+        # Only ramme parts with forbrug in the year are measured: a part no konto maps to has no regnskab here.
+        alle_linjer = [linje for linje in linjer(opfoelgning) if linje.rammedel.pk in regnskab]
+        fdele = forbrugsdele(opfoelgning, alle_linjer)
+        faktisk = [regnskab.get(d.linje.rammedel.pk, NUL) for d in fdele]
+        par = [(d.tal.forventet, r) for d, r in zip(fdele, faktisk, strict=True)]
+        prognoser = [(d.tal.prognose or NUL, r) for d, r in zip(fdele, faktisk, strict=True)]
+        per_udvalg: dict[int, list[tuple[Decimal, Decimal]]] = defaultdict(list)
+        for d, r in zip(fdele, faktisk, strict=True):
+            per_udvalg[d.linje.ramme.udvalg_id].append((d.tal.forventet, r))
+        runder.append(
+            Praecisionsrunde(
+                opfoelgning=opfoelgning,
+                maaned=forbrugsmaaned(opfoelgning),
+                forventet=sum((f for f, _ in par), NUL),
+                prognose=sum((p for p, _ in prognoser), NUL),
+                regnskab=sum((r for _, r in par), NUL),
+                wape=forbrug_selectors.wape(par),
+                wape_prognose=forbrug_selectors.wape(prognoser),
+                wape_udvalg={u: forbrug_selectors.wape(p) for u, p in per_udvalg.items()},
+                afvigelser={d.linje.rammedel.pk: d.tal.forventet - r for d, r in zip(fdele, faktisk, strict=True)},
+            )
+        )
+    udvalg = [
+        (u, [r.wape_udvalg.get(u.pk) for r in runder]) for u in Udvalg.objects.filter(aar_id=aar.pk)
+    ]
+    dele = [
+        Praecisionsdel(
+            linje=linje,
+            regnskab=regnskab.get(linje.rammedel.pk, NUL),
+            afvigelser=[r.afvigelser.get(linje.rammedel.pk) for r in runder],
+        )
+        for linje in alle_linjer
+    ]
+    return Praecision(runder=runder, udvalg=udvalg, dele=dele)
+
+
+@dataclass
+class Tvaersraekke:
+    """A ramme part across years: how far the year's last round's forventet forbrug was from the regnskab, signed,
+    in per cent of |regnskab| (+ = forecast too high)."""
+
+    nummer: str
+    navn: str
+    placering: str
+    pr_aar: list[Decimal | None]
+
+    @property
+    def vurdering(self) -> str:
+        maalt = [v for v in self.pr_aar if v is not None]
+        if len(maalt) < 2:
+            return ""
+        if all(v > 0 for v in maalt):
+            return "systematisk for højt"
+        if all(v < 0 for v in maalt):
+            return "systematisk for lavt"
+        return ""
+
+
+def praecision_paa_tvaers(aarets: list[tuple[int, Praecision]]) -> list[Tvaersraekke]:
+    """The ramme parts of several years' precision (`aarets`: (year, its precision), in year order), each year's
+    figure from its last round, so a ramme whose forecasts are too high or too low year after year stands out.
+    Ramme parts are recognised across years by number and placering."""
+    raekker: dict[tuple[str, str], Tvaersraekke] = {}
+    for i, (_, p) in enumerate(aarets):
+        for d in p.dele:
+            noegle = (d.linje.ramme.nummer, d.linje.rammedel.placering)
+            raekke = raekker.setdefault(
+                noegle,
+                Tvaersraekke(noegle[0], d.linje.ramme.navn, noegle[1], pr_aar=[None] * len(aarets)),
+            )
+            afvigelse = d.afvigelser[-1]
+            if afvigelse is not None and d.regnskab != 0:
+                raekke.pr_aar[i] = forbrug_selectors.som_decimal(Fraction(afvigelse) / Fraction(abs(d.regnskab)) * 100)
+    return [raekker[k] for k in sorted(raekker)]

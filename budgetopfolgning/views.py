@@ -7,11 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from budgetopfolgning import arbejdsliste, bilag, eksport, indtastning, jobs, selectors, services, views_gennemgang
+from budgetopfolgning.forbrugsgraf import forbrugsgraf
 from budgetopfolgning.forms import NyOpfoelgningForm, RammeForm
 from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.opslag import hent_opfoelgning, hent_ramme_i_opfoelgning
 from budgetopfolgning.rules import RammeIOpfoelgning
 from budgetopfolgning.sider import opfoelgning_kontekst, udvalg_kontekst
+from forbrug import selectors as forbrug_selectors
 from kerne import versioner
 from kerne.beloeb import redigerbart
 from kerne.filer import content_disposition
@@ -19,7 +21,7 @@ from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
 from kerne.logning import noter_adgang
 from kerne.models import Adgangslog
 from kerne.roller import AuthenticatedHttpRequest, kun_laeser
-from rammer.models import Bevillingsramme, Udvalg
+from rammer.models import Bevillingsramme, Budgetaar, Udvalg
 
 
 @require_safe
@@ -47,7 +49,47 @@ def opfoelgning_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> Ht
     context["kan_danne_bilag"] = rules.has_perm("budgetopfolgning.dan_bilag", request.user, opfoelgning)
     if not opfoelgning.er_laast and not kun_laeser(request.user):
         context.update(views_gennemgang.arbejdsliste_kontekst(request, opfoelgning, context["linjer"]))
+    # Forbrug is shown on the page only, never in the Bilag (opfoelgning_kontekst), which a lock freezes; and only
+    # while the round is open, when it helps make the forecasts: a locked round's page shows what was locked.
+    if not opfoelgning.er_laast and selectors.har_forbrug(opfoelgning):
+        dele = selectors.forbrugsdele(opfoelgning, context["linjer"])
+        context["forbrug_udvalg"] = selectors.forbrug_pr_udvalg(opfoelgning, dele)
+        context["ikke_fordelt"] = selectors.ikke_fordelt(opfoelgning)
+        context["forbrugsmaaned"] = forbrug_selectors.MAANEDSNAVNE[selectors.forbrugsmaaned(opfoelgning)]
     return render(request, "budgetopfolgning/opfoelgning.html", context)
+
+
+@require_safe
+def praecision_side(request: HttpRequest, aar: int) -> HttpResponse:
+    """Each round's forecast against the regnskab. Only the rounds the user may see are measured."""
+    budgetaar = get_object_or_404(Budgetaar, aar=aar)
+    runder = list(
+        Opfoelgning.objects.select_related("aar").defer("bilag_pdf").for_user(request.user)
+        .filter(aar=budgetaar).order_by("nummer")
+    )
+    if not runder:
+        raise Http404("Ingen budgetopfølgninger i året.")
+    # Across years: this year and the earlier ones with a regnskab, measured at each year's last round.
+    synlige = Opfoelgning.objects.select_related("aar").defer("bilag_pdf").for_user(request.user)
+    praecision = selectors.praecision(runder)
+    aarets: list[tuple[int, selectors.Praecision]] = []
+    for tidligere in Budgetaar.objects.filter(aar__lt=aar).order_by("aar"):
+        runder_i_aaret = list(synlige.filter(aar=tidligere).order_by("nummer"))
+        if runder_i_aaret and (p := selectors.praecision(runder_i_aaret)) is not None:
+            aarets.append((tidligere.aar, p))
+    if praecision is not None:
+        aarets.append((aar, praecision))
+    return render(
+        request,
+        "budgetopfolgning/praecision.html",
+        {
+            "aar": budgetaar,
+            "praecision": praecision,
+            "maaneder": forbrug_selectors.maaneder_med_forbrug(budgetaar),
+            "tvaers_aar": [a for a, _ in aarets],
+            "tvaers": selectors.praecision_paa_tvaers(aarets),
+        },
+    )
 
 
 @require_safe
@@ -63,6 +105,10 @@ def ramme_side(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: s
     linjer = selectors.linjer(opfoelgning, ramme=valgt)
     total = selectors.summer([linje.tal for linje in linjer], opfoelgning=opfoelgning)
     andre = Opfoelgning.objects.for_user(request.user).filter(aar=opfoelgning.aar).exclude(pk=opfoelgning.pk)
+    forbrug = selectors.forbrugsvisning(opfoelgning, linjer)
+    graf = None
+    if forbrug is not None:
+        graf = forbrugsgraf(opfoelgning, valgt, forbrug.dele, [opfoelgning, *andre])
     return render(
         request,
         "budgetopfolgning/ramme.html",
@@ -74,6 +120,8 @@ def ramme_side(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: s
             "andre_runder": andre.select_related("aar"),
             "historik": selectors.historik(opfoelgning, valgt),
             "aktiviteter": selectors.aktivitetslinjer(opfoelgning, valgt),
+            "forbrug": forbrug,
+            "graf": graf,
             "kan_redigere": rules.has_perm(
                 "budgetopfolgning.rediger_ramme", request.user, RammeIOpfoelgning(opfoelgning, valgt)
             ),
@@ -178,7 +226,14 @@ def rediger_ramme(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr
     return render(
         request,
         "budgetopfolgning/rediger_ramme.html",
-        {"opfoelgning": opfoelgning, "ramme": valgt, "form": form, "konflikt": konflikt, "indsendt": indsendt},
+        {
+            "opfoelgning": opfoelgning,
+            "ramme": valgt,
+            "form": form,
+            "konflikt": konflikt,
+            "indsendt": indsendt,
+            "forbrug": selectors.forbrugsvisning(opfoelgning, selectors.linjer(opfoelgning, ramme=valgt)),
+        },
         status=status,
     )
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "axes",
     "kerne",
     "rammer",
+    "forbrug",
     "budgetopfolgning",
     "omstilling",
     "rammeindsigt",

@@ -8,6 +8,7 @@ from kerne import oidc, sundhed
 urlpatterns = [
     path("", views.forside, name="forside"),
     path("opfolgning/<int:aar>/<int:nr>/", views.opfoelgning_side, name="opfoelgning"),
+    path("opfolgning/<int:aar>/praecision/", views.praecision_side, name="praecision"),
     path("opfolgning/<int:aar>/<int:nr>/udvalg/<str:kode>/", views.udvalg_side, name="udvalg"),
     path("opfolgning/<int:aar>/<int:nr>/ramme/<str:ramme_nr>/", views.ramme_side, name="ramme"),
     path("opfolgning/<int:aar>/<int:nr>/ramme/<str:ramme_nr>/rediger/", views.rediger_ramme, name="rediger_ramme"),
@@ -34,4 +35,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("omstilling/", include("omstilling.urls")),
     path("rammer/", include("rammeindsigt.urls")),
+    path("forbrug/", include("forbrug.urls")),
 ]

@@ -55,6 +55,11 @@ EXPECTED = {
     "udvalg_bilag_pdf": [({"nr": LAAST, "kode": "BSU"}, ALLE_200), ({"nr": AABEN, "kode": "BSU"}, KLADDE)],
     "tabeller_xlsx": [({"nr": LAAST}, ALLE_200), ({"nr": AABEN}, KLADDE)],
     "tabel_csv": [({"nr": LAAST, "tabel": 1}, ALLE_200), ({"nr": AABEN, "tabel": 2}, KLADDE)],
+    # Forbrug from the ERP: only Center for Økonomi uploads it.
+    "forbrug:indlaes": [("/forbrug/indlaes/", {"udvalg": 403, "konsulent_egen": 403, "konsulent_anden": 403,
+                                              "okonomi": 200})],
+    # Forecast precision: everyone reads; udvalgsmedlemmer see the locked rounds only.
+    "praecision": [("/opfolgning/2024/praecision/", ALLE_200)],
     # Savings proposals: everyone reads; Center for Økonomi and konsulenter create and edit.
     "omstilling:kataloger": [("/omstilling/", ALLE_200)],
     "omstilling:oversigt": [("/omstilling/2019/", ALLE_200)],

@@ -47,3 +47,11 @@ def oere(value: Decimal | int | str | None) -> str:
     if value is None or value == "":
         return ""
     return str(int(Decimal(value) * 100))
+
+
+@register.filter
+def procent(value: Decimal | None) -> str:
+    """A percentage with one decimal, half away from zero: 12,3. None (nothing to measure against) shows "–"."""
+    if value is None or value == "":
+        return "–"
+    return beloeb.dansk_tal(Decimal(value), 1)

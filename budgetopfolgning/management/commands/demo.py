@@ -12,8 +12,10 @@ from budgetopfolgning.bilag import frys_bilag
 from budgetopfolgning.indtastning import Aktivitetstal, indfoer_aktiviteter
 from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.services import aabn_opfoelgning, importer_budget, laas_opfoelgning
+from forbrug.models import Forbrug, Periodiseringsvalg, Rammeperiodisering
+from forbrug.services import importer_forbrug, importer_kontoplan
 from kerne import roller
-from rammer.models import Bevillingsramme, Rammeansvar, Rammedel
+from rammer.models import Bevillingsramme, Budgetaar, Rammeansvar, Rammedel, Udvalg
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
@@ -35,6 +37,25 @@ AKTIVITETER_30_36 = [
         Decimal("26600000"),
     ),
     Aktivitetstal("Støtte i almenskolen", Decimal("18000000"), Decimal("0"), Decimal("17000000")),
+]
+
+# The ramme parts of 2023 the demo's forbrug needs (our own figures, like the forbrug files; see fixtures/README.md),
+# so 2024 has a last year to periodise from.
+DELE_2023 = [
+    ("10.30", Rammedel.INDEN, Decimal("95800000")),
+    ("10.30", Rammedel.UDEN, Decimal("-1650000")),
+    ("20.02", Rammedel.INDEN, Decimal("96100000")),
+    ("30.46", Rammedel.INDEN, Decimal("171200000")),
+    ("30.46", Rammedel.UDEN, Decimal("13900000")),
+    ("30.50", Rammedel.INDEN, Decimal("305000000")),
+]
+# Every periodisering method in 2024; the other parts follow the default rule (10.30 inden: last year; 10.30 uden,
+# an income with a negative total last year, and 40.35 inden, with no last year: 1/12 a month).
+PERIODISERING_2024 = [
+    ("20.02", Rammedel.INDEN, Periodiseringsvalg.GENNEMSNIT, ""),
+    ("30.46", Rammedel.INDEN, Periodiseringsvalg.MANUEL, "8;8;8;8;8;8;8;8;8;8;10;10"),
+    ("30.46", Rammedel.UDEN, Periodiseringsvalg.LIGELIG, ""),
+    ("30.50", Rammedel.INDEN, Periodiseringsvalg.SIDSTE_AAR, ""),
 ]
 
 
@@ -85,11 +106,47 @@ class Command(BaseCommand):
             self.stdout.write("2. budgetopfølgning 2024 åbnet.")
         call_command("indlaes_omstilling", str(FIXTURES / "omstilling_2019.json"), stdout=self.stdout)
         call_command("indlaes_rammedata", stdout=self.stdout)
+        self._forbrug()
         konsulent = User.objects.get(username="konsulent")
         for aar, nummer in ((2024, "30.36"), (2024, "30.46"), (2018, "30.46"), (2023, "30.46")):
             ramme = Bevillingsramme.objects.get(aar__aar=aar, nummer=nummer)
             Rammeansvar.objects.get_or_create(bruger=konsulent, ramme=ramme)
         self.stdout.write(self.style.SUCCESS("Demodata er klar. Log ind som okonomi, konsulent eller udvalg (demo)."))
+
+    def _forbrug(self):
+        """Kontoplan and monthly forbrug for 2023 (the whole year) and 2024 (January to August), one konto of 2024
+        left out of the kontoplan on purpose ("Ikke fordelt forbrug"). September to December 2024 is in
+        fixtures/forbrug_2024_sep_dec.csv, to import by hand and see the precision page."""
+        if Forbrug.objects.filter(aar__aar=2024).exists():
+            return
+        aar_2023, _ = Budgetaar.objects.get_or_create(aar=2023)
+        for nummer, placering, budget in DELE_2023:
+            ramme_2024 = Bevillingsramme.objects.select_related("udvalg").get(aar__aar=2024, nummer=nummer)
+            udvalg, _ = Udvalg.objects.get_or_create(
+                aar=aar_2023,
+                navn=ramme_2024.udvalg.navn,
+                defaults={"kode": ramme_2024.udvalg.kode, "raekkefoelge": ramme_2024.udvalg.raekkefoelge},
+            )
+            ramme, _ = Bevillingsramme.objects.get_or_create(
+                aar=aar_2023, nummer=nummer, defaults={"udvalg": udvalg, "navn": ramme_2024.navn}
+            )
+            Rammedel.objects.get_or_create(ramme=ramme, placering=placering, defaults={"oprindeligt_budget": budget})
+        for aar in (2023, 2024):
+            importer_kontoplan(
+                data=(FIXTURES / f"kontoplan_{aar}.csv").read_bytes(), filnavn=f"kontoplan_{aar}.csv", aar=aar
+            )
+            importer_forbrug(
+                data=(FIXTURES / f"forbrug_{aar}.csv").read_bytes(),
+                filnavn=f"forbrug_{aar}.csv",
+                aar=aar,
+                udelad_ukendte=aar == 2024,
+            )
+        for nummer, placering, metode, procenter in PERIODISERING_2024:
+            Rammeperiodisering.objects.get_or_create(
+                rammedel=Rammedel.objects.get(ramme__aar__aar=2024, ramme__nummer=nummer, placering=placering),
+                defaults={"metode": metode, "procenter": procenter},
+            )
+        self.stdout.write("Kontoplan og forbrug for 2023 og januar-august 2024 indlæst.")
 
     def _brugere(self):
         for username, fornavn, efternavn, rolle in (

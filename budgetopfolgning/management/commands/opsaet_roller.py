@@ -4,8 +4,9 @@ from django.core.management.base import BaseCommand
 from kerne import roller
 
 # What Center for Økonomi manages in the admin: users and their roles, the konsulenters' rammer, the years'
-# udvalg and rammer, and the letterhead of open rounds. Figures are never edited in the admin. The groups
-# themselves (the roles and their permissions) are not on the list: the user admin offers the three roles by name.
+# udvalg and rammer, the letterhead of open rounds, the kontoplan and the periodisering. Figures are never edited
+# in the admin (forbrug comes from the ERP's files and is only viewed there). The groups themselves (the roles and
+# their permissions) are not on the list: the user admin offers the three roles by name.
 OKONOMI_ADMIN = {
     "auth": {"user": "add change view"},
     "rammer": {
@@ -18,6 +19,12 @@ OKONOMI_ADMIN = {
     "budgetopfolgning": {"opfoelgning": "change view"},
     # Who fetched which Bilag and workbook, and who saw which open round: read only.
     "kerne": {"adgangslog": "view"},
+    "forbrug": {
+        "konto": "add change delete view",
+        "forbrug": "view",
+        "aarsperiodisering": "add change delete view",
+        "rammeperiodisering": "add change delete view",
+    },
 }
 
 

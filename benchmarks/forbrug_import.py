@@ -1,0 +1,152 @@
+"""How long a 100.000-line forbrug import takes, against reading the same file with a plain CSV reader, and how much
+slower a round page over 300 rammer gets with 12 months of forbrug.
+
+Run with `.venv/bin/python benchmarks/forbrug_import.py` (a throwaway SQLite database in a temporary folder), or with
+`BENCHMARK_DATABASE_URL=postgres://…/a_scratch_database` to measure on PostgreSQL (the database's tables are made
+by migrate and left behind; use a database of its own). Targets from the issue: the import within 10× the time of
+reading the file alone, with a constant number of queries per batch; the round page within 1,5× of the same page
+without forbrug, with a query count that does not grow with konti or months.
+
+The issue names `pandas.read_csv` as the yardstick. pandas is not a dependency of the project, so the yardstick
+here is Python's `csv` module reading and splitting every line of the same file in the same process, which is a
+stricter yardstick than pandas' C parser only in that pandas is faster; if pandas happens to be installed, its time
+is printed too.
+"""
+
+import csv
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from datetime import date
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+AAR = 2031
+ANTAL_KONTI = 8_334  # × 12 months = 100.008 lines
+
+
+def opsaet_django(mappe: str) -> str:
+    sys.path.insert(0, str(BASE_DIR))
+    sys.path.insert(0, str(BASE_DIR / "benchmarks"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    url = os.environ.get("BENCHMARK_DATABASE_URL") or f"sqlite:///{mappe}/benchmark.sqlite3"
+    os.environ["DATABASE_URL"] = url
+    import django
+
+    django.setup()
+    return url.split(":")[0]
+
+
+def forbrugsfil(konti: list[str]) -> bytes:
+    linjer = ["konto;maaned;beloeb"]
+    for m in range(1, 13):
+        for i, konto in enumerate(konti):
+            kroner = 1_000 + (i * 7_919 + m * 104_729) % 2_000_000
+            tekst = f"{kroner:,}".replace(",", ".")  # Danish thousands dots, as an ERP export writes them
+            linjer.append(f"{konto};{m};{tekst},{(i + m) % 100:02d}")
+    return ("\n".join(linjer) + "\n").encode("utf-8")
+
+
+def median_tid(funktion, gange: int) -> float:
+    tider = []
+    for _ in range(gange):
+        start = time.perf_counter()
+        funktion()
+        tider.append(time.perf_counter() - start)
+    return statistics.median(tider)
+
+
+def dansk(tal: float, decimaler: int = 2) -> str:
+    return f"{tal:.{decimaler}f}".replace(".", ",")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as mappe:
+        database = opsaet_django(mappe)
+        from bilag import syntetisk_csv
+        from django.contrib.auth.models import Group, User
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        from budgetopfolgning.services import importer_budget
+        from forbrug.models import Forbrug, Konto
+        from forbrug.services import importer_forbrug, importer_kontoplan
+        from kerne import roller
+        from rammer.models import Rammedel
+
+        call_command("migrate", verbosity=0)
+        call_command("opsaet_roller", stdout=io.StringIO())
+        Forbrug.objects.filter(aar__aar=AAR).delete()
+        Konto.objects.filter(aar__aar=AAR).delete()
+        if not Rammedel.objects.filter(ramme__aar__aar=AAR).exists():
+            importer_budget(data=syntetisk_csv(300), filnavn="s.csv", aar=AAR, nummer=1, pr_dato=date(AAR, 8, 31))
+        dele = list(Rammedel.objects.filter(ramme__aar__aar=AAR).select_related("ramme").order_by("pk"))
+        konti = [f"5.{i // 1000:02d}.{i % 1000:03d}.1.{i % 7:03d}" for i in range(ANTAL_KONTI)]
+        plan = ["konto;ramme;placering"] + [
+            f"{k};{dele[i % len(dele)].ramme.nummer};{dele[i % len(dele)].placering}" for i, k in enumerate(konti)
+        ]
+        importer_kontoplan(data=("\n".join(plan) + "\n").encode(), filnavn="k.csv", aar=AAR)
+        data = forbrugsfil(konti)
+        antal_linjer = data.count(b"\n") - 1
+        print(f"Database: {database}. Forbrugsfil: {antal_linjer:,} linjer, {len(data) // 1024:,} KB, "
+              f"{len(dele)} rammedele i {len({d.ramme_id for d in dele})} rammer.".replace(",", "."))
+
+        def laes_csv() -> None:
+            for _ in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"):
+                pass
+
+        csv_tid = median_tid(laes_csv, 3)
+        print(f"csv-modulet læser filen: {dansk(csv_tid, 3)} s (median af 3)")
+        try:
+            import pandas  # noqa: F401 - only if it happens to be installed; not a dependency
+        except ImportError:
+            print("pandas er ikke installeret; målestokken er csv-modulet.")
+        else:
+            pandas_tid = median_tid(lambda: pandas.read_csv(io.BytesIO(data), sep=";", dtype=str), 3)
+            print(f"pandas.read_csv læser filen: {dansk(pandas_tid, 3)} s (median af 3)")
+
+        # The round page before any forbrug, as the baseline.
+        okonomi, _ = User.objects.get_or_create(username="benchmark-okonomi")
+        okonomi.groups.add(Group.objects.get(name=roller.OKONOMI))
+        klient = Client()
+        klient.force_login(okonomi)
+        url = f"/opfolgning/{AAR}/1/"
+        assert klient.get(url).status_code == 200
+        uden_tid = median_tid(lambda: klient.get(url), 5)
+        with CaptureQueriesContext(connection) as q:
+            klient.get(url)
+        uden_queries = len(q)
+
+        with CaptureQueriesContext(connection) as q:
+            start = time.perf_counter()
+            resultat = importer_forbrug(data=data, filnavn="forbrug.csv", aar=AAR)
+            import_tid = time.perf_counter() - start
+        linjer = f"{resultat.linjer:,}".replace(",", ".")
+        print(f"importer_forbrug: {dansk(import_tid)} s for {linjer} linjer, {len(q)} forespørgsler; "
+              f"{dansk(import_tid / csv_tid, 1)} × csv-modulets tid (mål: højst 10 ×)")
+        # Again, replacing all 12 months, with the memory traced (tracing slows it, so it is timed apart above).
+        tracemalloc.start()
+        importer_forbrug(data=data, filnavn="forbrug.csv", aar=AAR)
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(f"Hukommelse under importen (tracemalloc, top): {top // 1_000_000} MB; filen selv: "
+              f"{len(data) // 1_000_000} MB")
+        assert Forbrug.objects.filter(aar__aar=AAR).count() == resultat.linjer
+
+        assert klient.get(url).status_code == 200
+        med_tid = median_tid(lambda: klient.get(url), 5)
+        with CaptureQueriesContext(connection) as q:
+            klient.get(url)
+        print(f"Runde-siden, {len(dele)} rammedele: uden forbrug {dansk(uden_tid, 3)} s og {uden_queries} "
+              f"forespørgsler; med 12 måneders forbrug {dansk(med_tid, 3)} s og {len(q)} forespørgsler: "
+              f"{dansk(med_tid / uden_tid)} × (mål: højst 1,5 ×)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""Reading and checking a kontoplan file and a forbrug file (CSV or XLSX) before anything is written.
+
+Both use the shared reader (`kerne.indlaesning`): every problem is collected with its line and column, up to
+MAKS_FEJL, and a file with any problem is refused as a whole. What needs the database (does the ramme exist,
+is the konto mapped) is checked by the services.
+"""
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kerne.indlaesning import MAKS_FEJL, ImportFejl, Linjegraense, beloebscelle, laes_raekker, linjefejl, tom
+from kerne.tekst import rens, styretegn_fejl
+from rammer.models import RAMME_NUMMER_REGEX, Rammedel
+
+RAMME_NUMMER = re.compile(RAMME_NUMMER_REGEX)
+KONTO_LAENGDE = 50
+# A kommune has some 10.000 konti in use; a year's forbrug file has at most 12 lines for each.
+FORBRUG_GRAENSE = Linjegraense(150_000, ", og et års forbrug for 12.000 konti har 144.000")
+KONTOPLAN_GRAENSE = Linjegraense(50_000, ", og en kontoplan har sjældent over 20.000 konti i brug")
+
+Celle = str | Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Kontolinje:
+    linjenr: int
+    konto: str
+    ramme: str
+    placering: str
+    aktivitet: str
+
+
+@dataclass(frozen=True, slots=True)
+class Forbrugslinje:
+    linjenr: int
+    konto: str
+    maaned: int
+    beloeb: Decimal
+
+
+def _overskrift(
+    raekker: Iterator[tuple[int, Sequence[Celle]]], kolonner: list[str], valgfrie: list[str]
+) -> dict[str, int]:
+    overskrift = next(raekker, None)
+    if overskrift is None or all(tom(c) for c in overskrift[1]):
+        raise ImportFejl(["Linje 1: Filen er tom; den skal have en overskriftslinje og mindst én linje."])
+    header = [rens(str(c)).strip().lower() for c in overskrift[1]]
+    while header and header[-1] == "":
+        header.pop()
+    manglende = [k for k in kolonner if k not in header]
+    if manglende:
+        forventet = ";".join(kolonner)
+        raise ImportFejl(
+            [linjefejl(1, k, f"Kolonnen mangler i overskriftslinjen. Forventet: {forventet}") for k in manglende]
+        )
+    ukendte = [k for k in header if k and k not in kolonner + valgfrie]
+    if ukendte:
+        raise ImportFejl([linjefejl(1, k, "Ukendt kolonne.") for k in ukendte])
+    dubletter = sorted({k for k in header if k and header.count(k) > 1})
+    if dubletter:
+        raise ImportFejl([linjefejl(1, k, "Kolonnen står mere end én gang.") for k in dubletter])
+    return {k: header.index(k) for k in header if k}
+
+
+def _linjer(
+    raekker: Iterator[tuple[int, Sequence[Celle]]], pos: dict[str, int], fejl: list[str]
+) -> Iterator[tuple[int, dict[str, Celle]]]:
+    """The lines under the header as {column: cell}, blank lines skipped; stops at the MAKS_FEJL'th problem."""
+    bredde = max(pos.values()) + 1
+    while len(fejl) < MAKS_FEJL and (naeste := next(raekker, None)) is not None:
+        linjenr, celler = naeste
+        if all(tom(c) for c in celler):
+            continue
+        if len(celler) > bredde and any(not tom(c) for c in celler[bredde:]):
+            fejl.append(linjefejl(linjenr, None, f"Linjen har flere felter end overskriften ({bredde})."))
+            continue
+        linje: dict[str, Celle] = {}
+        for kolonne, i in pos.items():
+            celle = celler[i] if i < len(celler) else ""
+            if isinstance(celle, str) and (besked := styretegn_fejl(celle)):
+                fejl.append(linjefejl(linjenr, kolonne, besked))
+                celle = rens(celle)
+            linje[kolonne] = celle
+        yield linjenr, linje
+
+
+def _konto(celle: Celle, linjenr: int, fejl: list[str]) -> str:
+    """A konto key as text; a spreadsheet may hold a numeric key such as 652820101 as a number."""
+    if isinstance(celle, Decimal):
+        konto = str(int(celle)) if celle == celle.to_integral_value() else str(celle)
+    else:
+        konto = celle.strip()
+    if not konto:
+        fejl.append(linjefejl(linjenr, "konto", "Kontoen mangler."))
+    elif len(konto) > KONTO_LAENGDE:
+        fejl.append(linjefejl(linjenr, "konto", f"Kontoen er længere end {KONTO_LAENGDE} tegn."))
+    return konto
+
+
+def laes_kontoplan(data: bytes, filnavn: str) -> list[Kontolinje]:
+    """Read and check a kontoplan file: `konto;ramme;placering`, optional `aktivitet`."""
+    with closing(laes_raekker(data, filnavn, KONTOPLAN_GRAENSE)) as raekker:
+        pos = _overskrift(raekker, ["konto", "ramme", "placering"], ["aktivitet"])
+        fejl: list[str] = []
+        linjer: list[Kontolinje] = []
+        set_konti: dict[str, int] = {}
+        for linjenr, celle in _linjer(raekker, pos, fejl):
+            konto = _konto(celle["konto"], linjenr, fejl)
+            ramme_raw = celle["ramme"]
+            ramme = f"{ramme_raw:.2f}" if isinstance(ramme_raw, Decimal) else ramme_raw.strip()
+            if not RAMME_NUMMER.match(ramme):
+                fejl.append(linjefejl(linjenr, "ramme", f"»{ramme}« er ikke et rammenummer af formen NN.NN, fx 30.46."))
+            placering = str(celle["placering"]).strip().lower()
+            if placering not in (Rammedel.INDEN, Rammedel.UDEN):
+                fejl.append(linjefejl(linjenr, "placering", f"»{celle['placering']}« er hverken »inden« eller »uden«."))
+            aktivitet = str(celle.get("aktivitet", "")).strip()
+            if konto in set_konti:
+                fejl.append(linjefejl(linjenr, "konto", f"Kontoen »{konto}« står også i linje {set_konti[konto]}."))
+            elif konto:
+                set_konti[konto] = linjenr
+            linjer.append(Kontolinje(linjenr, konto, ramme, placering, aktivitet))
+    del fejl[MAKS_FEJL:]
+    if not linjer and not fejl:
+        fejl.append(linjefejl(2, None, "Filen har ingen konti under overskriften."))
+    if fejl:
+        raise ImportFejl(fejl)
+    return linjer
+
+
+def _maaned(celle: Celle, linjenr: int, fejl: list[str]) -> int:
+    tekst = str(celle).strip()
+    if isinstance(celle, Decimal) and celle == celle.to_integral_value():
+        tekst = str(int(celle))
+    if not re.fullmatch(r"\d{1,2}", tekst, re.ASCII) or not 1 <= int(tekst) <= 12:
+        fejl.append(linjefejl(linjenr, "maaned", f"»{celle}« er ikke en måned. Skriv månedens nummer, 1 til 12."))
+        return 0
+    return int(tekst)
+
+
+def laes_forbrug(data: bytes, filnavn: str) -> list[Forbrugslinje]:
+    """Read and check a forbrug file: `konto;maaned;beloeb`, one line per konto and month."""
+    with closing(laes_raekker(data, filnavn, FORBRUG_GRAENSE)) as raekker:
+        pos = _overskrift(raekker, ["konto", "maaned", "beloeb"], [])
+        fejl: list[str] = []
+        linjer: list[Forbrugslinje] = []
+        set_par: dict[tuple[str, int], int] = {}
+        for linjenr, celle in _linjer(raekker, pos, fejl):
+            konto = _konto(celle["konto"], linjenr, fejl)
+            maaned = _maaned(celle["maaned"], linjenr, fejl)
+            beloeb = beloebscelle(celle["beloeb"], linjenr, "beloeb", fejl)
+            if konto and maaned:
+                tidligere = set_par.setdefault((konto, maaned), linjenr)
+                if tidligere != linjenr:
+                    fejl.append(
+                        linjefejl(linjenr, "maaned", f"Konto »{konto}« har måned {maaned} også i linje {tidligere}.")
+                    )
+            linjer.append(Forbrugslinje(linjenr, konto, maaned, beloeb))
+    del fejl[MAKS_FEJL:]
+    if not linjer and not fejl:
+        fejl.append(linjefejl(2, None, "Filen har ingen linjer med forbrug under overskriften."))
+    if fejl:
+        raise ImportFejl(fejl)
+    return linjer

@@ -1,0 +1,171 @@
+"""Writes of forbrug and the kontoplan: the two imports. Each is all or nothing, in one transaction.
+
+A forbrug file replaces the year's forbrug for every month it contains and leaves the other months alone, so a month
+imported again is never counted twice. Forbrug is not among a locked round's frozen figures (its hash and Bilag),
+so importing into a year whose rounds are locked, as the regnskab arrives, changes nothing locked.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
+
+from forbrug.indlaesning import laes_forbrug, laes_kontoplan
+from forbrug.models import Forbrug, Konto
+from kerne.beloeb import NUL, dansk_tal
+from kerne.indlaesning import MAKS_FEJL, ImportFejl, linjefejl
+from rammer.models import Aktivitet, Budgetaar, Rammedel
+
+BATCH = 5_000
+PLACERING = {Rammedel.INDEN: "inden for servicerammen", Rammedel.UDEN: "uden for servicerammen"}
+
+
+@dataclass
+class Kontoplanresultat:
+    oprettet: int
+    opdateret: int
+
+
+@dataclass
+class Forbrugsresultat:
+    maaneder: list[int]
+    linjer: int
+    ikke_fordelt: Decimal  # the forbrug of konti left out of the mapping on purpose
+    udeladte_konti: int
+
+
+def _budgetaar(aar: int) -> Budgetaar:
+    """The year, locked for the rest of the transaction so two imports into one year run one after the other."""
+    budgetaar = Budgetaar.objects.select_for_update().filter(aar=aar).first()
+    if budgetaar is None:
+        raise ImportFejl([f"Budgetåret {aar} findes ikke. Importér først årets budget."])
+    return budgetaar
+
+
+@transaction.atomic
+def importer_kontoplan(*, data: bytes, filnavn: str, aar: int) -> Kontoplanresultat:
+    """Map the file's konti to the year's ramme parts: new konti are added, konti already in the kontoplan take the
+    file's mapping, konti not in the file keep theirs. Forbrug imported earlier on a konto then unknown becomes
+    fordelt once the konto is mapped."""
+    linjer = laes_kontoplan(data, filnavn)
+    budgetaar = _budgetaar(aar)
+    dele = {
+        (d.ramme.nummer, d.placering): d for d in Rammedel.objects.filter(ramme__aar=budgetaar).select_related("ramme")
+    }
+    aktiviteter = {(a.ramme_id, a.navn): a for a in Aktivitet.objects.filter(ramme__aar=budgetaar)}
+    fejl: list[str] = []
+    for linje in linjer:
+        rammedel = dele.get((linje.ramme, linje.placering))
+        if rammedel is None:
+            fejl.append(
+                linjefejl(
+                    linje.linjenr,
+                    "ramme",
+                    f"Ramme {linje.ramme} ({PLACERING[linje.placering]}) findes ikke i {aar}.",
+                )
+            )
+        elif linje.aktivitet and (rammedel.ramme_id, linje.aktivitet) not in aktiviteter:
+            fejl.append(
+                linjefejl(
+                    linje.linjenr, "aktivitet", f"Ramme {linje.ramme} har ingen aktivitet ved navn »{linje.aktivitet}«."
+                )
+            )
+        if len(fejl) >= MAKS_FEJL:
+            break
+    if fejl:
+        raise ImportFejl(fejl)
+
+    eksisterende = {k.konto: k for k in Konto.objects.filter(aar=budgetaar)}
+    nye: list[Konto] = []
+    aendrede: list[Konto] = []
+    for linje in linjer:
+        rammedel = dele[(linje.ramme, linje.placering)]
+        aktivitet = aktiviteter[(rammedel.ramme_id, linje.aktivitet)] if linje.aktivitet else None
+        konto = eksisterende.get(linje.konto)
+        if konto is None:
+            nye.append(Konto(aar=budgetaar, konto=linje.konto, rammedel=rammedel, aktivitet=aktivitet))
+        elif konto.rammedel_id != rammedel.pk or konto.aktivitet_id != (aktivitet.pk if aktivitet else None):
+            konto.rammedel, konto.aktivitet = rammedel, aktivitet
+            aendrede.append(konto)
+    Konto.objects.bulk_create(nye, batch_size=BATCH)
+    Konto.objects.bulk_update(aendrede, ["rammedel", "aktivitet"], batch_size=BATCH)
+    Forbrug.objects.filter(aar=budgetaar, kontoplan__isnull=True).update(
+        kontoplan=Subquery(Konto.objects.filter(aar=OuterRef("aar"), konto=OuterRef("konto")).values("pk")[:1])
+    )
+    return Kontoplanresultat(oprettet=len(nye), opdateret=len(aendrede))
+
+
+def _indsaet(raekker: list[tuple[int, int, str, int | None, Decimal]]) -> None:
+    """Write forbrug rows fast: COPY on PostgreSQL, one prepared INSERT run for each batch of BATCH rows on SQLite.
+
+    A year's file holds some 100.000 lines; building a model instance for each (bulk_create) costs more than
+    reading the file, and the rows need none of a model's behaviour: they are checked already.
+    """
+    tabel = connection.ops.quote_name(Forbrug._meta.db_table)
+    kolonner = ", ".join(connection.ops.quote_name(k) for k in ("aar_id", "maaned", "konto", "kontoplan_id", "beloeb"))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {tabel} ({kolonner}) FROM STDIN") as copy:
+                for raekke in raekker:
+                    copy.write_row(raekke)
+        else:
+            sql = f"INSERT INTO {tabel} ({kolonner}) VALUES (%s, %s, %s, %s, %s)"
+            for start in range(0, len(raekker), BATCH):
+                cursor.executemany(sql, raekker[start : start + BATCH])
+
+
+def _linjenumre(numre: list[int]) -> str:
+    vist = ", ".join(str(n) for n in numre[:10])
+    if len(numre) > 10:
+        vist += f" og {len(numre) - 10} flere"
+    elif len(numre) > 1:
+        vist = ", ".join(str(n) for n in numre[:-1]) + f" og {numre[-1]}"
+    return ("linje " if len(numre) == 1 else "linjerne ") + vist
+
+
+@transaction.atomic
+def importer_forbrug(*, data: bytes, filnavn: str, aar: int, udelad_ukendte: bool = False) -> Forbrugsresultat:
+    """Replace the year's forbrug for the months in the file.
+
+    A konto not in the year's kontoplan refuses the file, each named with its lines and total, unless
+    `udelad_ukendte`: then its forbrug is kept as "ikke fordelt" and shown so on the round pages.
+    Rows are written with COPY (PostgreSQL) or in batches of BATCH (SQLite), a constant number of queries per batch.
+    """
+    linjer = laes_forbrug(data, filnavn)
+    budgetaar = _budgetaar(aar)
+    konti = dict(Konto.objects.filter(aar=budgetaar).values_list("konto", "pk"))
+    ukendte_linjer: dict[str, list[int]] = defaultdict(list)
+    ukendte_sum: dict[str, Decimal] = defaultdict(lambda: NUL)
+    for linje in linjer:
+        if linje.konto not in konti:
+            ukendte_linjer[linje.konto].append(linje.linjenr)
+            ukendte_sum[linje.konto] += linje.beloeb
+    if ukendte_linjer and not udelad_ukendte:
+        fejl = [
+            linjefejl(
+                numre[0],
+                "konto",
+                f"Kontoen »{konto}« findes ikke i kontoplanen for {aar} ({_linjenumre(numre)}, i alt "
+                f"{dansk_tal(ukendte_sum[konto], 2)} kr.).",
+            )
+            for konto, numre in list(ukendte_linjer.items())[: MAKS_FEJL - 1]
+        ]
+        if len(ukendte_linjer) >= MAKS_FEJL:
+            fejl.append(f"… og {len(ukendte_linjer) - len(fejl)} konti mere, som ikke findes i kontoplanen.")
+        fejl.append(
+            "Tilføj konti til kontoplanen, eller vælg at udelade ukendte konti; deres forbrug vises da som "
+            "»Ikke fordelt forbrug«."
+        )
+        raise ImportFejl(fejl)
+
+    maaneder = sorted({linje.maaned for linje in linjer})
+    Forbrug.objects.filter(aar=budgetaar, maaned__in=maaneder).delete()
+    _indsaet([(budgetaar.pk, linje.maaned, linje.konto, konti.get(linje.konto), linje.beloeb) for linje in linjer])
+    return Forbrugsresultat(
+        maaneder=maaneder,
+        linjer=len(linjer),
+        ikke_fordelt=sum(ukendte_sum.values(), NUL),
+        udeladte_konti=len(ukendte_linjer),
+    )
