@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from budgetopfolgning import selectors
+from budgetopfolgning import forbrugstal, selectors
 from budgetopfolgning.bilag import bilag_titel
 from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.sider import opfoelgning_kontekst
@@ -129,9 +129,9 @@ FORBRUGSKOLONNER = [
 ]
 
 
-def _skriv_forbrugsark(ark, opfoelgning: Opfoelgning, dele: list[selectors.Forbrugsdel]) -> None:
+def _skriv_forbrugsark(ark, opfoelgning: Opfoelgning, dele: list[forbrugstal.Forbrugsdel]) -> None:
     """Forbrug til dato and the figures made from it, per ramme part, as numbers in 1.000 kr. (unrounded)."""
-    maaned = forbrug_selectors.MAANEDSNAVNE[selectors.forbrugsmaaned(opfoelgning)]
+    maaned = forbrug_selectors.MAANEDSNAVNE[forbrugstal.forbrugsmaaned(opfoelgning)]
     overskrifter = ["Udvalg", "Ramme", "Rammens navn", "Servicerammen", "Periodisering", "Andel til dato (%)"]
     overskrifter += [f"{tekst} (1.000 kr.)" for _, tekst in FORBRUGSKOLONNER]
     for i, tekst in enumerate(overskrifter, start=1):
@@ -146,7 +146,7 @@ def _skriv_forbrugsark(ark, opfoelgning: Opfoelgning, dele: list[selectors.Forbr
         tekstcelle(ark, raekke, 3, linje.ramme.navn)
         tekstcelle(ark, raekke, 4, "Inden for" if linje.rammedel.placering == Rammedel.INDEN else "Uden for")
         tekstcelle(ark, raekke, 5, d.profil.metodenavn)
-        andel = d.profil.andel(selectors.forbrugsmaaned(opfoelgning)) * 100
+        andel = d.profil.andel(forbrugstal.forbrugsmaaned(opfoelgning)) * 100
         ark.cell(row=raekke, column=6, value=float(andel)).number_format = "0.0"
         for i, (navn, _) in enumerate(FORBRUGSKOLONNER, start=7):
             celle = ark.cell(row=raekke, column=i, value=_tusind(getattr(d.tal, navn)))
@@ -170,9 +170,9 @@ has forbrug, a sheet of forbrug and prognose per ramme part."""
     for t in kontekst["tabeller"]:
         _skriv_tabelark(wb.create_sheet(f"Tabel {t['tabel'].nummer}"), t, opfoelgning, fortegn)
     _skriv_rammeark(wb.create_sheet("Rammer"), _rammekolonner(kontekst["tabeller"][0]["table"]), kontekst["linjer"])
-    if selectors.har_forbrug(opfoelgning):
+    if forbrugstal.har_forbrug(opfoelgning):
         # Read live, like the page: forbrug is not among a locked round's frozen figures.
-        dele = selectors.forbrugsdele(opfoelgning, kontekst["linjer"])
+        dele = forbrugstal.forbrugsdele(opfoelgning, kontekst["linjer"])
         _skriv_forbrugsark(wb.create_sheet("Forbrug"), opfoelgning, dele)
     # Fixed document dates, so the same round gives the same workbook.
     tidspunkt = datetime.combine(opfoelgning.dokumentdato, time(0, 0))

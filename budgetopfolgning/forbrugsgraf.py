@@ -11,8 +11,8 @@ from fractions import Fraction
 from django.db.models import Sum
 from django.utils.html import escape
 
+from budgetopfolgning.forbrugstal import Forbrugsdel
 from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
-from budgetopfolgning.selectors import Forbrugsdel
 from forbrug import selectors as forbrug_selectors
 from kerne.beloeb import NUL, mio_kr
 from rammer.models import Bevillingsramme

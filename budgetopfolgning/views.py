@@ -6,7 +6,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from budgetopfolgning import arbejdsliste, bilag, eksport, indtastning, jobs, selectors, services, views_gennemgang
+from budgetopfolgning import (
+    arbejdsliste,
+    bilag,
+    eksport,
+    forbrugstal,
+    indtastning,
+    jobs,
+    praecision,
+    selectors,
+    services,
+    views_gennemgang,
+)
 from budgetopfolgning.forbrugsgraf import forbrugsgraf
 from budgetopfolgning.forms import NyOpfoelgningForm, RammeForm
 from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
@@ -51,11 +62,11 @@ def opfoelgning_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> Ht
         context.update(views_gennemgang.arbejdsliste_kontekst(request, opfoelgning, context["linjer"]))
     # Forbrug is shown on the page only, never in the Bilag (opfoelgning_kontekst), which a lock freezes; and only
     # while the round is open, when it helps make the forecasts: a locked round's page shows what was locked.
-    if not opfoelgning.er_laast and selectors.har_forbrug(opfoelgning):
-        dele = selectors.forbrugsdele(opfoelgning, context["linjer"])
-        context["forbrug_udvalg"] = selectors.forbrug_pr_udvalg(opfoelgning, dele)
-        context["ikke_fordelt"] = selectors.ikke_fordelt(opfoelgning)
-        context["forbrugsmaaned"] = forbrug_selectors.MAANEDSNAVNE[selectors.forbrugsmaaned(opfoelgning)]
+    if not opfoelgning.er_laast and forbrugstal.har_forbrug(opfoelgning):
+        dele = forbrugstal.forbrugsdele(opfoelgning, context["linjer"])
+        context["forbrug_udvalg"] = forbrugstal.forbrug_pr_udvalg(opfoelgning, dele)
+        context["ikke_fordelt"] = forbrugstal.ikke_fordelt(opfoelgning)
+        context["forbrugsmaaned"] = forbrug_selectors.MAANEDSNAVNE[forbrugstal.forbrugsmaaned(opfoelgning)]
     return render(request, "budgetopfolgning/opfoelgning.html", context)
 
 
@@ -71,23 +82,23 @@ def praecision_side(request: HttpRequest, aar: int) -> HttpResponse:
         raise Http404("Ingen budgetopfølgninger i året.")
     # Across years: this year and the earlier ones with a regnskab, measured at each year's last round.
     synlige = Opfoelgning.objects.select_related("aar").defer("bilag_pdf").for_user(request.user)
-    praecision = selectors.praecision(runder)
-    aarets: list[tuple[int, selectors.Praecision]] = []
+    aarets_maal = praecision.praecision(runder)
+    aarets: list[tuple[int, praecision.Praecision]] = []
     for tidligere in Budgetaar.objects.filter(aar__lt=aar).order_by("aar"):
         runder_i_aaret = list(synlige.filter(aar=tidligere).order_by("nummer"))
-        if runder_i_aaret and (p := selectors.praecision(runder_i_aaret)) is not None:
+        if runder_i_aaret and (p := praecision.praecision(runder_i_aaret)) is not None:
             aarets.append((tidligere.aar, p))
-    if praecision is not None:
-        aarets.append((aar, praecision))
+    if aarets_maal is not None:
+        aarets.append((aar, aarets_maal))
     return render(
         request,
         "budgetopfolgning/praecision.html",
         {
             "aar": budgetaar,
-            "praecision": praecision,
+            "praecision": aarets_maal,
             "maaneder": forbrug_selectors.maaneder_med_forbrug(budgetaar),
             "tvaers_aar": [a for a, _ in aarets],
-            "tvaers": selectors.praecision_paa_tvaers(aarets),
+            "tvaers": praecision.praecision_paa_tvaers(aarets),
         },
     )
 
@@ -105,7 +116,7 @@ def ramme_side(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: s
     linjer = selectors.linjer(opfoelgning, ramme=valgt)
     total = selectors.summer([linje.tal for linje in linjer], opfoelgning=opfoelgning)
     andre = Opfoelgning.objects.for_user(request.user).filter(aar=opfoelgning.aar).exclude(pk=opfoelgning.pk)
-    forbrug = selectors.forbrugsvisning(opfoelgning, linjer)
+    forbrug = forbrugstal.forbrugsvisning(opfoelgning, linjer)
     graf = None
     if forbrug is not None:
         graf = forbrugsgraf(opfoelgning, valgt, forbrug.dele, [opfoelgning, *andre])
@@ -232,7 +243,7 @@ def rediger_ramme(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr
             "form": form,
             "konflikt": konflikt,
             "indsendt": indsendt,
-            "forbrug": selectors.forbrugsvisning(opfoelgning, selectors.linjer(opfoelgning, ramme=valgt)),
+            "forbrug": forbrugstal.forbrugsvisning(opfoelgning, selectors.linjer(opfoelgning, ramme=valgt)),
         },
         status=status,
     )

@@ -135,9 +135,12 @@ class ForbrugSiderTests(BaseTestCase):
         self.assertNotContains(self.client.get("/opfolgning/2024/1/"), "Ikke fordelt")
 
     def test_a_locked_round_is_unchanged_by_later_forbrug_and_the_precision_page_measures_it(self):
-        laas_opfoelgning(opfoelgning=self.runde)
+        # The Bilag is a job that starts when the lock's transaction commits.
+        with self.captureOnCommitCallbacks(execute=True):
+            laas_opfoelgning(opfoelgning=self.runde)
         self.runde.refresh_from_db()
         tal, bilag = self.runde.tal_sha256, self.runde.bilag_sha256
+        self.assertEqual(len(bilag), 64)
         aabn_opfoelgning(aar=self.runde.aar, pr_dato=date(2024, 8, 31), dokumentdato=date(2024, 8, 20))
         # The regnskab arrives: May to December, and April corrected.
         importer_forbrug(data=forbrug(range(4, 13)), filnavn="f.csv", aar=2024)

@@ -1,0 +1,121 @@
+"""Forbrug from the ERP beside a round's figures: per ramme part the four forbrug figures (`forbrug/selectors.py`)
+against the round's korrigeret budget and the konsulent's forecast, and their sums per udvalg.
+
+Forbrug is read live and never enters `tal_sha256` or the Bilag: a locked round's frozen figures stay what they were
+when forbrug for later months (or the regnskab) arrives.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from budgetopfolgning.models import Opfoelgning
+from budgetopfolgning.selectors import Linje
+from forbrug import selectors as forbrug_selectors
+from kerne.beloeb import NUL, dansk_tal, redigerbart, rund
+from rammer.models import Udvalg
+
+
+@dataclass
+class Forbrugsdel:
+    """One ramme part's forbrug figures in a round, with the periodisering they rest on."""
+
+    linje: Linje
+    profil: forbrug_selectors.Profil
+    tal: forbrug_selectors.Forbrugstal
+    maaned: int
+
+    @property
+    def prognose_til_felt(self) -> str | None:
+        """The prognose as the edit form's field takes it: kroner to the øre, Danish notation."""
+        return None if self.tal.prognose is None else redigerbart(rund(self.tal.prognose, 2))
+
+    @property
+    def andel_procent(self) -> str:
+        """andel(m) in per cent with one decimal, as the page names it."""
+        return dansk_tal(forbrug_selectors.som_decimal(self.profil.andel(self.maaned) * 100), 1)
+
+
+@dataclass
+class Forbrugsraekke:
+    navn: str
+    tal: forbrug_selectors.Forbrugstal
+    udvalg: Udvalg | None = None
+    er_total: bool = False
+
+
+def forbrugsmaaned(opfoelgning: Opfoelgning) -> int:
+    """The last month "til dato" counts in a round: the month of its pr. dato."""
+    return opfoelgning.pr_dato.month
+
+
+def har_forbrug(opfoelgning: Opfoelgning) -> bool:
+    return forbrug_selectors.har_forbrug(opfoelgning.aar)
+
+
+def forbrugsdele(opfoelgning: Opfoelgning, alle: list[Linje], *, kun_disse: bool = False) -> list[Forbrugsdel]:
+    """The forbrug figures of the lines `alle`: korrigeret budget is the round's forslag til nyt budget (oprindeligt
+    + all korrektioner through this round), forventet the konsulent's forecast. Four queries, whatever the number
+    of lines, konti or months; `kun_disse` reads forbrug for these parts only (one ramme's page)."""
+    maaned = forbrugsmaaned(opfoelgning)
+    dele = [linje.rammedel for linje in alle]
+    profiler = forbrug_selectors.profiler(opfoelgning.aar, dele)
+    til_dato = forbrug_selectors.forbrug_til_dato(opfoelgning.aar, maaned, dele if kun_disse else None)
+    return [
+        Forbrugsdel(
+            linje=linje,
+            profil=profiler[linje.rammedel.pk],
+            maaned=maaned,
+            tal=forbrug_selectors.forbrugstal(
+                korrigeret=linje.tal.forslag,
+                forventet=linje.tal.forventet,
+                forbrug_til_dato=til_dato.get(linje.rammedel.pk, NUL),
+                andel=profiler[linje.rammedel.pk].andel(maaned),
+            ),
+        )
+        for linje in alle
+    ]
+
+
+def forbrug_pr_udvalg(opfoelgning: Opfoelgning, dele: list[Forbrugsdel]) -> list[Forbrugsraekke]:
+    """The round page's compact view: I alt first, then one row per udvalg, inside and outside the serviceramme
+    together, each a sum of exact parts."""
+    per_udvalg: dict[int, list[forbrug_selectors.Forbrugstal]] = defaultdict(list)
+    for d in dele:
+        per_udvalg[d.linje.ramme.udvalg_id].append(d.tal)
+    raekker = [
+        Forbrugsraekke(navn=u.navn, udvalg=u, tal=forbrug_selectors.summer(per_udvalg[u.pk]))
+        for u in Udvalg.objects.filter(aar_id=opfoelgning.aar_id)
+    ]
+    total = Forbrugsraekke(navn="I alt", er_total=True, tal=forbrug_selectors.summer(r.tal for r in raekker))
+    return [total, *raekker]
+
+
+@dataclass
+class Forbrugsvisning:
+    """What a ramme's page (and its edit form) shows of forbrug."""
+
+    maaned: int
+    dele: list[Forbrugsdel]
+
+    @property
+    def maanedsnavn(self) -> str:
+        return forbrug_selectors.MAANEDSNAVNE[self.maaned]
+
+    @property
+    def total(self) -> forbrug_selectors.Forbrugstal:
+        return forbrug_selectors.summer(d.tal for d in self.dele)
+
+
+def forbrugsvisning(opfoelgning: Opfoelgning, linjer_: list[Linje]) -> Forbrugsvisning | None:
+    """A ramme's forbrug figures for its page, or None while its year has no forbrug."""
+    if not linjer_ or not har_forbrug(opfoelgning):
+        return None
+    return Forbrugsvisning(maaned=forbrugsmaaned(opfoelgning), dele=forbrugsdele(opfoelgning, linjer_, kun_disse=True))
+
+
+def ikke_fordelt(opfoelgning: Opfoelgning) -> Decimal:
+    """Forbrug til dato on konti left out of the kontoplan on purpose: shown, so nothing vanishes silently."""
+    return forbrug_selectors.ikke_fordelt(opfoelgning.aar, forbrugsmaaned(opfoelgning))
+
+
