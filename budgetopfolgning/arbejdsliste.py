@@ -141,6 +141,7 @@ class Gitterraekke:
     linje: Opfoelgningslinje | Aktivitetslinje | None
     redigerbar: bool
     er_aktivitet: bool = False
+    kilde: Linje | None = None  # a ramme part's line as the round's selectors read it (for its forbrug figures)
 
     @property
     def placering_tekst(self) -> str:
@@ -173,6 +174,7 @@ def gitterraekker(opfoelgning: Opfoelgning, ramme_ids: set[int] | None) -> list[
                 tal=linje.tal,
                 linje=linje.linje,
                 redigerbar=linje.linje is not None and not egne,
+                kilde=linje,
             )
         )
         for a in egne:

@@ -1,6 +1,8 @@
 """The konsulent's workbench in an open round: the grid of every row the user may edit, and the review of each
 ramme (ready, approved, sent back, comments)."""
 
+from decimal import Decimal
+
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -9,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from budgetopfolgning import arbejdsliste, gennemgang, indtastning
+from budgetopfolgning import arbejdsliste, forbrugstal, gennemgang, indtastning
 from budgetopfolgning.forms import GitterForm, KommentarForm
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Rammekommentar, Rammestatus
 from budgetopfolgning.opslag import hent_opfoelgning, hent_ramme_i_opfoelgning
@@ -43,6 +45,23 @@ def _konfliktbesked(k: indtastning.Raekkekonflikt) -> str:
         hvad += f" ({k.linje.aktivitetsdel.aktivitet.navn})"
     tid = timezone.localtime(k.linje.aendret)
     return f"{hvad} er ændret af {_navn(k.linje.aendret_af)} kl. {tid:%H.%M}"
+
+
+def _prognoser(
+    opfoelgning: Opfoelgning, raekker: list[arbejdsliste.Gitterraekke]
+) -> dict[int, Decimal | None]:
+    """The prognose efter forbrugsprofil per ramme part of the grid (by Rammedel pk), when the year has forbrug."""
+    if not forbrugstal.har_forbrug(opfoelgning):
+        return {}
+    dele = [r.kilde for r in raekker if r.kilde is not None]
+    return {d.linje.rammedel.pk: d.tal.prognose for d in forbrugstal.forbrugsdele(opfoelgning, dele)}
+
+
+def _sum_alle(beloeb: list[Decimal | None]) -> Decimal | None:
+    """The exact sum, or None when there is nothing to sum or a part has no figure (a total of some is no total)."""
+    if not beloeb or any(b is None for b in beloeb):
+        return None
+    return sum((b for b in beloeb if b is not None), Decimal(0))
 
 
 def _rammeord(antal: int) -> str:
@@ -97,6 +116,7 @@ def indtastning_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> Ht
     indtastet = {
         ("a" if isinstance(k.linje, Aktivitetslinje) else "d") + str(k.linje.pk): k for k in konflikter
     }
+    prognoser = _prognoser(opfoelgning, raekker)
     return render(
         request,
         "budgetopfolgning/indtastning.html",
@@ -112,10 +132,14 @@ def indtastning_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> Ht
                     "bekraeft": form[f"{r.noegle}_bekraeft"] if r.noegle in form.skal_bekraeftes else None,
                     "konflikt": indtastet.get(r.noegle),
                     "konflikt_tekst": _konfliktbesked(indtastet[r.noegle]) if r.noegle in indtastet else "",
+                    "prognose": prognoser.get(r.kilde.rammedel.pk) if r.kilde else None,
                 }
                 for r in raekker
             ],
             "total": arbejdsliste.sum_tal(raekker, opfoelgning),
+            "vis_prognose": bool(prognoser),
+            "antal_kolonner": 6 + 2 * opfoelgning.har_tidligere_opfoelgninger + bool(prognoser),
+            "prognose_total": _sum_alle(list(prognoser.values())),
             "kun_aendrede": kun_aendrede,
             "fortegn_korrektioner": FORTEGN_KORREKTIONER,
             "fortegn_afvigelse": FORTEGN_AFVIGELSE,

@@ -220,6 +220,23 @@ class GridTests(DemoTestCase):
                 aktiviteter={}, bruger=self.okonomi,
             )
 
+    def test_with_forbrug_the_grid_shows_the_prognose_beside_the_forecast(self):
+        from budgetopfolgning import forbrugstal, selectors
+        from kerne.beloeb import tusind_kr
+
+        html = _klient(self.konsulent).get(GITTER).content.decode()
+        gitter = [t for t in tabeller(html) if t["caption"].startswith("Rammedele og aktiviteter")][0]
+        kolonne = gitter["rows"][0].index("Prognose efter forbrugsprofil")
+        linje = [
+            linje for linje in selectors.linjer(_runde(), ramme=Bevillingsramme.objects.get(aar__aar=2024,
+                                                                                          nummer="30.46"))
+            if linje.rammedel.placering == "inden"
+        ]
+        (del_,) = forbrugstal.forbrugsdele(_runde(), linje)
+        self.assertIsNotNone(del_.tal.prognose)
+        raekke = [r for r in gitter["rows"] if r[0].startswith("30.46") and "inden for" in r[0]][0]
+        self.assertEqual(raekke[kolonne], tusind_kr(del_.tal.prognose))
+
     def test_only_changed_since_last_round(self):
         c = _klient(self.okonomi)
         alle = len(c.get(GITTER).context["form"].raekker)
