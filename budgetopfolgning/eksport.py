@@ -20,8 +20,8 @@ from budgetopfolgning.bilag import bilag_titel
 from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.sider import opfoelgning_kontekst
 from budgetopfolgning.tables import OpfoelgningsTabel
-from forbrug import selectors as forbrug_selectors
 from kerne.beloeb import TUSIND
+from kerne.datoer import maanedsnavn
 from kerne.tekst import csv_tekst, tekstcelle
 from rammer.models import Rammedel
 
@@ -131,7 +131,7 @@ FORBRUGSKOLONNER = [
 
 def _skriv_forbrugsark(ark, opfoelgning: Opfoelgning, dele: list[forbrugstal.Forbrugsdel]) -> None:
     """Forbrug til dato and the figures made from it, per ramme part, as numbers in 1.000 kr. (unrounded)."""
-    maaned = forbrug_selectors.MAANEDSNAVNE[forbrugstal.forbrugsmaaned(opfoelgning)]
+    maaned = maanedsnavn(forbrugstal.forbrugsmaaned(opfoelgning))
     overskrifter = ["Udvalg", "Ramme", "Rammens navn", "Servicerammen", "Periodisering", "Andel til dato (%)"]
     overskrifter += [f"{tekst} (1.000 kr.)" for _, tekst in FORBRUGSKOLONNER]
     for i, tekst in enumerate(overskrifter, start=1):

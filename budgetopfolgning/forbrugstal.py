@@ -13,6 +13,7 @@ from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.selectors import Linje
 from forbrug import selectors as forbrug_selectors
 from kerne.beloeb import NUL, dansk_tal, redigerbart, rund
+from kerne.datoer import maanedsnavn
 from rammer.models import Udvalg
 
 
@@ -100,7 +101,7 @@ class Forbrugsvisning:
 
     @property
     def maanedsnavn(self) -> str:
-        return forbrug_selectors.MAANEDSNAVNE[self.maaned]
+        return maanedsnavn(self.maaned)
 
     @property
     def total(self) -> forbrug_selectors.Forbrugstal:

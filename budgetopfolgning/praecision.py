@@ -11,6 +11,7 @@ from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.selectors import Linje, linjer
 from forbrug import selectors as forbrug_selectors
 from kerne.beloeb import NUL
+from kerne.datoer import maanedsnavn
 from rammer.models import Udvalg
 
 
@@ -34,7 +35,7 @@ class Praecisionsrunde:
 
     @property
     def maanedsnavn(self) -> str:
-        return forbrug_selectors.MAANEDSNAVNE[self.maaned]
+        return maanedsnavn(self.maaned)
 
 
 @dataclass

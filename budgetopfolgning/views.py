@@ -27,6 +27,7 @@ from budgetopfolgning.sider import opfoelgning_kontekst, udvalg_kontekst
 from forbrug import selectors as forbrug_selectors
 from kerne import versioner
 from kerne.beloeb import redigerbart
+from kerne.datoer import maanedsnavn
 from kerne.filer import content_disposition
 from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
 from kerne.logning import noter_adgang
@@ -66,7 +67,7 @@ def opfoelgning_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> Ht
         dele = forbrugstal.forbrugsdele(opfoelgning, context["linjer"])
         context["forbrug_udvalg"] = forbrugstal.forbrug_pr_udvalg(opfoelgning, dele)
         context["ikke_fordelt"] = forbrugstal.ikke_fordelt(opfoelgning)
-        context["forbrugsmaaned"] = forbrug_selectors.MAANEDSNAVNE[forbrugstal.forbrugsmaaned(opfoelgning)]
+        context["forbrugsmaaned"] = maanedsnavn(forbrugstal.forbrugsmaaned(opfoelgning))
     return render(request, "budgetopfolgning/opfoelgning.html", context)
 
 

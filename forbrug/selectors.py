@@ -26,10 +26,6 @@ HUNDREDE = Fraction(100)
 TIDLIGERE_AAR = 3  # gennemsnit: the average over up to this many previous years
 
 METODENAVNE = dict(Periodiseringsvalg.METODER)
-MAANEDSNAVNE = [
-    "", "januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november",
-    "december",
-]  # fmt: skip
 
 
 def som_decimal(x: Fraction) -> Decimal:
