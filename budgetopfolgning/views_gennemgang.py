@@ -17,6 +17,7 @@ from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Rammekommentar
 from budgetopfolgning.opslag import hent_opfoelgning, hent_ramme_i_opfoelgning
 from budgetopfolgning.rules import RammeIOpfoelgning
 from budgetopfolgning.services import OpfoelgningsFejl
+from forbrug import selectors as forbrug_selectors
 from kerne.beloeb import redigerbart
 from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
 from kerne.roller import AuthenticatedHttpRequest, kun_laeser
@@ -50,11 +51,16 @@ def _konfliktbesked(k: indtastning.Raekkekonflikt) -> str:
 def _prognoser(
     opfoelgning: Opfoelgning, raekker: list[arbejdsliste.Gitterraekke]
 ) -> dict[int, Decimal | None]:
-    """The prognose efter forbrugsprofil per ramme part of the grid (by Rammedel pk), when the year has forbrug."""
+    """The prognose efter forbrugsprofil per ramme part of the grid (by Rammedel pk), when the year has forbrug; None
+    for a part no konto of the kontoplan reaches (its forbrug is unknown, not 0)."""
     if not forbrugstal.har_forbrug(opfoelgning):
         return {}
+    kortlagte = forbrug_selectors.kortlagte_dele(opfoelgning.aar)
     dele = [r.kilde for r in raekker if r.kilde is not None]
-    return {d.linje.rammedel.pk: d.tal.prognose for d in forbrugstal.forbrugsdele(opfoelgning, dele)}
+    return {
+        d.linje.rammedel.pk: d.tal.prognose if d.linje.rammedel.pk in kortlagte else None
+        for d in forbrugstal.forbrugsdele(opfoelgning, dele)
+    }
 
 
 def _sum_alle(beloeb: list[Decimal | None]) -> Decimal | None:

@@ -17,7 +17,7 @@ from fractions import Fraction
 from django.db.models import BigIntegerField, F, Sum
 from django.db.models.functions import Cast, Round
 
-from forbrug.models import Aarsperiodisering, Forbrug, Periodiseringsvalg, Rammeperiodisering
+from forbrug.models import Aarsperiodisering, Forbrug, Konto, Periodiseringsvalg, Rammeperiodisering
 from kerne.beloeb import NUL
 from rammer.models import Budgetaar, Rammedel
 
@@ -82,6 +82,11 @@ def ikke_fordelt(aar: Budgetaar, maaned: int = 12) -> Decimal:
     """Forbrug of months 1 … `maaned` on konti left out of the kontoplan on purpose. One query."""
     qs = Forbrug.objects.filter(aar=aar, maaned__lte=maaned, kontoplan__isnull=True)
     return kroner(qs.aggregate(s=oere_sum())["s"])
+
+
+def kortlagte_dele(aar: Budgetaar) -> set[int]:
+    """The ramme parts (pks) with at least one konto of the year's kontoplan: the only ones forbrug can reach."""
+    return set(Konto.objects.filter(aar=aar).values_list("rammedel_id", flat=True).distinct())
 
 
 def har_forbrug(aar: Budgetaar) -> bool:

@@ -236,6 +236,16 @@ class GridTests(DemoTestCase):
         self.assertIsNotNone(del_.tal.prognose)
         raekke = [r for r in gitter["rows"] if r[0].startswith("30.46") and "inden for" in r[0]][0]
         self.assertEqual(raekke[kolonne], tusind_kr(del_.tal.prognose))
+        # A ramme part no konto reaches has no prognose (its forbrug is unknown, not 0).
+        from forbrug.selectors import kortlagte_dele
+
+        alle = _klient(self.okonomi).get(GITTER).context["raekker"]
+        kortlagte = kortlagte_dele(_runde().aar)
+        uden_konto = [row for row in alle if row["r"].kilde and row["r"].kilde.rammedel.pk not in kortlagte]
+        med_konto = [row for row in alle if row["r"].kilde and row["r"].kilde.rammedel.pk in kortlagte]
+        self.assertTrue(uden_konto and med_konto)
+        self.assertTrue(all(row["prognose"] is None for row in uden_konto))
+        self.assertTrue(any(row["prognose"] is not None for row in med_konto))
 
     def test_only_changed_since_last_round(self):
         c = _klient(self.okonomi)
