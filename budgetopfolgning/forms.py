@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 
 from budgetopfolgning.models import Opfoelgning
@@ -46,10 +48,12 @@ class Plausibilitet:
             label=f"{BEKRAEFT} ({tekst})", required=False,
         )
 
-    def _tjek(self, prefix: str, tal: Tal) -> None:
+    def _tjek(self, prefix: str, tal: Tal, aabnet: Decimal | None = None) -> None:
+        """`aabnet`: the forecast as the form was opened (default: as saved now), so only what the user changed is
+        asked about."""
         forventet = self.cleaned_data.get(f"{prefix}_forventet_forbrug")
         korrektioner = self.cleaned_data.get(f"{prefix}_korrektioner")
-        if forventet is None or korrektioner is None or forventet == tal.forventet:
+        if forventet is None or korrektioner is None or forventet == (tal.forventet if aabnet is None else aabnet):
             return
         grund = tvivl(forventet, tal.korrigeret_foer + korrektioner, tal.forventet_forrige)
         if grund is None:
@@ -57,7 +61,7 @@ class Plausibilitet:
         self.skal_bekraeftes.add(prefix)
         if not self.cleaned_data.get(f"{prefix}_bekraeft"):
             self.add_error(  # type: ignore[attr-defined]
-                f"{prefix}_forventet_forbrug", f"{grund} Sæt hak i »{BEKRAEFT}«, hvis det er, og gem igen."
+                f"{prefix}_forventet_forbrug", f"{grund} Sæt hak i »{BEKRAEFT}«, hvis beløbet er rigtigt, og gem igen."
             )
 
     @property
@@ -105,6 +109,12 @@ class RammeForm(Plausibilitet, TekstValidering, forms.Form):
     def clean(self):
         super().clean()
         data = self.cleaned_data
+        for linje in self.linjer:
+            # Browsers send a textarea's line breaks as CRLF; stored text has LF, so an untouched explanation
+            # stays unchanged (no history entry, no review reset).
+            felt = f"{linje.rammedel.placering}_forklaring"
+            if isinstance(data.get(felt), str):
+                data[felt] = data[felt].replace("\r\n", "\n")
         for placering in self.dele_med_aktiviteter:
             for felt, navn in (("korrektioner", "korrektioner"), ("forventet_forbrug", "forventede forbrug")):
                 total = sum(
@@ -202,12 +212,27 @@ class GitterForm(Plausibilitet, TekstValidering, forms.Form):
             self.fields[f"{r.noegle}_korrektioner"] = BeloebFormField(label=f"Korrektioner, {tekst}")
             self.fields[f"{r.noegle}_forventet_forbrug"] = BeloebFormField(label=f"Forventet forbrug, {tekst}")
             self.fields[f"{r.noegle}_version"] = VersionFelt()
+            # The row's figures as the grid was opened: only what the user changed is saved (and checked against
+            # someone else's save); a row someone else changed meanwhile but the user left alone is not theirs.
+            self.fields[f"{r.noegle}_aabnet"] = forms.CharField(required=False, widget=forms.HiddenInput)
             self._bekraeft_felt(r.noegle, tekst)
+
+    @staticmethod
+    def aabnet_vaerdi(korrektioner: Decimal, forventet: Decimal) -> str:
+        return f"{korrektioner}|{forventet}"
+
+    def _aabnet(self, noegle: str) -> tuple[Decimal, Decimal] | None:
+        try:
+            k, f = self.cleaned_data.get(f"{noegle}_aabnet", "").split("|")
+            return Decimal(k), Decimal(f)
+        except (ValueError, ArithmeticError):
+            return None  # unknown: the row counts as changed, and its version decides
 
     def clean(self):
         super().clean()
         for r in self.raekker:
-            self._tjek(r.noegle, r.tal)
+            aabnet = self._aabnet(r.noegle)
+            self._tjek(r.noegle, r.tal, aabnet[1] if aabnet else None)
         return self.cleaned_data
 
     def aendrede(self) -> list:
@@ -218,7 +243,7 @@ class GitterForm(Plausibilitet, TekstValidering, forms.Form):
             f = self.cleaned_data.get(f"{r.noegle}_forventet_forbrug")
             if k is None or f is None:
                 continue
-            if k != r.tal.korrektioner or f != r.tal.forventet:
+            if self._aabnet(r.noegle) != (k, f):
                 result.append((r, k, f, self.cleaned_data[f"{r.noegle}_version"]))
         return result
 

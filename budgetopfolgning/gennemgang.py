@@ -9,6 +9,7 @@ row, so a step and the round's lock never interleave, and each recorded in the h
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from budgetopfolgning import selectors
@@ -58,14 +59,16 @@ def saet_i_gang(*, opfoelgning: Opfoelgning, ramme_ids: set[int], bruger: "User 
         for ramme_id in sorted(ramme_ids - set(eksisterende))
     ]
     skiftede = []
+    nu = timezone.now()
     for status in eksisterende.values():
         if status.status != Rammestatus.I_GANG:
-            status.status, status.aendret_af = Rammestatus.I_GANG, bruger
+            # A bulk update skips `auto_now`: the time is set here, so the page's "senest ændret" is true.
+            status.status, status.aendret_af, status.aendret = Rammestatus.I_GANG, bruger, nu
             skiftede.append(status)
     if nye:
         bulk_create_with_history(nye, Rammestatus, default_user=bruger)
     if skiftede:
-        bulk_update_with_history(skiftede, Rammestatus, ["status", "aendret_af"], default_user=bruger)
+        bulk_update_with_history(skiftede, Rammestatus, ["status", "aendret_af", "aendret"], default_user=bruger)
 
 
 @transaction.atomic

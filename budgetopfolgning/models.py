@@ -227,8 +227,14 @@ class Rammekommentar(models.Model):
 class Paamindelse(models.Model):
     """A reminder e-mail sent: at most one a day per recipient and round (`send_paamindelser`)."""
 
+    KONSULENT = "konsulent"
+    OVERSIGT = "oversigt"
+    SLAGS = [(KONSULENT, "Konsulentens rammer"), (OVERSIGT, "Oversigt til Center for Økonomi")]
+
     opfoelgning = models.ForeignKey(Opfoelgning, on_delete=models.CASCADE, related_name="paamindelser")
     modtager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Someone who is both Center for Økonomi and konsulent gets both e-mails, each once a day.
+    slags = models.CharField(max_length=10, choices=SLAGS, default=KONSULENT)
     dato = models.DateField()
     sendt = models.DateTimeField(auto_now_add=True)
 
@@ -236,7 +242,9 @@ class Paamindelse(models.Model):
         verbose_name = "påmindelse"
         verbose_name_plural = "påmindelser"
         constraints = [
-            models.UniqueConstraint(fields=["opfoelgning", "modtager", "dato"], name="paamindelse_en_om_dagen")
+            models.UniqueConstraint(
+                fields=["opfoelgning", "modtager", "slags", "dato"], name="paamindelse_en_om_dagen"
+            )
         ]
 
     def __str__(self):

@@ -1,8 +1,10 @@
 """Reminder e-mails for an open round's deadline: each konsulent gets the list of their rammer not yet ready, with
 links; Center for Økonomi gets a summary. At most one e-mail a day per person and round (`Paamindelse`)."""
 
+import logging
 from dataclasses import dataclass
 from datetime import date
+from smtplib import SMTPException
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -18,6 +20,8 @@ from kerne.datoer import maanedsnavn
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+logger = logging.getLogger(__name__)
 
 FAERDIGE = (Rammestatus.KLAR, Rammestatus.GODKENDT)
 
@@ -37,13 +41,18 @@ def _dato(d: date) -> str:
     return f"{d.day}. {maanedsnavn(d.month)} {d.year}"
 
 
-def _send_en_gang(modtager: "User", opfoelgning: Opfoelgning, idag: date, emne: str, tekst: str) -> bool:
-    """Send unless this person already had a reminder about this round today; the row is the once-a-day rule."""
+def _send_en_gang(modtager: "User", opfoelgning: Opfoelgning, idag: date, slags: str, emne: str, tekst: str) -> bool:
+    """Send unless this person already had this kind of reminder about this round today; the row is the
+    once-a-day rule. A mail server that refuses one recipient is logged and the others still get theirs (the row is
+    rolled back, so the next run tries again)."""
     try:
         with transaction.atomic():
-            Paamindelse.objects.create(opfoelgning=opfoelgning, modtager=modtager, dato=idag)
+            Paamindelse.objects.create(opfoelgning=opfoelgning, modtager=modtager, slags=slags, dato=idag)
             send_mail(emne, tekst, None, [modtager.email])
     except IntegrityError:
+        return False
+    except (OSError, SMTPException):
+        logger.exception("Påmindelsen til bruger %s om opfølgning %s kunne ikke sendes", modtager.pk, opfoelgning.pk)
         return False
     return True
 
@@ -105,10 +114,12 @@ def send_paamindelser(*, idag: date) -> list[Afsendt]:
         for konsulent, rammer in pr_konsulent.values():
             antal = f"{len(rammer)} ramme" if len(rammer) == 1 else f"{len(rammer)} rammer"
             emne = f"Påmindelse: {antal} mangler i {opfoelgning.titel.lower()}"
-            if _send_en_gang(konsulent, opfoelgning, idag, emne, _konsulenttekst(konsulent, opfoelgning, rammer)):
+            tekst = _konsulenttekst(konsulent, opfoelgning, rammer)
+            if _send_en_gang(konsulent, opfoelgning, idag, Paamindelse.KONSULENT, emne, tekst):
                 afsendt.append(Afsendt(konsulent, opfoelgning, len(rammer)))
         tekst = _oversigtstekst(opfoelgning, raekker)
         for modtager in okonomi:
-            if _send_en_gang(modtager, opfoelgning, idag, f"Status: {opfoelgning.titel.lower()}", tekst):
+            emne = f"Status: {opfoelgning.titel.lower()}"
+            if _send_en_gang(modtager, opfoelgning, idag, Paamindelse.OVERSIGT, emne, tekst):
                 afsendt.append(Afsendt(modtager, opfoelgning, len(raekker)))
     return afsendt

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from budgetopfolgning import jobs, laasning, selectors
+from budgetopfolgning import gennemgang, jobs, laasning, selectors
 from budgetopfolgning.indlaesning import ImportFejl, laes_budgetfil, linjefejl
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from kerne import versioner
@@ -172,6 +172,7 @@ def importer_budget(
 
     naeste_orden = max((u.raekkefoelge for u in udvalg.values()), default=0) + 1
     oprettet = opdateret = 0
+    reimporterede: set[int] = set()
     for linje in linjer:
         u = udvalg.get(linje.udvalg)
         if u is None:
@@ -215,6 +216,10 @@ def importer_budget(
             versioner.ny_version(gemt, bruger=bruger)
             gemt.save()
             opdateret += 1
+            reimporterede.add(rammedel.ramme_id)
+    if reimporterede:
+        # Figures an import replaced in an open round are new figures: their review starts again.
+        gennemgang.saet_i_gang(opfoelgning=opfoelgning, ramme_ids=reimporterede, bruger=bruger)
     if nummer > 1:
         # Ramme parts (and activities) the file does not mention continue from the previous round.
         _fortsaet_fra_forrige(opfoelgning, Opfoelgning.objects.get(aar=budgetaar, nummer=nummer - 1), bruger=bruger)

@@ -260,7 +260,8 @@ def laas(request: AuthenticatedHttpRequest, aar: int, nr: int) -> HttpResponse:
         if ikke_godkendte and not mangler and request.POST.get("laas_alligevel") != "1":
             messages.error(
                 request,
-                f"{len(ikke_godkendte)} rammer er ikke godkendt. Sæt hak i »Lås alligevel«, hvis runden skal låses "
+                f"{len(ikke_godkendte)} {'ramme er' if len(ikke_godkendte) == 1 else 'rammer er'} ikke godkendt. "
+                "Sæt hak i »Lås alligevel«, hvis runden skal låses "
                 "uden deres godkendelse.",
             )
             return render(

@@ -37,6 +37,7 @@ def _initial(raekker: list[arbejdsliste.Gitterraekke]) -> dict:
             initial[f"{r.noegle}_korrektioner"] = redigerbart(r.linje.korrektioner)
             initial[f"{r.noegle}_forventet_forbrug"] = redigerbart(r.linje.forventet_forbrug)
             initial[f"{r.noegle}_version"] = r.linje.version
+            initial[f"{r.noegle}_aabnet"] = GitterForm.aabnet_vaerdi(r.linje.korrektioner, r.linje.forventet_forbrug)
     return initial
 
 
@@ -45,7 +46,7 @@ def _konfliktbesked(k: indtastning.Raekkekonflikt) -> str:
     if isinstance(k.linje, Aktivitetslinje):
         hvad += f" ({k.linje.aktivitetsdel.aktivitet.navn})"
     tid = timezone.localtime(k.linje.aendret)
-    return f"{hvad} er ændret af {_navn(k.linje.aendret_af)} kl. {tid:%H.%M}"
+    return f"{hvad} er ændret af {_navn(k.linje.aendret_af)} kl. {tid:%H.%M} den {tid:%d.%m.%Y}"
 
 
 def _prognoser(
@@ -107,7 +108,8 @@ def indtastning_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> Ht
                 messages.success(request, besked + "." if aendrede else "Der var ingen ændringer at gemme.")
                 url = request.path + ("?kun_aendrede=1" if kun_aendrede else "")
                 return redirect(url)
-            besked += f", {len(konflikter)} ikke gemt: " + "; ".join(_konfliktbesked(k) for k in konflikter) + "."
+            ikke_gemt = len({k.ramme.pk for k in konflikter})
+            besked += f", {ikke_gemt} ikke gemt: " + "; ".join(_konfliktbesked(k) for k in konflikter) + "."
             messages.warning(request, besked)
             status = 409
             # The grid again with what is saved now; each refused row shows what the user typed beside it.
@@ -135,6 +137,7 @@ def indtastning_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> Ht
                     "korrektioner": form[f"{r.noegle}_korrektioner"] if r.redigerbar else None,
                     "forventet": form[f"{r.noegle}_forventet_forbrug"] if r.redigerbar else None,
                     "version": form[f"{r.noegle}_version"] if r.redigerbar else None,
+                    "aabnet": form[f"{r.noegle}_aabnet"] if r.redigerbar else None,
                     "bekraeft": form[f"{r.noegle}_bekraeft"] if r.noegle in form.skal_bekraeftes else None,
                     "konflikt": indtastet.get(r.noegle),
                     "konflikt_tekst": _konfliktbesked(indtastet[r.noegle]) if r.noegle in indtastet else "",
@@ -225,7 +228,9 @@ def rammestatus_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> Ht
     status = request.GET.get("status", "")
     kun_aendrede = request.GET.get("kun_aendrede") == "1"
     valgte = arbejdsliste.filtrer(
-        raekker, konsulent_id=int(konsulent) if konsulent.isdigit() else None, udvalg_kode=udvalg_kode,
+        raekker,
+        konsulent_id=int(konsulent) if konsulent.isascii() and konsulent.isdecimal() else None,
+        udvalg_kode=udvalg_kode,
         status=status, kun_aendrede=kun_aendrede,
     )
     return render(

@@ -2,6 +2,7 @@
 the plausibility question, the review steps and who may take them, the lock's confirmation, reminders."""
 
 import io
+from datetime import date
 from decimal import Decimal
 
 from django.core import mail
@@ -187,26 +188,39 @@ class GridTests(DemoTestCase):
         runde1_linje = Opfoelgningslinje.objects.get(
             opfoelgning__nummer=1, rammedel__ramme__nummer="30.46", rammedel__placering="inden"
         )
-        andet = _linje("10.10") if Opfoelgningslinje.objects.filter(
-            opfoelgning=_runde(), rammedel__ramme__nummer="10.10").exists() else None
+        andet = _linje("10.30")  # not the konsulent's
         c = _klient(self.konsulent)
         data = formular(c.get(GITTER).content.decode())
-        data[f"d{runde1_linje.pk}_forventet_forbrug"] = "1"
-        data[f"d{runde1_linje.pk}_korrektioner"] = "0"
-        data[f"d{runde1_linje.pk}_version"] = str(runde1_linje.version)
-        if andet is not None:
-            data[f"d{andet.pk}_forventet_forbrug"] = "1"
-        c.post(GITTER, data)
-        runde1_linje.refresh_from_db()
-        self.assertEqual(runde1_linje.version, 1)
-        if andet is not None:
-            self.assertEqual(_linje("10.10").version, andet.version)
+        for linje in (runde1_linje, andet):
+            data.update({f"d{linje.pk}_korrektioner": "0", f"d{linje.pk}_forventet_forbrug": "1",
+                         f"d{linje.pk}_version": str(linje.version), f"d{linje.pk}_aabnet": "0|0",
+                         f"d{linje.pk}_bekraeft": "on"})
+        self.assertEqual(c.post(GITTER, data).status_code, 302)
+        for linje in (runde1_linje, andet):
+            foer = (linje.version, linje.forventet_forbrug)
+            linje.refresh_from_db()
+            self.assertEqual((linje.version, linje.forventet_forbrug), foer)
         # The service itself keeps to the round it is given.
         res = indtastning.gem_raekker(
             opfoelgning=_runde(), dele={runde1_linje.pk: indtastning.Raekke(Decimal(0), Decimal(1), 1)},
             aktiviteter={}, bruger=self.okonomi,
         )
         self.assertEqual((res.gemte_rammer, res.konflikter), ([], []))
+
+    def test_a_row_someone_else_changed_but_i_left_alone_is_no_conflict(self):
+        c = _klient(self.konsulent)
+        data = formular(c.get(GITTER).content.decode())
+        del_ = _linje("30.46")
+        andet = _klient(self.okonomi)
+        andre = formular(andet.get(GITTER).content.decode())
+        andre[f"d{del_.pk}_forventet_forbrug"] = "1"  # far off: Center for Økonomi confirms it
+        andre[f"d{del_.pk}_bekraeft"] = "on"
+        self.assertEqual(andet.post(GITTER, andre).status_code, 302)
+        akt = Aktivitetslinje.objects.get(opfoelgning=_runde(), aktivitetsdel__aktivitet__navn="Støtte i almenskolen")
+        data[f"a{akt.pk}_forventet_forbrug"] = "17.500.000"
+        response = c.post(GITTER, data, follow=True)
+        self.assertContains(response, "1 ramme gemt.")
+        self.assertEqual(_linje("30.46").forventet_forbrug, Decimal("1"))
 
     def test_a_locked_round_has_no_grid_and_the_service_refuses(self):
         c = _klient(self.okonomi)
@@ -308,6 +322,39 @@ class ReviewTests(DemoTestCase):
                         .values_list("status", "history_user__username"))
         self.assertEqual(historik, [("klar", "konsulent"), ("godkendt", "okonomi"), ("i_gang", "konsulent")])
         self.assertEqual(Rammestatus.history.filter(ramme__nummer="30.46").count(), 3)
+
+    def test_a_grid_save_resets_an_approved_ramme_and_a_save_without_changes_does_not(self):
+        self._handling(self.konsulent, "30.46", "klar")
+        self._handling(self.okonomi, "30.46", "godkend")
+        godkendt = Rammestatus.objects.get(opfoelgning=_runde(), ramme__nummer="30.46", ramme__aar__aar=2024)
+        c = _klient(self.konsulent)
+        # Unchanged: the ramme form (its explanations come back with CRLF from a browser) and the grid.
+        data = formular(c.get("/opfolgning/2024/2/ramme/30.46/rediger/").content.decode())
+        data = {k: v.replace("\n", "\r\n") if k.endswith("_forklaring") else v for k, v in data.items()}
+        self.assertEqual(c.post("/opfolgning/2024/2/ramme/30.46/rediger/", data).status_code, 302)
+        self.assertEqual(c.post(GITTER, formular(c.get(GITTER).content.decode())).status_code, 302)
+        self.assertEqual(_status("30.46"), Rammestatus.GODKENDT)
+        data = formular(c.get(GITTER).content.decode())
+        data[f"d{_linje('30.46').pk}_korrektioner"] = "100.000"
+        c.post(GITTER, data)
+        status = Rammestatus.objects.get(pk=godkendt.pk)
+        self.assertEqual(status.status, Rammestatus.I_GANG)
+        self.assertGreater(status.aendret, godkendt.aendret)
+        self.assertEqual(status.aendret_af, self.konsulent)
+
+    def test_an_import_that_replaces_figures_starts_the_review_again(self):
+        self._handling(self.konsulent, "30.46", "klar")
+        self._handling(self.okonomi, "30.46", "godkend")
+        from budgetopfolgning.services import importer_budget
+
+        linje = _linje("30.46")
+        csv = (
+            "udvalg;ramme;ramme_navn;serviceramme;oprindeligt_budget;korrektioner;forventet_forbrug\n"
+            f"Børne- og Skoleudvalget;30.46;{linje.rammedel.ramme.navn};inden;"
+            f"{int(linje.rammedel.oprindeligt_budget)};0;180000000\n"
+        ).encode()
+        importer_budget(data=csv, filnavn="b.csv", aar=2024, nummer=2)
+        self.assertEqual(_status("30.46"), Rammestatus.I_GANG)
 
     def test_sending_back_needs_a_comment_which_the_thread_keeps_and_the_bilag_does_not(self):
         self._handling(self.konsulent, "30.46", "klar")
@@ -463,6 +510,23 @@ class ReminderTests(DemoTestCase):
             Rammestatus.objects.create(opfoelgning=runde, ramme=ramme, status=Rammestatus.KLAR)
         call_command("send_paamindelser", stdout=io.StringIO())
         self.assertEqual([m.to[0] for m in mail.outbox], ["okonomi@example.org"])
+
+    def test_someone_both_okonomi_and_konsulent_gets_both_e_mails_and_the_next_day_again(self):
+        from django.contrib.auth.models import Group
+
+        from budgetopfolgning.paamindelser import send_paamindelser
+        from kerne import roller
+
+        self.okonomi.groups.add(Group.objects.get(name=roller.KONSULENT))
+        Rammeansvar.objects.create(bruger=self.okonomi, ramme=Bevillingsramme.objects.get(aar__aar=2024,
+                                                                                          nummer="10.30"))
+        idag = date(2024, 9, 2)
+        self.assertEqual(len(send_paamindelser(idag=idag)), 3)
+        emner = sorted(m.subject for m in mail.outbox if m.to == ["okonomi@example.org"])
+        self.assertEqual(emner, ["Påmindelse: 1 ramme mangler i anden budgetopfølgning 2024",
+                                 "Status: anden budgetopfølgning 2024"])
+        self.assertEqual(send_paamindelser(idag=idag), [])
+        self.assertEqual(len(send_paamindelser(idag=date(2024, 9, 3))), 3)
 
     def test_no_deadline_no_reminder(self):
         Opfoelgning.objects.filter(pk=_runde().pk).update(frist=None)

@@ -63,6 +63,7 @@ class Migration(migrations.Migration):
             name='Paamindelse',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('slags', models.CharField(choices=[('konsulent', 'Konsulentens rammer'), ('oversigt', 'Oversigt til Center for Økonomi')], default='konsulent', max_length=10)),
                 ('dato', models.DateField()),
                 ('sendt', models.DateTimeField(auto_now_add=True)),
                 ('modtager', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
@@ -71,7 +72,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'påmindelse',
                 'verbose_name_plural': 'påmindelser',
-                'constraints': [models.UniqueConstraint(fields=('opfoelgning', 'modtager', 'dato'), name='paamindelse_en_om_dagen')],
+                'constraints': [models.UniqueConstraint(fields=('opfoelgning', 'modtager', 'slags', 'dato'), name='paamindelse_en_om_dagen')],
             },
         ),
         migrations.CreateModel(

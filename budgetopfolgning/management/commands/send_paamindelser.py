@@ -14,5 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         afsendt = send_paamindelser(idag=timezone.localdate())
         for a in afsendt:
-            self.stdout.write(f"Sendt til {a.modtager.email}: {a.opfoelgning} ({a.antal_rammer} rammer)")
-        self.stdout.write(self.style.SUCCESS(f"{len(afsendt)} påmindelser sendt."))
+            rammer = "1 ramme" if a.antal_rammer == 1 else f"{a.antal_rammer} rammer"
+            self.stdout.write(f"Sendt til {a.modtager.email}: {a.opfoelgning} ({rammer})")
+        ord_ = "påmindelse" if len(afsendt) == 1 else "påmindelser"
+        self.stdout.write(self.style.SUCCESS(f"{len(afsendt)} {ord_} sendt."))
