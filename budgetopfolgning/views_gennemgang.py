@@ -211,6 +211,7 @@ def arbejdsliste_kontekst(request: AuthenticatedHttpRequest, opfoelgning: Opfoel
         "arbejdsliste_alle": ramme_ids is None,
         "optaelling": arbejdsliste.optaelling(raekker),
         "kun_aendrede": kun_aendrede,
+        "har_egne_rammer": ramme_ids is None or bool(ramme_ids),
     }
 
 
