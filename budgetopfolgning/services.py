@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from budgetopfolgning import gennemgang, jobs, laasning, selectors
+from budgetopfolgning import arbejdsliste, gennemgang, jobs, laasning, selectors
 from budgetopfolgning.indlaesning import ImportFejl, laes_budgetfil, linjefejl
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from kerne import versioner
@@ -301,10 +301,14 @@ def aabn_opfoelgning(
 
 
 @transaction.atomic
-def laas_opfoelgning(*, opfoelgning: Opfoelgning, bruger: "User | None" = None) -> Opfoelgning:
+def laas_opfoelgning(
+    *, opfoelgning: Opfoelgning, bruger: "User | None" = None, laas_alligevel: bool = True
+) -> Opfoelgning:
     """Lock a round for good: it becomes a frozen snapshot, fingerprinted by a SHA-256 of its figures.
 
-    Refused while a ramme part whose afvigelse reaches the year's threshold has no explanation.
+    Refused while a ramme part whose afvigelse reaches the year's threshold has no explanation, and, unless
+    `laas_alligevel` (Center for Økonomi's explicit choice on the lock page), while a ramme is not approved: checked
+    here under the round's row lock, so a save that lands after the lock page was shown is counted too.
     """
     opfoelgning = Opfoelgning.objects.select_for_update().select_related("aar").get(pk=opfoelgning.pk)
     if opfoelgning.er_laast:
@@ -320,6 +324,9 @@ def laas_opfoelgning(*, opfoelgning: Opfoelgning, bruger: "User | None" = None) 
             f"{linje.ramme.nummer} ({linje.rammedel.get_placering_display().lower()})" for linje in mangler
         )
         raise OpfoelgningsFejl(f"{opfoelgning} kan ikke låses: der mangler forklaring på {navne}.")
+    if not laas_alligevel and (ikke_godkendte := arbejdsliste.ikke_godkendte(opfoelgning)):
+        antal = f"{len(ikke_godkendte)} ramme er" if len(ikke_godkendte) == 1 else f"{len(ikke_godkendte)} rammer er"
+        raise OpfoelgningsFejl(f"{opfoelgning} er ikke låst: {antal} ikke godkendt.")
     opfoelgning.status = Opfoelgning.LAAST
     opfoelgning.laast_tidspunkt = timezone.now()
     opfoelgning.laast_af = bruger

@@ -271,7 +271,9 @@ def laas(request: AuthenticatedHttpRequest, aar: int, nr: int) -> HttpResponse:
                 status=400,
             )
         try:
-            services.laas_opfoelgning(opfoelgning=opfoelgning, bruger=request.user)
+            services.laas_opfoelgning(
+                opfoelgning=opfoelgning, bruger=request.user, laas_alligevel=request.POST.get("laas_alligevel") == "1"
+            )
         except services.OpfoelgningsFejl as exc:
             messages.error(request, str(exc))
             return redirect("laas", aar, nr)

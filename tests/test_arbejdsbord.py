@@ -422,6 +422,21 @@ class LockConfirmationTests(DemoTestCase):
         self.assertEqual(c.post("/opfolgning/2024/2/laas/", {"laas_alligevel": "1"}).status_code, 302)
         self.assertTrue(_runde().er_laast)
 
+    def test_the_lock_itself_counts_the_rammer_not_approved(self):
+        # The page was shown with every ramme approved; a save then set one back to I gang before the lock ran.
+        from budgetopfolgning.services import OpfoelgningsFejl, laas_opfoelgning
+
+        runde = _runde()
+        for ramme in Bevillingsramme.objects.filter(aar__aar=2024):
+            Rammestatus.objects.create(opfoelgning=runde, ramme=ramme, status=Rammestatus.GODKENDT)
+        Rammestatus.objects.filter(opfoelgning=runde, ramme__nummer="30.46").update(status=Rammestatus.I_GANG)
+        with self.assertRaisesMessage(OpfoelgningsFejl, "1 ramme er ikke godkendt"):
+            laas_opfoelgning(opfoelgning=runde, bruger=self.okonomi, laas_alligevel=False)
+        self.assertFalse(_runde().er_laast)
+        Rammestatus.objects.filter(opfoelgning=runde, ramme__nummer="30.46").update(status=Rammestatus.GODKENDT)
+        laas_opfoelgning(opfoelgning=runde, bruger=self.okonomi, laas_alligevel=False)
+        self.assertTrue(_runde().er_laast)
+
 
 class MineRammerTests(DemoTestCase):
     def test_the_front_page_and_the_round_start_with_my_rammer(self):
