@@ -92,19 +92,28 @@ def _skriv_tabelark(ark, t: dict, opfoelgning: Opfoelgning, fortegn: dict) -> No
     ark.row_dimensions[2].height = 60
 
 
-def _skriv_rammeark(ark, kolonner: list[tuple[str, str]], alle: list[selectors.Linje]) -> None:
-    overskrifter = ["Udvalg", "Ramme", "Rammens navn", "Servicerammen"]
-    overskrifter += [f"{tekst} (1.000 kr.)" for _, tekst in kolonner] + ["Forklaring"]
+def _overskriftsraekke(ark, overskrifter: list[str]) -> None:
+    """Row 1 of a sheet of lines: bold headers on the table's fill, wrapped."""
     for i, tekst in enumerate(overskrifter, start=1):
         celle = tekstcelle(ark, 1, i, tekst)
         celle.font = OVERSKRIFT
         celle.fill = OVERSKRIFT_FYLD
         celle.alignment = Alignment(wrap_text=True, vertical="bottom")
+
+
+def _placering(linje: selectors.Linje) -> str:
+    return "Inden for" if linje.rammedel.placering == Rammedel.INDEN else "Uden for"
+
+
+def _skriv_rammeark(ark, kolonner: list[tuple[str, str]], alle: list[selectors.Linje]) -> None:
+    overskrifter = ["Udvalg", "Ramme", "Rammens navn", "Servicerammen"]
+    overskrifter += [f"{tekst} (1.000 kr.)" for _, tekst in kolonner] + ["Forklaring"]
+    _overskriftsraekke(ark, overskrifter)
     for raekke, linje in enumerate(alle, start=2):
         tekstcelle(ark, raekke, 1, linje.ramme.udvalg.navn)
         tekstcelle(ark, raekke, 2, linje.ramme.nummer)
         tekstcelle(ark, raekke, 3, linje.ramme.navn)
-        tekstcelle(ark, raekke, 4, "Inden for" if linje.rammedel.placering == Rammedel.INDEN else "Uden for")
+        tekstcelle(ark, raekke, 4, _placering(linje))
         for i, (navn, _) in enumerate(kolonner, start=5):
             celle = ark.cell(row=raekke, column=i, value=_tusind(getattr(linje.tal, navn)))
             celle.number_format = TAL_FORMAT
@@ -134,17 +143,13 @@ def _skriv_forbrugsark(ark, opfoelgning: Opfoelgning, dele: list[forbrugstal.For
     maaned = maanedsnavn(forbrugstal.forbrugsmaaned(opfoelgning))
     overskrifter = ["Udvalg", "Ramme", "Rammens navn", "Servicerammen", "Periodisering", "Andel til dato (%)"]
     overskrifter += [f"{tekst} (1.000 kr.)" for _, tekst in FORBRUGSKOLONNER]
-    for i, tekst in enumerate(overskrifter, start=1):
-        celle = tekstcelle(ark, 1, i, tekst)
-        celle.font = OVERSKRIFT
-        celle.fill = OVERSKRIFT_FYLD
-        celle.alignment = Alignment(wrap_text=True, vertical="bottom")
+    _overskriftsraekke(ark, overskrifter)
     for raekke, d in enumerate(dele, start=2):
         linje = d.linje
         tekstcelle(ark, raekke, 1, linje.ramme.udvalg.navn)
         tekstcelle(ark, raekke, 2, linje.ramme.nummer)
         tekstcelle(ark, raekke, 3, linje.ramme.navn)
-        tekstcelle(ark, raekke, 4, "Inden for" if linje.rammedel.placering == Rammedel.INDEN else "Uden for")
+        tekstcelle(ark, raekke, 4, _placering(linje))
         tekstcelle(ark, raekke, 5, d.profil.metodenavn)
         andel = d.profil.andel(forbrugstal.forbrugsmaaned(opfoelgning)) * 100
         ark.cell(row=raekke, column=6, value=float(andel)).number_format = "0.0"

@@ -17,6 +17,7 @@ from budgetopfolgning import arbejdsliste
 from budgetopfolgning.models import Opfoelgning, Paamindelse, Rammestatus
 from kerne import roller
 from kerne.datoer import maanedsnavn
+from kerne.tekst import antal
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -85,8 +86,8 @@ def _oversigtstekst(opfoelgning: Opfoelgning, raekker: list[arbejdsliste.Rammens
     if opfoelgning.frist:
         linjer.append(f"Frist: {_dato(opfoelgning.frist)}")
     linjer.append("")
-    for _kode, navn, antal in arbejdsliste.optaelling(raekker):
-        linjer.append(f"{navn}: {antal}")
+    for _kode, navn, i_alt in arbejdsliste.optaelling(raekker):
+        linjer.append(f"{navn}: {i_alt}")
     mangler = [r for r in raekker if r.status not in FAERDIGE]
     if mangler:
         linjer += ["", "Ikke meldt klar:"]
@@ -112,8 +113,7 @@ def send_paamindelser(*, idag: date) -> list[Afsendt]:
                 if k.is_active and k.email:
                     pr_konsulent.setdefault(k.pk, (k, []))[1].append(r)
         for konsulent, rammer in pr_konsulent.values():
-            antal = f"{len(rammer)} ramme" if len(rammer) == 1 else f"{len(rammer)} rammer"
-            emne = f"Påmindelse: {antal} mangler i {opfoelgning.titel.lower()}"
+            emne = f"Påmindelse: {antal(len(rammer), 'ramme', 'rammer')} mangler i {opfoelgning.titel.lower()}"
             tekst = _konsulenttekst(konsulent, opfoelgning, rammer)
             if _send_en_gang(konsulent, opfoelgning, idag, Paamindelse.KONSULENT, emne, tekst):
                 afsendt.append(Afsendt(konsulent, opfoelgning, len(rammer)))

@@ -19,7 +19,7 @@ from budgetopfolgning.indlaesning import ImportFejl, laes_budgetfil, linjefejl
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from kerne import versioner
 from kerne.beloeb import NUL
-from kerne.tekst import styretegn_fejl
+from kerne.tekst import antal, styretegn_fejl
 from rammer.models import Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg
 
 if TYPE_CHECKING:
@@ -325,8 +325,9 @@ def laas_opfoelgning(
         )
         raise OpfoelgningsFejl(f"{opfoelgning} kan ikke låses: der mangler forklaring på {navne}.")
     if not laas_alligevel and (ikke_godkendte := arbejdsliste.ikke_godkendte(opfoelgning)):
-        antal = f"{len(ikke_godkendte)} ramme er" if len(ikke_godkendte) == 1 else f"{len(ikke_godkendte)} rammer er"
-        raise OpfoelgningsFejl(f"{opfoelgning} er ikke låst: {antal} ikke godkendt.")
+        raise OpfoelgningsFejl(
+            f"{opfoelgning} er ikke låst: {antal(len(ikke_godkendte), 'ramme er', 'rammer er')} ikke godkendt."
+        )
     opfoelgning.status = Opfoelgning.LAAST
     opfoelgning.laast_tidspunkt = timezone.now()
     opfoelgning.laast_af = bruger

@@ -33,6 +33,7 @@ from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
 from kerne.logning import noter_adgang
 from kerne.models import Adgangslog
 from kerne.roller import AuthenticatedHttpRequest, kun_laeser
+from kerne.tekst import antal
 from rammer.models import Bevillingsramme, Budgetaar, Udvalg
 
 
@@ -260,7 +261,7 @@ def laas(request: AuthenticatedHttpRequest, aar: int, nr: int) -> HttpResponse:
         if ikke_godkendte and not mangler and request.POST.get("laas_alligevel") != "1":
             messages.error(
                 request,
-                f"{len(ikke_godkendte)} {'ramme er' if len(ikke_godkendte) == 1 else 'rammer er'} ikke godkendt. "
+                f"{antal(len(ikke_godkendte), 'ramme er', 'rammer er')} ikke godkendt. "
                 "Sæt hak i »Lås alligevel«, hvis runden skal låses "
                 "uden deres godkendelse.",
             )

@@ -1,7 +1,7 @@
 """The konsulent's workbench in an open round: the grid of every row the user may edit, and the review of each
 ramme (ready, approved, sent back, comments)."""
 
-from decimal import Decimal
+from dataclasses import replace
 
 import rules
 from django.contrib import messages
@@ -21,6 +21,7 @@ from forbrug import selectors as forbrug_selectors
 from kerne.beloeb import redigerbart
 from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
 from kerne.roller import AuthenticatedHttpRequest, kun_laeser
+from kerne.tekst import antal
 from rammer.rules import redigerbare_rammer
 
 
@@ -49,30 +50,19 @@ def _konfliktbesked(k: indtastning.Raekkekonflikt) -> str:
     return f"{hvad} er ændret af {_navn(k.linje.aendret_af)} kl. {tid:%H.%M} den {tid:%d.%m.%Y}"
 
 
-def _prognoser(
+def _forbrugstal(
     opfoelgning: Opfoelgning, raekker: list[arbejdsliste.Gitterraekke]
-) -> dict[int, Decimal | None]:
-    """The prognose efter forbrugsprofil per ramme part of the grid (by Rammedel pk), when the year has forbrug; None
-    for a part no konto of the kontoplan reaches (its forbrug is unknown, not 0)."""
+) -> dict[int, forbrug_selectors.Forbrugstal]:
+    """The forbrug figures per ramme part of the grid (by Rammedel pk), when the year has forbrug; a part no konto
+    of the kontoplan reaches has no prognose (its forbrug is unknown, not 0)."""
     if not forbrugstal.har_forbrug(opfoelgning):
         return {}
     kortlagte = forbrug_selectors.kortlagte_dele(opfoelgning.aar)
     dele = [r.kilde for r in raekker if r.kilde is not None]
     return {
-        d.linje.rammedel.pk: d.tal.prognose if d.linje.rammedel.pk in kortlagte else None
+        d.linje.rammedel.pk: d.tal if d.linje.rammedel.pk in kortlagte else replace(d.tal, prognose=None)
         for d in forbrugstal.forbrugsdele(opfoelgning, dele)
     }
-
-
-def _sum_alle(beloeb: list[Decimal | None]) -> Decimal | None:
-    """The exact sum, or None when there is nothing to sum or a part has no figure (a total of some is no total)."""
-    if not beloeb or any(b is None for b in beloeb):
-        return None
-    return sum((b for b in beloeb if b is not None), Decimal(0))
-
-
-def _rammeord(antal: int) -> str:
-    return f"{antal} ramme" if antal == 1 else f"{antal} rammer"
 
 
 @require_http_methods(["GET", "POST"])
@@ -103,7 +93,7 @@ def indtastning_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> Ht
             except OpfoelgningsFejl as exc:
                 raise PermissionDenied(str(exc)) from exc
             konflikter = resultat.konflikter
-            besked = f"{_rammeord(len(resultat.gemte_rammer))} gemt"
+            besked = f"{antal(len(resultat.gemte_rammer), 'ramme', 'rammer')} gemt"
             if not konflikter:
                 messages.success(request, besked + "." if aendrede else "Der var ingen ændringer at gemme.")
                 url = request.path + ("?kun_aendrede=1" if kun_aendrede else "")
@@ -124,7 +114,7 @@ def indtastning_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> Ht
     indtastet = {
         ("a" if isinstance(k.linje, Aktivitetslinje) else "d") + str(k.linje.pk): k for k in konflikter
     }
-    prognoser = _prognoser(opfoelgning, raekker)
+    forbrug = _forbrugstal(opfoelgning, raekker)
     return render(
         request,
         "budgetopfolgning/indtastning.html",
@@ -141,14 +131,15 @@ def indtastning_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> Ht
                     "bekraeft": form[f"{r.noegle}_bekraeft"] if r.noegle in form.skal_bekraeftes else None,
                     "konflikt": indtastet.get(r.noegle),
                     "konflikt_tekst": _konfliktbesked(indtastet[r.noegle]) if r.noegle in indtastet else "",
-                    "prognose": prognoser.get(r.kilde.rammedel.pk) if r.kilde else None,
+                    "prognose": forbrug[r.kilde.rammedel.pk].prognose if r.kilde and forbrug else None,
                 }
                 for r in raekker
             ],
             "total": arbejdsliste.sum_tal(raekker, opfoelgning),
-            "vis_prognose": bool(prognoser),
-            "antal_kolonner": 6 + 2 * opfoelgning.har_tidligere_opfoelgninger + bool(prognoser),
-            "prognose_total": _sum_alle(list(prognoser.values())),
+            "vis_prognose": bool(forbrug),
+            "antal_kolonner": 6 + 2 * opfoelgning.har_tidligere_opfoelgninger + bool(forbrug),
+            # A sum has a prognose only when every part has one: forbrug's own rule.
+            "prognose_total": forbrug_selectors.summer(forbrug.values()).prognose if forbrug else None,
             "kun_aendrede": kun_aendrede,
             "fortegn_korrektioner": FORTEGN_KORREKTIONER,
             "fortegn_afvigelse": FORTEGN_AFVIGELSE,

@@ -122,3 +122,8 @@ def tekstcelle(ark: "Worksheet", raekke: int, kolonne: int, value: str) -> "Cell
     if value.startswith(FORMELTEGN):
         celle.quotePrefix = True
     return celle
+
+
+def antal(n: int, ental: str, flertal: str) -> str:
+    """A count with its noun in Danish: "1 ramme", "3 rammer", "0 påmindelser"."""
+    return f"{n} {ental if n == 1 else flertal}"

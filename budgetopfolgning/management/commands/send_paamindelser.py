@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from budgetopfolgning.paamindelser import send_paamindelser
+from kerne.tekst import antal
 
 
 class Command(BaseCommand):
@@ -14,7 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         afsendt = send_paamindelser(idag=timezone.localdate())
         for a in afsendt:
-            rammer = "1 ramme" if a.antal_rammer == 1 else f"{a.antal_rammer} rammer"
+            rammer = antal(a.antal_rammer, "ramme", "rammer")
             self.stdout.write(f"Sendt til {a.modtager.email}: {a.opfoelgning} ({rammer})")
-        ord_ = "påmindelse" if len(afsendt) == 1 else "påmindelser"
-        self.stdout.write(self.style.SUCCESS(f"{len(afsendt)} {ord_} sendt."))
+        self.stdout.write(self.style.SUCCESS(f"{antal(len(afsendt), 'påmindelse', 'påmindelser')} sendt."))
