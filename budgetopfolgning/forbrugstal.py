@@ -6,7 +6,7 @@ when forbrug for later months (or the regnskab) arrives.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from budgetopfolgning.models import Opfoelgning
@@ -25,6 +25,9 @@ class Forbrugsdel:
     profil: forbrug_selectors.Profil
     tal: forbrug_selectors.Forbrugstal
     maaned: int
+    # Whether any konto of the year's kontoplan reaches the part. One that none reaches has no known forbrug (not
+    # 0): its forbrug figures and prognose are shown as "–" and it is left out of sums of forbrug.
+    kortlagt: bool = True
 
     @property
     def prognose_til_felt(self) -> str | None:
@@ -40,7 +43,9 @@ class Forbrugsdel:
 @dataclass
 class Forbrugsraekke:
     navn: str
-    tal: forbrug_selectors.Forbrugstal
+    tal: forbrug_selectors.Forbrugstal | None  # None when no part of the row has konti
+    antal_kortlagte: int
+    antal_dele: int
     udvalg: Udvalg | None = None
     er_total: bool = False
 
@@ -56,40 +61,50 @@ def har_forbrug(opfoelgning: Opfoelgning) -> bool:
 
 def forbrugsdele(opfoelgning: Opfoelgning, alle: list[Linje], *, kun_disse: bool = False) -> list[Forbrugsdel]:
     """The forbrug figures of the lines `alle`: korrigeret budget is the round's forslag til nyt budget (oprindeligt
-    + all korrektioner through this round), forventet the konsulent's forecast. Four queries, whatever the number
-    of lines, konti or months; `kun_disse` reads forbrug for these parts only (one ramme's page)."""
+    + all korrektioner through this round), forventet the konsulent's forecast. Five queries, whatever the number
+    of lines, konti or months; `kun_disse` reads forbrug for these parts only (one ramme's page).
+
+    A part no konto reaches gets no prognose: dividing its unknown forbrug by the profile would forecast 0."""
     maaned = forbrugsmaaned(opfoelgning)
     dele = [linje.rammedel for linje in alle]
     profiler = forbrug_selectors.profiler(opfoelgning.aar, dele)
     til_dato = forbrug_selectors.forbrug_til_dato(opfoelgning.aar, maaned, dele if kun_disse else None)
-    return [
-        Forbrugsdel(
-            linje=linje,
-            profil=profiler[linje.rammedel.pk],
-            maaned=maaned,
-            tal=forbrug_selectors.forbrugstal(
-                korrigeret=linje.tal.forslag,
-                forventet=linje.tal.forventet,
-                forbrug_til_dato=til_dato.get(linje.rammedel.pk, NUL),
-                andel=profiler[linje.rammedel.pk].andel(maaned),
-            ),
+    kortlagte = forbrug_selectors.kortlagte_dele(opfoelgning.aar)
+    resultat = []
+    for linje in alle:
+        pk = linje.rammedel.pk
+        tal = forbrug_selectors.forbrugstal(
+            korrigeret=linje.tal.forslag,
+            forventet=linje.tal.forventet,
+            forbrug_til_dato=til_dato.get(pk, NUL),
+            andel=profiler[pk].andel(maaned),
         )
-        for linje in alle
-    ]
+        if pk not in kortlagte:
+            tal = replace(tal, prognose=None)
+        resultat.append(Forbrugsdel(linje=linje, profil=profiler[pk], maaned=maaned, tal=tal, kortlagt=pk in kortlagte))
+    return resultat
 
 
 def forbrug_pr_udvalg(opfoelgning: Opfoelgning, dele: list[Forbrugsdel]) -> list[Forbrugsraekke]:
     """The round page's compact view: I alt first, then one row per udvalg, inside and outside the serviceramme
-    together, each a sum of exact parts."""
-    per_udvalg: dict[int, list[forbrug_selectors.Forbrugstal]] = defaultdict(list)
+    together, each a sum of exact parts. Only parts with konti are summed, forecast included, so that forbrug, its
+    prognose and the konsulenters' forecast compare like with like; each row says how many parts that is."""
+    per_udvalg: dict[int, list[Forbrugsdel]] = defaultdict(list)
     for d in dele:
-        per_udvalg[d.linje.ramme.udvalg_id].append(d.tal)
-    raekker = [
-        Forbrugsraekke(navn=u.navn, udvalg=u, tal=forbrug_selectors.summer(per_udvalg[u.pk]))
-        for u in Udvalg.objects.filter(aar_id=opfoelgning.aar_id)
-    ]
-    total = Forbrugsraekke(navn="I alt", er_total=True, tal=forbrug_selectors.summer(r.tal for r in raekker))
-    return [total, *raekker]
+        per_udvalg[d.linje.ramme.udvalg_id].append(d)
+
+    def raekke(navn: str, dele_: list[Forbrugsdel], **kw) -> Forbrugsraekke:
+        kortlagte = [d.tal for d in dele_ if d.kortlagt]
+        return Forbrugsraekke(
+            navn=navn,
+            tal=forbrug_selectors.summer(kortlagte) if kortlagte else None,
+            antal_kortlagte=len(kortlagte),
+            antal_dele=len(dele_),
+            **kw,
+        )
+
+    raekker = [raekke(u.navn, per_udvalg[u.pk], udvalg=u) for u in Udvalg.objects.filter(aar_id=opfoelgning.aar_id)]
+    return [raekke("I alt", dele, er_total=True), *raekker]
 
 
 @dataclass
@@ -104,7 +119,16 @@ class Forbrugsvisning:
         return maanedsnavn(self.maaned)
 
     @property
+    def alle_kortlagt(self) -> bool:
+        return all(d.kortlagt for d in self.dele)
+
+    @property
+    def ingen_kortlagt(self) -> bool:
+        return not any(d.kortlagt for d in self.dele)
+
+    @property
     def total(self) -> forbrug_selectors.Forbrugstal:
+        """The ramme in all; shown only when every part has konti (otherwise it would add a known to an unknown)."""
         return forbrug_selectors.summer(d.tal for d in self.dele)
 
 

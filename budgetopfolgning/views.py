@@ -120,7 +120,7 @@ def ramme_side(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: s
     andre = Opfoelgning.objects.for_user(request.user).filter(aar=opfoelgning.aar).exclude(pk=opfoelgning.pk)
     forbrug = forbrugstal.forbrugsvisning(opfoelgning, linjer)
     graf = None
-    if forbrug is not None:
+    if forbrug is not None and not forbrug.ingen_kortlagt:
         graf = forbrugsgraf(opfoelgning, valgt, forbrug.dele, [opfoelgning, *andre])
     return render(
         request,

@@ -1,7 +1,6 @@
 """The konsulent's workbench in an open round: the grid of every row the user may edit, and the review of each
 ramme (ready, approved, sent back, comments)."""
 
-from dataclasses import replace
 
 import rules
 from django.contrib import messages
@@ -57,12 +56,8 @@ def _forbrugstal(
     of the kontoplan reaches has no prognose (its forbrug is unknown, not 0)."""
     if not forbrugstal.har_forbrug(opfoelgning):
         return {}
-    kortlagte = forbrug_selectors.kortlagte_dele(opfoelgning.aar)
     dele = [r.kilde for r in raekker if r.kilde is not None]
-    return {
-        d.linje.rammedel.pk: d.tal if d.linje.rammedel.pk in kortlagte else replace(d.tal, prognose=None)
-        for d in forbrugstal.forbrugsdele(opfoelgning, dele)
-    }
+    return {d.linje.rammedel.pk: d.tal for d in forbrugstal.forbrugsdele(opfoelgning, dele)}
 
 
 @require_http_methods(["GET", "POST"])

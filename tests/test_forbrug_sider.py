@@ -90,14 +90,49 @@ class ForbrugSiderTests(BaseTestCase):
         self.assertEqual(
             raekker(tabel),
             {
-                "Udvalg": ["Forbrug til dato", "Prognose efter forbrugsprofil", "Forventet forbrug",
-                           "Forskel (forventet − prognose)"],
-                "I alt": ["1.400", "4.200", "4.300", "100"],
-                "Teknikudvalget": ["600", "1.800", "1.900", "100"],
-                "Skoleudvalget": ["800", "2.400", "2.400", "0"],
+                "Udvalg": ["Rammedele med konti", "Forbrug til dato", "Prognose efter forbrugsprofil",
+                           "Forventet forbrug", "Forskel (forventet − prognose)"],
+                "I alt": ["3 af 3", "1.400", "4.200", "4.300", "100"],
+                "Teknikudvalget": ["2 af 2", "600", "1.800", "1.900", "100"],
+                "Skoleudvalget": ["1 af 1", "800", "2.400", "2.400", "0"],
             },
         )
         self.assertContains(response, "Ikke fordelt forbrug: 1.234,50 kr.")
+
+    def test_a_part_no_konto_reaches_shows_no_forbrug_and_is_left_out_of_sums(self):
+        # 10.10 uden loses its konto: its forbrug is unknown, not 0, so nothing of it may look like a figure.
+        Konto.objects.filter(konto="K2").delete()
+        self.assertEqual(
+            self._forbrugstabel("/opfolgning/2024/1/ramme/10.10/"),
+            {
+                "(1.000 kr.)": ["Inden for servicerammen", "Uden for servicerammen"],
+                "Forbrug til dato": ["400", "–"],
+                "Periodiseret budget til dato": ["400", "200"],
+                "Bagudrettet afvigelse": ["0", "–"],
+                "Prognose efter forbrugsprofil": ["1.200", "–"],
+                "Fremadrettet afvigelse": ["100", "–"],
+            },
+        )
+        self.assertContains(self.client.get("/opfolgning/2024/1/ramme/10.10/"),
+                            "peger på delen uden for servicerammen")
+        redigering = self.client.get("/opfolgning/2024/1/ramme/10.10/rediger/")
+        self.assertContains(redigering, 'data-prognose-felt="id_inden_forventet_forbrug"')
+        self.assertNotContains(redigering, 'data-prognose-felt="id_uden_forventet_forbrug"')
+        self.assertContains(redigering, "– (ingen konti i kontoplanen)")
+        # The compact view compares like with like: 10.10 uden's forecast of 600 is left out with its forbrug.
+        (tabel,) = [t for t in tabeller(self.client.get("/opfolgning/2024/1/").content.decode())
+                    if "prognose efter forbrugsprofil" in t["caption"]]
+        self.assertEqual(raekker(tabel)["I alt"], ["2 af 3", "1.200", "3.600", "3.700", "100"])
+        self.assertEqual(raekker(tabel)["Teknikudvalget"], ["1 af 2", "400", "1.200", "1.300", "100"])
+        # A ramme no konto reaches at all says so instead of a table of dashes.
+        Konto.objects.filter(konto="K3").delete()
+        ramme = self.client.get("/opfolgning/2024/1/ramme/20.20/")
+        self.assertContains(ramme, "Ingen konti i kontoplanen for 2024 peger på denne ramme")
+        self.assertNotContains(ramme, "Periodiseret budget til dato")
+        self.assertNotContains(ramme, "forbrugsgraf")
+        (tabel,) = [t for t in tabeller(self.client.get("/opfolgning/2024/1/").content.decode())
+                    if "prognose efter forbrugsprofil" in t["caption"]]
+        self.assertEqual(raekker(tabel)["Skoleudvalget"], ["0 af 1", "–", "–", "–", "–"])
 
     def test_the_workbook_has_a_sheet_of_forbrug_per_ramme_part_as_numbers(self):
         from openpyxl import load_workbook
