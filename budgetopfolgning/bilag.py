@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 
 from budgetopfolgning import selectors
+from budgetopfolgning.forbrugsgraf import udvalgets_grafer
 from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.sider import opfoelgning_kontekst, udvalg_kontekst
 from budgetopfolgning.tables import OpfoelgningsTabel
@@ -79,9 +80,18 @@ def render_bilag(opfoelgning: Opfoelgning, *, kladde: bool) -> bytes:
     return _pdf("budgetopfolgning/bilag.html", kontekst, opfoelgning)
 
 
-def render_udvalg_bilag(opfoelgning: Opfoelgning, udvalg: Udvalg, *, kladde: bool) -> bytes:
-    """One udvalg's part of the Bilag: its rammer in Tabel 1 and 2 and their explanations."""
+def render_udvalg_bilag(
+    opfoelgning: Opfoelgning, udvalg: Udvalg, *, kladde: bool, runder: list[Opfoelgning] | None = None
+) -> bytes:
+    """One udvalg's part of the Bilag: its rammer in Tabel 1 and 2 and their explanations.
+
+    While the round is open it ends with each ramme's forbrug chart (`runder`: the year's rounds the reader may
+    see), as the ramme's page shows it. A locked round's PDF shows what was locked: forbrug is read live and is no
+    part of the frozen figures.
+    """
     kontekst = udvalg_kontekst(opfoelgning, udvalg)
+    if not opfoelgning.er_laast:
+        kontekst["grafer"] = udvalgets_grafer(opfoelgning, kontekst["linjer"], runder or [opfoelgning])
     kontekst["tabeller"] = _papirtabeller(opfoelgning, kontekst["tabeller"])
     titel = f"{udvalg.navn} – {opfoelgning.titel.lower()}"
     kontekst.update(_faelles_kontekst(opfoelgning, kladde=kladde, titel=titel))

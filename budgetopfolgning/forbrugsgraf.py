@@ -11,8 +11,10 @@ from fractions import Fraction
 from django.db.models import Sum
 from django.utils.html import escape
 
+from budgetopfolgning import forbrugstal
 from budgetopfolgning.forbrugstal import Forbrugsdel
 from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
+from budgetopfolgning.selectors import Linje
 from forbrug import selectors as forbrug_selectors
 from kerne.beloeb import NUL, mio_kr
 from rammer.models import Bevillingsramme
@@ -31,7 +33,9 @@ class Forbrugsgraf:
 def forbrugsgraf(
     opfoelgning: Opfoelgning, ramme: Bevillingsramme, dele: list[Forbrugsdel], runder: list[Opfoelgning]
 ) -> Forbrugsgraf:
-    """The chart for one ramme in a round. `runder` are the year's rounds the user may see. Two queries."""
+    """The chart for one ramme in a round. `runder` are the year's rounds the user may see. Two queries.
+
+    The title's id carries the ramme's pk, so several charts can share one document (the udvalg's PDF)."""
     maaned_forbrug = forbrug_selectors.maanedsforbrug([opfoelgning.aar.aar], nummer=ramme.nummer).get(
         opfoelgning.aar.aar, {}
     )
@@ -111,7 +115,29 @@ def forbrugsgraf(
                     sorted(forventet.items())]
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {BREDDE} {HOEJDE}" width="100%" role="img" '
-        f'aria-labelledby="forbrugsgraf-titel" class="forbrugsgraf"><title id="forbrugsgraf-titel">{escape(titel)}'
+        f'aria-labelledby="forbrugsgraf-titel-{ramme.pk}" class="forbrugsgraf">'
+        f'<title id="forbrugsgraf-titel-{ramme.pk}">{escape(titel)}'
         f"</title>{''.join(dele_svg)}</svg>"
     )
     return Forbrugsgraf(svg=svg, beskrivelse=beskrivelse)
+
+
+@dataclass
+class Rammegraf:
+    ramme: Bevillingsramme
+    graf: Forbrugsgraf
+
+
+def udvalgets_grafer(opfoelgning: Opfoelgning, linjer: list[Linje], runder: list[Opfoelgning]) -> list[Rammegraf]:
+    """The chart of each ramme among `linjer` (one udvalg's) that any konto reaches, in the lines' order; none
+    while the year has no forbrug. Two queries per ramme, plus forbrugstal's five."""
+    if not linjer or not forbrugstal.har_forbrug(opfoelgning):
+        return []
+    pr_ramme: dict[int, list[Forbrugsdel]] = {}
+    for d in forbrugstal.forbrugsdele(opfoelgning, linjer, kun_disse=True):
+        pr_ramme.setdefault(d.linje.ramme.pk, []).append(d)
+    return [
+        Rammegraf(ramme=dele[0].linje.ramme, graf=forbrugsgraf(opfoelgning, dele[0].linje.ramme, dele, runder))
+        for dele in pr_ramme.values()
+        if any(d.kortlagt for d in dele)
+    ]

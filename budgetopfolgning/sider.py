@@ -54,6 +54,7 @@ def udvalg_kontekst(opfoelgning: Opfoelgning, udvalg: Udvalg) -> dict:
     return {
         "opfoelgning": opfoelgning,
         "udvalg": udvalg,
+        "linjer": alle,
         "tabeller": _tabelkontekst(opfoelgning, tabeller, rammer=True, navn=f", {udvalg.navn}"),
         "forklaringer": {
             Rammedel.INDEN: selectors.forklaringer(alle, Rammedel.INDEN),

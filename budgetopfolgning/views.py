@@ -354,7 +354,8 @@ def udvalg_bilag_pdf(request: HttpRequest, aar: int, nr: int, kode: str) -> Http
     opfoelgning = hent_opfoelgning(request, aar, nr)
     valgt = get_object_or_404(Udvalg, aar=opfoelgning.aar, kode=kode)
     noter_adgang(request, Adgangslog.UDVALGSBILAG, f"{opfoelgning}, {valgt.kode}")
-    data = bilag.render_udvalg_bilag(opfoelgning, valgt, kladde=not opfoelgning.er_laast)
+    runder = list(Opfoelgning.objects.for_user(request.user).filter(aar=opfoelgning.aar).order_by("nummer"))
+    data = bilag.render_udvalg_bilag(opfoelgning, valgt, kladde=not opfoelgning.er_laast, runder=runder)
     navn = f"bilag-{valgt.kode.lower()}" if opfoelgning.er_laast else f"bilag-{valgt.kode.lower()}-kladde"
     return _pdf_svar(data, _filnavn(opfoelgning, navn, "pdf"))
 

@@ -321,3 +321,31 @@ class ForbrugsgrafTests(BaseTestCase):
         # 150.000 a month for the ramme; 1.800.000 korrigeret, 1/12 a month.
         self.assertContains(response, "feb: forbrug til og med måneden 0,3 mio. kr., periodiseret budget 0,3 mio. kr.")
         self.assertContains(response, "Forventet forbrug ved 1. budgetopfølgning: 1,9 mio. kr.")
+
+    def test_the_udvalg_pdf_of_an_open_round_has_each_rammes_chart_and_its_figures(self):
+        from pypdf import PdfReader
+
+        self.client.force_login(self.okonomi)
+        response = self.client.get(f"/opfolgning/2024/1/udvalg/{_kode('Teknikudvalget')}/bilag.pdf")
+        self.assertEqual(response.status_code, 200)
+        tekst = "\n".join(side.extract_text() for side in PdfReader(io.BytesIO(response.content)).pages)
+        self.assertIn("Forbrug mod periodiseret budget og forventet forbrug pr. ramme", tekst)
+        self.assertIn("10.10 Veje", tekst)
+        self.assertIn("feb: forbrug til og med måneden 0,3 mio. kr., periodiseret budget 0,3 mio. kr.", tekst)
+
+    def test_the_udvalg_pdf_of_a_locked_round_shows_what_was_locked(self):
+        from pypdf import PdfReader
+
+        runde = Opfoelgning.objects.get(aar__aar=2024, nummer=1)
+        with self.captureOnCommitCallbacks(execute=True):
+            laas_opfoelgning(opfoelgning=runde)
+        self.client.force_login(self.okonomi)
+        response = self.client.get(f"/opfolgning/2024/1/udvalg/{_kode('Teknikudvalget')}/bilag.pdf")
+        tekst = "\n".join(side.extract_text() for side in PdfReader(io.BytesIO(response.content)).pages)
+        self.assertNotIn("Forbrug mod periodiseret budget", tekst)
+
+
+def _kode(navn: str) -> str:
+    from rammer.models import Udvalg
+
+    return Udvalg.objects.get(aar__aar=2024, navn=navn).kode
