@@ -93,14 +93,17 @@ def forbrug_pr_udvalg(opfoelgning: Opfoelgning, dele: list[Forbrugsdel]) -> list
     for d in dele:
         per_udvalg[d.linje.ramme.udvalg_id].append(d)
 
-    def raekke(navn: str, dele_: list[Forbrugsdel], **kw) -> Forbrugsraekke:
+    def raekke(
+        navn: str, dele_: list[Forbrugsdel], udvalg: Udvalg | None = None, er_total: bool = False
+    ) -> Forbrugsraekke:
         kortlagte = [d.tal for d in dele_ if d.kortlagt]
         return Forbrugsraekke(
             navn=navn,
             tal=forbrug_selectors.summer(kortlagte) if kortlagte else None,
             antal_kortlagte=len(kortlagte),
             antal_dele=len(dele_),
-            **kw,
+            udvalg=udvalg,
+            er_total=er_total,
         )
 
     raekker = [raekke(u.navn, per_udvalg[u.pk], udvalg=u) for u in Udvalg.objects.filter(aar_id=opfoelgning.aar_id)]
