@@ -1,7 +1,8 @@
 // A real OpenID Connect provider for tests/test_oidc.py (node-oidc-provider): authorization-code flow with PKCE,
 // RS256 ID tokens, userinfo, end-session. Only for the tests; never in production.
 //
-// Environment: PORT, ISSUER (http://127.0.0.1:PORT), REDIRECT_URI and POST_LOGOUT_REDIRECT_URI of the one client,
+// Environment: PORT, ISSUER (http://127.0.0.1:PORT), REDIRECT_URI and POST_LOGOUT_REDIRECT_URI of the one client
+// (comma-separated: one app behind two ports, as in a hand run of two gunicorn servers),
 // CLIENT_ID, CLIENT_SECRET, and USERS: a JSON file {"username": {"name": ..., "email": ..., "groups": [...]}} read
 // at every login, so a test can change a user's groups between two logins.
 import { readFileSync } from "node:fs";
@@ -16,8 +17,8 @@ const provider = new Provider(issuer, {
     {
       client_id: process.env.CLIENT_ID,
       client_secret: process.env.CLIENT_SECRET,
-      redirect_uris: [process.env.REDIRECT_URI],
-      post_logout_redirect_uris: [process.env.POST_LOGOUT_REDIRECT_URI],
+      redirect_uris: process.env.REDIRECT_URI.split(","),
+      post_logout_redirect_uris: process.env.POST_LOGOUT_REDIRECT_URI.split(","),
       response_types: ["code"],
       grant_types: ["authorization_code"],
       token_endpoint_auth_method: "client_secret_post",
