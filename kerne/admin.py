@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from kerne import roller
-from kerne.models import Adgangslog
+from kerne.models import Adgangslog, SsoIdentitet
 from kerne.tekst import TekstAdmin, TekstValidering
 
 if TYPE_CHECKING:
@@ -150,3 +150,27 @@ class AdgangslogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(SsoIdentitet)
+class SsoIdentitetAdmin(admin.ModelAdmin):
+    """Which provider identity signs in to which account (made at the first SSO login). A superuser may delete a link,
+    e.g. before an account is handed to someone else; nobody makes or changes one by hand."""
+
+    list_display = ("bruger", "udsteder", "sub", "oprettet")
+    search_fields = ("bruger__username", "sub")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_superuser

@@ -37,3 +37,21 @@ class Adgangslog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.brugernavn}: {self.get_handling_display()} – {self.objekt}"
+
+
+class SsoIdentitet(models.Model):
+    """Which account an identity at the kommune's provider signs in to: the issuer and its `sub` claim, which never
+    change for a person, whereas the username claim (a UPN) changes with a name. Made at the first SSO login."""
+
+    bruger = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identitet")
+    udsteder = models.CharField("udsteder (iss)", max_length=300)
+    sub = models.CharField("sub", max_length=255)
+    oprettet = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "SSO-identitet"
+        verbose_name_plural = "SSO-identiteter"
+        constraints = [models.UniqueConstraint(fields=["udsteder", "sub"], name="sso_identitet_unik")]
+
+    def __str__(self) -> str:
+        return f"{self.bruger} ← {self.udsteder} {self.sub}"

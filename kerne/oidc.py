@@ -13,8 +13,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.views import LogoutView
+from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
@@ -24,6 +26,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from kerne import roller
+from kerne.models import SsoIdentitet
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +57,7 @@ class Backend(OIDCAuthenticationBackend):
         return {**payload, **super().get_userinfo(access_token, id_token, payload)}
 
     def verify_claims(self, claims: dict) -> bool:
-        if not claims.get(settings.OIDC_BRUGERNAVN_CLAIM):
+        if not claims.get(settings.OIDC_BRUGERNAVN_CLAIM) or not claims.get("sub"):
             return False
         if not roller_fra_claims(claims):
             if self.request is not None:
@@ -64,15 +67,34 @@ class Backend(OIDCAuthenticationBackend):
         return True
 
     def filter_users_by_claims(self, claims: dict) -> "QuerySet[User]":
-        return User.objects.filter(username=str(claims[settings.OIDC_BRUGERNAVN_CLAIM])[:150])
+        """The account of this identity: the one its issuer and `sub` were linked to at an earlier login, else an
+        account of the same username that no one signs in to yet, neither by password nor by another identity
+        (one Center for Økonomi made ahead, to give a konsulent rammer before the first login)."""
+        kendt = User.objects.filter(sso_identitet__udsteder=_udsteder(claims), sso_identitet__sub=_sub(claims))
+        if kendt.exists():
+            return kendt
+        return User.objects.filter(
+            username=_brugernavn(claims), sso_identitet__isnull=True, password__startswith=UNUSABLE_PASSWORD_PREFIX
+        )
 
     def create_user(self, claims: dict) -> User:
-        user = User.objects.create_user(str(claims[settings.OIDC_BRUGERNAVN_CLAIM])[:150])
+        if User.objects.filter(username=_brugernavn(claims)).exists():
+            # The name belongs to a local account with a password, or to another person's identity (a UPN given
+            # again): never hand either to whoever the provider now calls by that name.
+            if self.request is not None:
+                self.request.oidc_optaget = _brugernavn(claims)
+            logger.warning("OIDC-login afvist: brugernavnet er en anden konto", extra={"bruger": _brugernavn(claims)})
+            raise SuspiciousOperation("Brugernavnet tilhører en anden konto")
+        user = User.objects.create_user(_brugernavn(claims))
         user.set_unusable_password()  # signs in through the provider only
         return self.update_user(user, claims)
 
     @transaction.atomic
     def update_user(self, user: User, claims: dict) -> User:
+        SsoIdentitet.objects.get_or_create(bruger=user, defaults={"udsteder": _udsteder(claims), "sub": _sub(claims)})
+        # A changed UPN follows the person, unless another account has the new name.
+        if user.username != _brugernavn(claims) and not User.objects.filter(username=_brugernavn(claims)).exists():
+            user.username = _brugernavn(claims)
         user.first_name = str(claims.get("given_name") or claims.get("name") or "")[:150]
         user.last_name = str(claims.get("family_name") or "")[:150]
         user.email = str(claims.get("email") or "")[:254]
@@ -83,6 +105,18 @@ class Backend(OIDCAuthenticationBackend):
         user.groups.set([*andre, *Group.objects.filter(name__in=nye)])
         logger.info("OIDC-login", extra={"bruger": user.username, "roller": sorted(nye)})
         return user
+
+
+def _brugernavn(claims: dict) -> str:
+    return str(claims[settings.OIDC_BRUGERNAVN_CLAIM])[:150]
+
+
+def _udsteder(claims: dict) -> str:
+    return str(claims.get("iss") or "")[:300]
+
+
+def _sub(claims: dict) -> str:
+    return str(claims["sub"])[:255]
 
 
 def _aktiv() -> bool:
@@ -101,6 +135,8 @@ class _Tilbage(OIDCAuthenticationCallbackView):
     def login_failure(self) -> HttpResponse:
         if getattr(self.request, "oidc_ingen_rolle", False):
             return render(self.request, "registration/ingen_rolle.html", status=403)
+        if optaget := getattr(self.request, "oidc_optaget", None):
+            return render(self.request, "registration/oidc_optaget.html", {"brugernavn": optaget}, status=403)
         return render(self.request, "registration/oidc_fejl.html", status=403)
 
 

@@ -27,6 +27,7 @@ from django.test import TestCase, override_settings
 from budgetopfolgning.models import Opfoelgning
 from config.settings import csp_form_action, oidc_discovery
 from kerne import roller
+from kerne.models import SsoIdentitet
 
 MAPPE = Path(settings.BASE_DIR) / "tests" / "oidc"
 CHROMIUM = "/usr/bin/chromium"
@@ -222,6 +223,35 @@ class OidcTests(StaticLiveServerTestCase):
         svar = page.goto(f"{self.live_server_url}/opfolgning/2024/2/")
         self.assertEqual(svar.status, 404)
 
+    def test_the_provider_never_signs_in_to_a_local_account_with_a_password_of_the_same_name(self):
+        # The demo's superuser-like local account "okonomi" has a password; someone the provider calls "okonomi"
+        # (a re-used UPN, or an AD account named like it) gets a Danish refusal, not that account.
+        brugere = {**BRUGERE, "okonomi": {**BRUGERE["anna"], "name": "Anden Person"}}
+        self.brugerfil.write_text(json.dumps(brugere))
+        lokal = User.objects.get(username="okonomi")
+        page = self._log_ind("okonomi")
+        self.assertIn("Brugernavnet okonomi hører til en anden konto i Budgetopfølgning", page.content())
+        page.goto(f"{self.live_server_url}/")
+        self.assertTrue(page.url.startswith(f"{self.live_server_url}/login/"))
+        lokal.refresh_from_db()
+        self.assertTrue(lokal.has_usable_password())
+        self.assertFalse(SsoIdentitet.objects.filter(bruger=lokal).exists())
+
+    def test_an_account_made_ahead_without_a_password_is_linked_and_then_found_by_sub(self):
+        # Center for Økonomi made "bo" ahead (no password) to give him rammer before his first login.
+        forud = User.objects.create_user("bo")
+        forud.set_unusable_password()
+        forud.save()
+        self._log_ind("bo")
+        identitet = SsoIdentitet.objects.get(bruger=forud)
+        self.assertEqual((identitet.udsteder, identitet.sub), (self.issuer, "bo"))
+        # Renamed in the directory: the next login finds him by sub and follows the new name.
+        forud.username = "bo.gammel"
+        forud.save()
+        self._log_ind("bo")
+        forud.refresh_from_db()
+        self.assertEqual(forud.username, "bo")
+        self.assertEqual(User.objects.filter(sso_identitet__isnull=False).count(), 1)
 
 
 class UdenOidcTests(TestCase):
