@@ -50,3 +50,5 @@ rules.add_perm("budgetopfolgning.dan_bilag", er_okonomi & opfoelgning_er_laast)
 rules.add_perm("budgetopfolgning.meld_klar", kan_redigere_ramme)
 rules.add_perm("budgetopfolgning.kommenter_ramme", kan_redigere_ramme)
 rules.add_perm("budgetopfolgning.godkend_ramme", er_okonomi & opfoelgning_er_aaben)
+# The thread stays with the round: after the lock those who wrote in it still read it (never the udvalg).
+rules.add_perm("budgetopfolgning.se_kommentarer", er_okonomi | (er_konsulent & er_ansvarlig_for_rammen))

@@ -142,7 +142,8 @@ def ramme_side(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: s
             "fortegn_afvigelse": FORTEGN_AFVIGELSE,
             **(
                 views_gennemgang.ramme_gennemgang_kontekst(request, opfoelgning, valgt)
-                if not opfoelgning.er_laast and not kun_laeser(request.user) else {}
+                if not opfoelgning.er_laast and not kun_laeser(request.user)
+                else views_gennemgang.laast_traad_kontekst(request, opfoelgning, valgt)
             ),
         },
     )

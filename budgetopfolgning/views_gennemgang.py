@@ -266,6 +266,17 @@ def ramme_gennemgang_kontekst(request: AuthenticatedHttpRequest, opfoelgning: Op
     }
 
 
+def laast_traad_kontekst(request: AuthenticatedHttpRequest, opfoelgning: Opfoelgning, ramme) -> dict:
+    """A locked round's comment thread on a ramme, read-only, for Center for Økonomi and the ramme's konsulent."""
+    if not rules.has_perm("budgetopfolgning.se_kommentarer", request.user, RammeIOpfoelgning(opfoelgning, ramme)):
+        return {}
+    return {
+        "laast_traad": list(
+            Rammekommentar.objects.filter(opfoelgning=opfoelgning, ramme=ramme).select_related("forfatter")
+        )
+    }
+
+
 def forside_arbejdsliste(request: AuthenticatedHttpRequest, opfoelgninger: list[Opfoelgning]) -> list[dict]:
     """Per open round the front page shows: a konsulent's own rammer, or Center for Økonomi's counts per status."""
     result = []

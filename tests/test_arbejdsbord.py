@@ -374,6 +374,27 @@ class ReviewTests(DemoTestCase):
         tekst = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render_bilag(_runde(), kladde=True))).pages)
         self.assertNotIn("anbringelserne i august", tekst)
 
+    def test_after_the_lock_the_thread_is_read_only_for_okonomi_and_the_rammes_konsulent(self):
+        self._handling(self.konsulent, "30.46", "kommentar", tekst="Udgiften til plejefamilier er steget.")
+        ikke_min = Bevillingsramme.objects.get(aar__aar=2024, nummer="30.50")
+        self._handling(self.okonomi, ikke_min.nummer, "kommentar", tekst="Hvad med dagplejen?")
+        from budgetopfolgning.services import laas_opfoelgning
+
+        with self.captureOnCommitCallbacks(execute=True):
+            laas_opfoelgning(opfoelgning=_runde(), laas_alligevel=True)
+        side = "/opfolgning/2024/2/ramme/30.46/"
+        for user, ser in ((self.okonomi, True), (self.konsulent, True), (self.udvalg, False)):
+            with self.subTest(user=user.username):
+                response = _klient(user).get(side)
+                self.assertEqual(response.status_code, 200)
+                (self.assertContains if ser else self.assertNotContains)(
+                    response, "Udgiften til plejefamilier er steget."
+                )
+                self.assertNotContains(response, 'value="kommentar"')
+        # Someone else's ramme: the konsulent does not read its thread.
+        self.assertNotContains(_klient(self.konsulent).get("/opfolgning/2024/2/ramme/30.50/"), "Hvad med dagplejen?")
+        self.assertContains(_klient(self.okonomi).get("/opfolgning/2024/2/ramme/30.50/"), "Hvad med dagplejen?")
+
     def test_ready_needs_the_explanation_the_threshold_requires(self):
         linje = _linje("30.46")
         linje.forventet_forbrug += Decimal("5000000")
