@@ -254,8 +254,8 @@ def gem_raekker(
     if rammer:
         gennemgang.saet_i_gang(opfoelgning=opfoelgning, ramme_ids=set(rammer), bruger=bruger)
     return Gitterresultat(
-        gemte_rammer=sorted(rammer.values(), key=lambda r: r.nummer),
-        konflikter=sorted(konflikter, key=lambda k: k.ramme.nummer),
+        gemte_rammer=sorted(rammer.values(), key=lambda r: r.sorteringsnoegle),
+        konflikter=sorted(konflikter, key=lambda k: k.ramme.sorteringsnoegle),
     )
 
 

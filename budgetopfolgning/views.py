@@ -23,13 +23,12 @@ from budgetopfolgning.forms import NyOpfoelgningForm, RammeForm
 from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.opslag import hent_opfoelgning, hent_ramme_i_opfoelgning
 from budgetopfolgning.rules import RammeIOpfoelgning
-from budgetopfolgning.sider import opfoelgning_kontekst, udvalg_kontekst
+from budgetopfolgning.sider import fortegn, opfoelgning_kontekst, udvalg_kontekst
 from forbrug import selectors as forbrug_selectors
 from kerne import versioner
 from kerne.beloeb import redigerbart
 from kerne.datoer import maanedsnavn
 from kerne.filer import content_disposition
-from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
 from kerne.logning import noter_adgang
 from kerne.models import Adgangslog
 from kerne.roller import AuthenticatedHttpRequest, kun_laeser
@@ -138,8 +137,7 @@ def ramme_side(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: s
             "kan_redigere": rules.has_perm(
                 "budgetopfolgning.rediger_ramme", request.user, RammeIOpfoelgning(opfoelgning, valgt)
             ),
-            "fortegn_korrektioner": FORTEGN_KORREKTIONER,
-            "fortegn_afvigelse": FORTEGN_AFVIGELSE,
+            **fortegn(),
             **(
                 views_gennemgang.ramme_gennemgang_kontekst(request, opfoelgning, valgt)
                 if not opfoelgning.er_laast and not kun_laeser(request.user)
