@@ -153,6 +153,7 @@ def _initial(linjer: list[Opfoelgningslinje], aktiviteter: list[selectors.Aktivi
         p = linje.rammedel.placering
         initial[f"{p}_korrektioner"] = redigerbart(linje.korrektioner)
         initial[f"{p}_forventet_forbrug"] = redigerbart(linje.forventet_forbrug)
+        initial[f"{p}_forventet_overfoersel"] = redigerbart(linje.forventet_overfoersel)
         initial[f"{p}_forklaring"] = linje.forklaring
         initial[f"{p}_version"] = linje.version
     for a in aktiviteter:
@@ -189,13 +190,16 @@ def rediger_ramme(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr
     status = 200
     if request.method == "POST":
         tal = _tal(opfoelgning, valgt, aktiviteter)
-        form = RammeForm(request.POST, linjer=linjer, aktiviteter=aktiviteter, tal=tal)
+        form = RammeForm(
+            request.POST, linjer=linjer, aktiviteter=aktiviteter, tal=tal, overfoersler=opfoelgning.aar.vis_overfoersler
+        )
         if form.is_valid():
             data = form.cleaned_data
             indtastninger = {
                 linje.pk: indtastning.Indtastning(
                     korrektioner=data.get(f"{linje.rammedel.placering}_korrektioner"),
                     forventet_forbrug=data.get(f"{linje.rammedel.placering}_forventet_forbrug"),
+                    forventet_overfoersel=data.get(f"{linje.rammedel.placering}_forventet_overfoersel"),
                     forklaring=data[f"{linje.rammedel.placering}_forklaring"].strip(),
                     version=data[f"{linje.rammedel.placering}_version"],
                 )
@@ -224,6 +228,7 @@ def rediger_ramme(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr
                 indsendt = versioner.indsendt([form])
                 nye_linjer, nye_aktiviteter = _rammens_linjer(opfoelgning, valgt)
                 form = RammeForm(
+                    overfoersler=opfoelgning.aar.vis_overfoersler,
                     linjer=nye_linjer, aktiviteter=nye_aktiviteter, initial=_initial(nye_linjer, nye_aktiviteter)
                 )
             except services.OpfoelgningsFejl as exc:
@@ -234,7 +239,10 @@ def rediger_ramme(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr
         else:
             status = 400
     else:
-        form = RammeForm(linjer=linjer, aktiviteter=aktiviteter, initial=_initial(linjer, aktiviteter))
+        form = RammeForm(
+            linjer=linjer, aktiviteter=aktiviteter, initial=_initial(linjer, aktiviteter),
+            overfoersler=opfoelgning.aar.vis_overfoersler,
+        )
     return render(
         request,
         "budgetopfolgning/rediger_ramme.html",
