@@ -120,8 +120,8 @@ class Kommune(models.Model):
     )
     rammenummer_form = models.CharField(
         "rammenumrenes form (regulært udtryk)", max_length=200, blank=True, default=BALLERUP_RAMMENUMMER,
-        help_text="Det importerede rammenumre skal passe til, fx ^[0-9]{2}\\.[0-9]{2}$ for NN.NN. Tom: ethvert "
-        "nummer af bogstaver, tal, punktum og bindestreg.",
+        help_text="Det udtryk, importerede rammenumre skal passe til, fx ^[0-9]{2}\\.[0-9]{2}$ for NN.NN. Tom: "
+        "ethvert nummer af bogstaver, tal, punktum og bindestreg.",
     )
     rammenummer_eksempel = models.CharField(
         "rammenumrenes form i fejlbeskeder", max_length=100, blank=True, default="NN.NN, fx 30.46",
