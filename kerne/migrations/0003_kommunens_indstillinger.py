@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kerne', '0001_adgangslog'),
+        ('kerne', '0002_sso_identitet'),
     ]
 
     operations = [
