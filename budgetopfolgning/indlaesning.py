@@ -53,17 +53,18 @@ class Importlinje:
     overfoert_fra_sidste_aar: Decimal | None = None
 
 
-def laes_budgetfil(data: bytes, filnavn: str) -> list[Importlinje]:
+def laes_budgetfil(data: bytes, filnavn: str, kommune: Kommune | None = None) -> list[Importlinje]:
     """Read and check a budget file (CSV or XLSX). Raises ImportFejl with every problem found, up to MAKS_FEJL.
 
     The file is read a line at a time and reading stops at the MAKS_FEJL'th problem, so a large file of errors
-    costs no more than its first lines.
+    costs no more than its first lines. Ramme numbers must have the form of `kommune`'s settings (the writer passes
+    the stored ones; without, the defaults, Ballerup's NN.NN), so the reader itself needs no database.
     """
     with closing(laes_raekker(data, filnavn, GRAENSE)) as raekker:
-        return _tjek_linjer(raekker)
+        return _tjek_linjer(raekker, kommune or Kommune())
 
 
-def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]]) -> list[Importlinje]:
+def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]], kommune: Kommune) -> list[Importlinje]:
     """Check the header and then each line as it is read; no line is read after the MAKS_FEJL'th problem."""
     overskrift = next(raekker, None)
     if overskrift is None or all(str(c).strip() == "" for c in overskrift[1]):
@@ -87,7 +88,6 @@ def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]]) -> list
         raise ImportFejl([linjefejl(1, k, "Kolonnen står mere end én gang.") for k in dubletkolonner])
     pos = {k: header.index(k) for k in header if k}
 
-    kommune = Kommune.hent()
     fejl: list[str] = []
     linjer: list[Importlinje] = []
     set_dele: dict[tuple[str, str], int] = {}

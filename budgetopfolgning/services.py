@@ -75,10 +75,11 @@ def importer_budget(
     ]
     if fejl:
         raise ImportFejl(fejl)
-    linjer = laes_budgetfil(data, filnavn)
+    kommune = Kommune.hent()
+    linjer = laes_budgetfil(data, filnavn, kommune)
 
     budgetaar, _ = Budgetaar.objects.get_or_create(
-        aar=aar, defaults={"forklaringsgraense": Kommune.hent().forklaringsgraense}
+        aar=aar, defaults={"forklaringsgraense": kommune.forklaringsgraense}
     )
     opfoelgning = Opfoelgning.objects.select_for_update().filter(aar=budgetaar, nummer=nummer).first()
     if opfoelgning and opfoelgning.er_laast:

@@ -101,11 +101,12 @@ def _konto(celle: Celle, linjenr: int, fejl: list[str]) -> str:
     return konto
 
 
-def laes_kontoplan(data: bytes, filnavn: str) -> list[Kontolinje]:
-    """Read and check a kontoplan file: `konto;ramme;placering`, optional `aktivitet`."""
+def laes_kontoplan(data: bytes, filnavn: str, kommune: Kommune | None = None) -> list[Kontolinje]:
+    """Read and check a kontoplan file: `konto;ramme;placering`, optional `aktivitet`. Ramme numbers must have the
+    form of `kommune`'s settings (without: the defaults, Ballerup's NN.NN)."""
     with closing(laes_raekker(data, filnavn, KONTOPLAN_GRAENSE)) as raekker:
         pos = _overskrift(raekker, ["konto", "ramme", "placering"], ["aktivitet"])
-        kommune = Kommune.hent()
+        kommune = kommune or Kommune()
         fejl: list[str] = []
         linjer: list[Kontolinje] = []
         set_konti: dict[str, int] = {}
