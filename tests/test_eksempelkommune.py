@@ -153,6 +153,14 @@ class EksempelkommuneTests(BaseTestCase):
             Decimal("-800000"),
         )
 
+    def test_the_ramme_page_shows_its_carry_overs(self):
+        html = self.client.get(JULI + "ramme/2.10/").content.decode()
+        rammens = [t for t in tabeller(html) if t["caption"].startswith("Rammens tal")][0]
+        # 2.10: forslag 121.500.000, forventet 120.200.000, overførsel 800.000: inkl. = −500.000.
+        self.assertEqual(rammens["rows"][1][6:9], ["-1.300", "800", "-500"])
+        html = self.client.get(JULI + "ramme/2.20/").content.decode()
+        self.assertIn("Overført fra sidste år, inden for servicerammen: -800 t.kr.", html)
+
     def test_the_konsulent_enters_the_expected_carry_over_in_the_open_round(self):
         self.client.force_login(self.konsulent)
         url = "/opfolgning/2026/3/ramme/2.10/rediger/"
