@@ -342,6 +342,7 @@ class Linjeaendring:
 HISTORIK_FELTER = {
     "korrektioner": "Korrektioner",
     "forventet_forbrug": "Forventet forbrug",
+    "forventet_overfoersel": "Forventet overførsel",
     "forklaring": "Forklaring",
 }
 
