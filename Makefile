@@ -17,8 +17,15 @@ install: $(STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# `make run KOMMUNE=eksempel` loads the fictitious Fjordby Kommune (fixtures/eksempel/) instead of Ballerup, into a
+# database file of its own, since one installation serves one kommune.
+KOMMUNE ?= ballerup
+ifeq ($(KOMMUNE),eksempel)
+export DATABASE_URL ?= sqlite:///eksempel.sqlite3
+endif
+
 demo: migrate
-	$(BIN)/python manage.py demo
+	$(BIN)/python manage.py demo --kommune $(KOMMUNE)
 
 run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

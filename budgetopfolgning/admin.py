@@ -25,8 +25,8 @@ class OpfoelgningAdmin(TekstAdmin, admin.ModelAdmin):
 
     list_display = ["__str__", "pr_dato", "sagsnr", "status"]
     list_filter = ["aar", "status"]
-    fields = ["aar", "nummer", "status", "pr_dato", "dokumentdato", "sagsnr", "kontakt_center", "kontakt_navn",
-              "kontakt_telefon", "kontakt_email", "frist"]
+    fields = ["aar", "nummer", "navn", "status", "pr_dato", "dokumentdato", "bilagsbetegnelse", "sagsnr",
+              "kontakt_center", "kontakt_navn", "kontakt_telefon", "kontakt_email", "frist"]
     readonly_fields = ["aar", "nummer", "status"]
 
     def has_add_permission(self, request):
@@ -79,8 +79,8 @@ class LaastAarReadOnly(_ModelAdmin):
 
 @admin.register(Budgetaar)
 class BudgetaarAdmin(TekstAdmin, LaastAarReadOnly, admin.ModelAdmin):
-    list_display = ["aar", "serviceramme", "forklaringsgraense"]
-    fields = ["aar", "serviceramme", "forklaringsgraense"]
+    list_display = ["aar", "serviceramme", "forklaringsgraense", "vis_overfoersler"]
+    fields = ["aar", "serviceramme", "forklaringsgraense", "vis_overfoersler"]
 
 
 @admin.register(Udvalg)
@@ -93,8 +93,9 @@ class UdvalgAdmin(TekstAdmin, LaastAarReadOnly, admin.ModelAdmin):
 class RammedelInline(TekstAdmin, admin.TabularInline):
     model = Rammedel
     extra = 0
-    fields = ["placering", "oprindeligt_budget"]
-    # The adopted budget does not change during the year; it comes in through the import.
+    fields = ["placering", "oprindeligt_budget", "overfoert_fra_sidste_aar"]
+    # The adopted budget does not change during the year; it comes in through the import. Overført fra sidste år is
+    # Center for Økonomi's to enter (or the budget file's optional column).
     readonly_fields = ["placering", "oprindeligt_budget"]
     can_delete = False
 

@@ -7,16 +7,18 @@ those exact bytes: what the council received can be proven later. Nothing here k
 
 import hashlib
 
-from django.conf import settings
 from django.db import transaction
 
 from budgetopfolgning import selectors
 from budgetopfolgning.forbrugsgraf import udvalgets_grafer
 from budgetopfolgning.models import Opfoelgning
-from budgetopfolgning.sider import opfoelgning_kontekst, udvalg_kontekst
-from budgetopfolgning.tables import OpfoelgningsTabel
+from budgetopfolgning.sider import bilag_titel, opfoelgning_kontekst, udvalg_kontekst
+from budgetopfolgning.tables import OVERFOERSELSKOLONNER, OpfoelgningsTabel
+from kerne.models import Kommune
 from kerne.pdf import render_pdf
 from rammer.models import Udvalg
+
+__all__ = ["BilagFejl", "bilag_titel", "frys_bilag", "gemt_bilag", "render_bilag", "render_udvalg_bilag"]
 
 
 class BilagFejl(Exception):
@@ -42,7 +44,7 @@ def _papirtabeller(opfoelgning: Opfoelgning, tabeller: list[dict]) -> list[dict]
             udvikling="udvikling" in [c.name for c in skaerm.columns],
             caption=skaerm.caption,
         )
-        beloeb = [c.name for c in papir.columns if c.name not in ("navn", "udvikling")]
+        beloeb = [c.name for c in papir.columns if c.name not in ("navn", "udvikling", *OVERFOERSELSKOLONNER)]
         n = len(beloeb)
         result.append({**t, "table": papir, "kolonne": {"forslag": n - 2, "forventet": n - 1, "afvigelse": n}})
     return result
@@ -51,8 +53,11 @@ def _papirtabeller(opfoelgning: Opfoelgning, tabeller: list[dict]) -> list[dict]
 def _faelles_kontekst(opfoelgning: Opfoelgning, *, kladde: bool, titel: str) -> dict:
     # Fixed metadata dates (the document's own date), so rendering the same round twice gives the same bytes.
     dato = opfoelgning.dokumentdato.isoformat()
+    kommune = Kommune.hent()
     return {
-        "KOMMUNE_NAVN": settings.KOMMUNE_NAVN,
+        "KOMMUNE_NAVN": kommune.visningsnavn,
+        "kommune": kommune,
+        "bilagsbetegnelse": opfoelgning.bilagsbetegnelse or kommune.bilagsbetegnelse,
         "kladde": kladde,
         "titel": titel,
         "pdf_dato": dato,
@@ -63,13 +68,6 @@ def _faelles_kontekst(opfoelgning: Opfoelgning, *, kladde: bool, titel: str) -> 
 def _pdf(skabelon: str, kontekst: dict, opfoelgning: Opfoelgning) -> bytes:
     """The round's date pins the PDF's timestamps, so the view and the lock give equal bytes."""
     return render_pdf(skabelon, kontekst, dato=opfoelgning.dokumentdato)
-
-
-def bilag_titel(opfoelgning: Opfoelgning) -> str:
-    return (
-        f"Tabeloversigter for {opfoelgning.ordenstal} budgetopfølgning {opfoelgning.aar.aar} "
-        f"for {settings.KOMMUNE_NAVN}"
-    )
 
 
 def render_bilag(opfoelgning: Opfoelgning, *, kladde: bool) -> bytes:

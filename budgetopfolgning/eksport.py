@@ -10,7 +10,6 @@ import io
 from datetime import datetime, time
 from decimal import Decimal
 
-from django.conf import settings
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -22,6 +21,7 @@ from budgetopfolgning.sider import opfoelgning_kontekst
 from budgetopfolgning.tables import OpfoelgningsTabel
 from kerne.beloeb import TUSIND
 from kerne.datoer import maanedsnavn
+from kerne.models import Kommune
 from kerne.tekst import csv_tekst, tekstcelle
 from rammer.models import Rammedel
 
@@ -183,7 +183,7 @@ has forbrug, a sheet of forbrug and prognose per ramme part."""
     tidspunkt = datetime.combine(opfoelgning.dokumentdato, time(0, 0))
     wb.properties.created = wb.properties.modified = tidspunkt
     wb.properties.title = bilag_titel(opfoelgning)
-    wb.properties.creator = settings.KOMMUNE_NAVN
+    wb.properties.creator = Kommune.hent().visningsnavn
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -78,9 +78,9 @@ class RammeForm(Plausibilitet, TekstValidering, forms.Form):
     takes its figures per activity instead (`akt12_korrektioner`, …); the part keeps its explanation.
     """
 
-    FELTER = ("korrektioner", "forventet_forbrug", "forklaring", "version")
+    FELTER = ("korrektioner", "forventet_forbrug", "forventet_overfoersel", "forklaring", "version")
 
-    def __init__(self, *args, linjer, aktiviteter=(), tal=None, **kwargs):
+    def __init__(self, *args, linjer, aktiviteter=(), tal=None, overfoersler=False, **kwargs):
         super().__init__(*args, **kwargs)
         # The figures each part or activity stands at (prefix → Tal), for asking about a mistyped forecast.
         self.tal: dict[str, Tal] = tal or {}
@@ -92,6 +92,12 @@ class RammeForm(Plausibilitet, TekstValidering, forms.Form):
             tekst = PLACERING_TEKST[p]
             if p not in self.dele_med_aktiviteter:
                 self._beloebsfelter(p, tekst)
+            if overfoersler:
+                # The year reports overførsler (Budgetaar.vis_overfoersler): the konsulent's expected carry-over.
+                self.fields[f"{p}_forventet_overfoersel"] = BeloebFormField(
+                    label=f"Forventet overførsel til næste år {tekst} (kr.)",
+                    help_text="+ = midler der forventes ført med til næste år. Fx 2.000.000 eller 2.000 t.kr.",
+                )
             self.fields[f"{p}_forklaring"] = forms.CharField(
                 label=f"Forklaring {tekst}",
                 required=False,

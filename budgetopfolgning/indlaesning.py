@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kerne.indlaesning import MAKS_FEJL, ImportFejl, Linjegraense, beloebscelle, laes_raekker, linjefejl
+from kerne.models import Kommune
+from kerne.nummerering import KODE_BESKRIVELSE, KODE_REGEX, kode_fra_celle
 from kerne.tekst import rens, styretegn_fejl
-from rammer.models import RAMME_NUMMER_REGEX, Rammedel
+from rammer.models import Rammedel
 
 __all__ = ["MAKS_FEJL", "ImportFejl", "Importlinje", "laes_budgetfil", "linjefejl"]
 
@@ -25,14 +27,13 @@ KOLONNER = [
     "korrektioner",
     "forventet_forbrug",
 ]
-VALGFRIE_KOLONNER = ["udvalg_kode", "forklaring"]
+VALGFRIE_KOLONNER = ["udvalg_kode", "forklaring", "overfoert_fra_sidste_aar"]
 BELOEBSKOLONNER = ["oprindeligt_budget", "korrektioner", "forventet_forbrug"]
-RAMME_NUMMER = re.compile(RAMME_NUMMER_REGEX)
-# A year has at most 20.000 ramme parts (numbers NN.NN, inden and uden), so no real budget file has more lines than
+# A year has at most 20.000 ramme parts (10.000 numbers, inden and uden), so no real budget file has more lines than
 # MAKS_RAEKKER; unpacked, 25.000 lines with long explanations are about 25 MB.
 MAKS_RAEKKER = 25_000
 GRAENSE = Linjegraense(MAKS_RAEKKER, ", og et budgetår har højst omkring 20.000")
-UDVALGSKODE = re.compile(r"^[A-Za-zÆØÅæøå0-9-]{1,20}$")
+UDVALGSKODE = re.compile(KODE_REGEX)
 TEKSTLAENGDER = {"udvalg": 200, "ramme_navn": 200, "udvalg_kode": 20}
 
 
@@ -48,19 +49,22 @@ class Importlinje:
     korrektioner: Decimal
     forventet_forbrug: Decimal
     forklaring: str
+    # Optional column: None where the file has no such column (the year's stored figure is then left alone).
+    overfoert_fra_sidste_aar: Decimal | None = None
 
 
-def laes_budgetfil(data: bytes, filnavn: str) -> list[Importlinje]:
+def laes_budgetfil(data: bytes, filnavn: str, kommune: Kommune | None = None) -> list[Importlinje]:
     """Read and check a budget file (CSV or XLSX). Raises ImportFejl with every problem found, up to MAKS_FEJL.
 
     The file is read a line at a time and reading stops at the MAKS_FEJL'th problem, so a large file of errors
-    costs no more than its first lines.
+    costs no more than its first lines. Ramme numbers must have the form of `kommune`'s settings (the writer passes
+    the stored ones; without, the defaults, Ballerup's NN.NN), so the reader itself needs no database.
     """
     with closing(laes_raekker(data, filnavn, GRAENSE)) as raekker:
-        return _tjek_linjer(raekker)
+        return _tjek_linjer(raekker, kommune or Kommune())
 
 
-def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]]) -> list[Importlinje]:
+def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]], kommune: Kommune) -> list[Importlinje]:
     """Check the header and then each line as it is read; no line is read after the MAKS_FEJL'th problem."""
     overskrift = next(raekker, None)
     if overskrift is None or all(str(c).strip() == "" for c in overskrift[1]):
@@ -112,9 +116,9 @@ def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]]) -> list
         if not udvalg:
             fejl.append(linjefejl(index, "udvalg", "Udvalgets navn mangler."))
         ramme_raw = celle("ramme")
-        ramme = f"{ramme_raw:.2f}" if isinstance(ramme_raw, Decimal) else str(ramme_raw).strip()
-        if not RAMME_NUMMER.match(ramme):
-            fejl.append(linjefejl(index, "ramme", f"»{ramme}« er ikke et rammenummer af formen NN.NN, fx 30.46."))
+        ramme = kode_fra_celle(ramme_raw, kommune.rammenummer_form)
+        if nummerfejl := kommune.rammenummer_fejl(ramme):
+            fejl.append(linjefejl(index, "ramme", nummerfejl))
         navn = str(celle("ramme_navn")).strip()
         if not navn:
             fejl.append(linjefejl(index, "ramme_navn", "Rammens navn mangler."))
@@ -123,13 +127,16 @@ def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]]) -> list
                 fejl.append(linjefejl(index, kolonne, f"Teksten er længere end {maks} tegn."))
         kode = str(celle("udvalg_kode")).strip()
         if kode and not UDVALGSKODE.match(kode):
-            fejl.append(linjefejl(index, "udvalg_kode", f"»{kode}« må kun indeholde bogstaver, tal og bindestreg."))
+            fejl.append(linjefejl(index, "udvalg_kode", f"»{kode}« er ikke en forkortelse: {KODE_BESKRIVELSE}"))
         placering = str(celle("serviceramme")).strip().lower()
         if placering not in (Rammedel.INDEN, Rammedel.UDEN):
             fejl.append(linjefejl(index, "serviceramme", f"»{celle('serviceramme')}« er hverken »inden« eller »uden«."))
         beloeb = {k: beloebscelle(celle(k), index, k, fejl) for k in BELOEBSKOLONNER}
+        overfoert = None
+        if "overfoert_fra_sidste_aar" in pos:
+            overfoert = beloebscelle(celle("overfoert_fra_sidste_aar"), index, "overfoert_fra_sidste_aar", fejl)
 
-        if RAMME_NUMMER.match(ramme) and placering in (Rammedel.INDEN, Rammedel.UDEN):
+        if not nummerfejl and placering in (Rammedel.INDEN, Rammedel.UDEN):
             if (ramme, placering) in set_dele:
                 fejl.append(
                     linjefejl(
@@ -141,7 +148,7 @@ def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]]) -> list
                 )
             else:
                 set_dele[(ramme, placering)] = index
-        if RAMME_NUMMER.match(ramme) and udvalg:
+        if not nummerfejl and udvalg:
             tidligere = ramme_udvalg.setdefault(ramme, (udvalg, index))
             if tidligere[0] != udvalg:
                 fejl.append(
@@ -156,6 +163,7 @@ def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]]) -> list
                 ramme_navn=navn,
                 placering=placering,
                 forklaring=str(celle("forklaring")).strip(),
+                overfoert_fra_sidste_aar=overfoert,
                 **beloeb,
             )
         )

@@ -40,6 +40,8 @@ class Indtastning:
     forventet_forbrug: Decimal | None
     forklaring: str
     version: int
+    # Only where the year reports overførsler; None leaves the stored figure as it is.
+    forventet_overfoersel: Decimal | None = None
 
 
 def _opdater_linje(linje: Opfoelgningslinje | Aktivitetslinje, bruger: "User | None", **felter: object) -> bool:
@@ -97,6 +99,8 @@ def gem_ramme(
     for linje in linjer:
         ny = indtastninger[linje.pk]
         felter: dict[str, object] = {"forklaring": ny.forklaring}
+        if ny.forventet_overfoersel is not None:
+            felter["forventet_overfoersel"] = ny.forventet_overfoersel
         sum_ = summer.get((linje.rammedel.ramme_id, linje.rammedel.placering))
         if sum_ is not None:
             felter.update(korrektioner=sum_["k"], forventet_forbrug=sum_["f"])
@@ -254,8 +258,8 @@ def gem_raekker(
     if rammer:
         gennemgang.saet_i_gang(opfoelgning=opfoelgning, ramme_ids=set(rammer), bruger=bruger)
     return Gitterresultat(
-        gemte_rammer=sorted(rammer.values(), key=lambda r: r.nummer),
-        konflikter=sorted(konflikter, key=lambda k: k.ramme.nummer),
+        gemte_rammer=sorted(rammer.values(), key=lambda r: r.sorteringsnoegle),
+        konflikter=sorted(konflikter, key=lambda k: k.ramme.sorteringsnoegle),
     )
 
 

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -37,6 +39,14 @@ class Opfoelgning(models.Model):
 
     aar = models.ForeignKey(Budgetaar, on_delete=models.PROTECT, related_name="opfoelgninger", verbose_name="år")
     nummer = models.PositiveSmallIntegerField()
+    navn = models.CharField(
+        "navn", max_length=200, blank=True,
+        help_text="Fx »Budgetopfølgning pr. 31. marts 2025«. Tom: »Første budgetopfølgning 2025« osv.",
+    )
+    bilagsbetegnelse = models.CharField(
+        "bilagets nummer", max_length=50, blank=True,
+        help_text="Fx »Bilag 3«. Tom: kommunens standard (kommunens indstillinger).",
+    )
     pr_dato = models.DateField("pr. dato")
     sagsnr = models.CharField("sagsnr.", max_length=50, blank=True)
     dokumentdato = models.DateField("dokumentets dato")
@@ -73,7 +83,7 @@ class Opfoelgning(models.Model):
         constraints = [models.UniqueConstraint(fields=["aar", "nummer"], name="opfoelgning_unik")]
 
     def __str__(self):
-        return f"{self.nummer}. budgetopfølgning {self.aar.aar}"
+        return self.navn or f"{self.nummer}. budgetopfølgning {self.aar.aar}"
 
     @property
     def bilag_dannes(self) -> bool:
@@ -97,7 +107,24 @@ class Opfoelgning(models.Model):
 
     @property
     def titel(self) -> str:
+        """The round's name as a heading: its own name if it has one, else "Første budgetopfølgning 2024"."""
+        if self.navn:
+            return self.navn
         return f"{self.ordenstal.capitalize()} budgetopfølgning {self.aar.aar}"
+
+    @property
+    def runde_navn(self) -> str:
+        """The name inside a sentence: "første budgetopfølgning 2024", "budgetopfølgning pr. 31. marts 2025"."""
+        if self.navn:
+            return self.navn[:1].lower() + self.navn[1:]
+        return f"{self.ordenstal} budgetopfølgning {self.aar.aar}"
+
+    @property
+    def runde_navn_uden_aar(self) -> str:
+        """As `runde_navn`, without the year the ordinal form adds ("resultatet af første budgetopfølgning")."""
+        if self.navn:
+            return self.runde_navn
+        return f"{self.ordenstal} budgetopfølgning"
 
     @property
     def pr_dato_kort(self) -> str:
@@ -124,11 +151,16 @@ class Opfoelgningslinje(Rundetal):
     opfoelgning = models.ForeignKey(Opfoelgning, on_delete=models.CASCADE, related_name="linjer")
     rammedel = models.ForeignKey(Rammedel, on_delete=models.PROTECT, related_name="linjer")
     forklaring = models.TextField(blank=True)
+    forventet_overfoersel = BeloebField(
+        "forventet overførsel til næste år (kr.)",
+        default=Decimal("0"),
+        help_text="+ = midler der forventes ført med til næste år.",
+    )
 
     history = HistoricalRecords(excluded_fields=["aendret"])
 
     class Meta:
-        ordering = ["opfoelgning", "rammedel__ramme__nummer", "rammedel__placering"]
+        ordering = ["opfoelgning", "rammedel__ramme__sorteringsnoegle", "rammedel__placering"]
         verbose_name = "opfølgningslinje"
         verbose_name_plural = "opfølgningslinjer"
         constraints = [

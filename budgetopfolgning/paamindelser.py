@@ -17,6 +17,7 @@ from budgetopfolgning import arbejdsliste
 from budgetopfolgning.models import Opfoelgning, Paamindelse, Rammestatus
 from kerne import roller
 from kerne.datoer import maanedsnavn
+from kerne.models import Kommune
 from kerne.tekst import antal
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def _konsulenttekst(modtager: "User", opfoelgning: Opfoelgning, rammer: list[arb
         f"Alle dine rammer i ét skema: {_link(opfoelgning, 'indtastning')}",
         "",
         "Venlig hilsen",
-        f"Budgetopfølgning, {settings.KOMMUNE_NAVN}",
+        f"Budgetopfølgning, {Kommune.hent().visningsnavn}",
     ]
     return "\n".join(linjer)
 

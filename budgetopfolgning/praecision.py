@@ -12,6 +12,7 @@ from budgetopfolgning.selectors import Linje, linjer
 from forbrug import selectors as forbrug_selectors
 from kerne.beloeb import NUL
 from kerne.datoer import maanedsnavn
+from kerne.nummerering import naturlig_noegle
 from rammer.models import Udvalg
 
 
@@ -140,4 +141,4 @@ def praecision_paa_tvaers(aarets: list[tuple[int, Praecision]]) -> list[Tvaersra
             afvigelse = d.afvigelser[-1]
             if afvigelse is not None and d.regnskab != 0:
                 raekke.pr_aar[i] = forbrug_selectors.som_decimal(Fraction(afvigelse) / Fraction(abs(d.regnskab)) * 100)
-    return [raekker[k] for k in sorted(raekker)]
+    return [raekker[k] for k in sorted(raekker, key=lambda k: (naturlig_noegle(k[0]), k[0], k[1]))]

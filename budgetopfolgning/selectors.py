@@ -17,7 +17,8 @@ from django.db.models import QuerySet, Sum
 
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje, Rundetal
 from kerne.beloeb import MIO, NUL, mio_kr, rund
-from kerne.fortegn import afvigelse
+from kerne.fortegn import afvigelse, resultat_efter_overfoersler
+from kerne.models import Kommune
 from rammer.models import Aktivitetsdel, Bevillingsramme, Rammedel, Udvalg
 
 
@@ -30,6 +31,7 @@ class Tal:
     korrektioner: Decimal = NUL  # korrektioner of this round
     forventet: Decimal = NUL
     forventet_forrige: Decimal | None = None  # forventet forbrug in the previous round, if any
+    forventet_overfoersel: Decimal = NUL  # the konsulent's expected carry-over to next year (+ = carried forward)
 
     @property
     def korrigeret_foer(self) -> Decimal:
@@ -45,6 +47,17 @@ class Tal:
     def afvigelse(self) -> Decimal:
         """Forventet forbrug − forslag til nyt budget; + = merforbrug, − = mindreforbrug."""
         return afvigelse(self.forventet, self.forslag)
+
+    @property
+    def resultat_ekskl_overfoersler(self) -> Decimal:
+        """Forventet resultat ekskl. overførsler: the afvigelse itself (forventet forbrug − forslag)."""
+        return self.afvigelse
+
+    @property
+    def resultat_inkl_overfoersler(self) -> Decimal:
+        """Forventet resultat inkl. overførsler: forventet forbrug + forventet overførsel − forslag, by the rule of
+        the årsregnskab's resultat efter overførsler (kerne/fortegn.py); + = merforbrug, − = mindreforbrug."""
+        return resultat_efter_overfoersler(self.forventet, self.forventet_overfoersel, self.forslag)
 
     @property
     def korrektioner_i_aaret(self) -> Decimal:
@@ -68,6 +81,7 @@ class Tal:
             korrektioner=self.korrektioner + other.korrektioner,
             forventet=self.forventet + other.forventet,
             forventet_forrige=forrige,
+            forventet_overfoersel=self.forventet_overfoersel + other.forventet_overfoersel,
         )
 
 
@@ -136,7 +150,7 @@ def linjer(
     tal = _tal(opfoelgning, tidligere, "rammedel_id")
     return [
         Linje(rammedel=rammedel, linje=egne.get(rammedel.pk), tal=tal(rammedel, egne.get(rammedel.pk)))
-        for rammedel in dele.order_by("ramme__nummer", "placering")
+        for rammedel in dele.order_by("ramme__sorteringsnoegle", "ramme__nummer", "placering")
     ]
 
 
@@ -163,6 +177,8 @@ def _tal(
             korrektioner=linje.korrektioner if linje else NUL,
             forventet=linje.forventet_forbrug if linje else NUL,
             forventet_forrige=forrige.get(del_.pk) if opfoelgning.har_tidligere_opfoelgninger else None,
+            # Only a ramme part's line carries the expected carry-over; an activity's has none of its own.
+            forventet_overfoersel=getattr(linje, "forventet_overfoersel", NUL) if linje else NUL,
         )
 
     return tal
@@ -217,32 +233,40 @@ class Opsummering:
     opfoelgning: Opfoelgning
     serviceramme: Decimal
     forventet: Decimal
+    # The kommune's choice (kerne.models.Kommune.opsummering_afrunding): "ca. 45 mio. kr." instead of "45,2 mio. kr.".
+    hele_mio: bool = False
 
     @property
     def forskel(self) -> Decimal:
         return self.forventet - self.serviceramme
 
     @property
+    def _decimaler(self) -> int:
+        return 0 if self.hele_mio else 1
+
+    def _mio(self, beloeb: Decimal) -> str:
+        """An amount of the sentences in mio. kr.: one decimal, or whole millions with "ca." when so chosen."""
+        return f"{'ca. ' if self.hele_mio else ''}{mio_kr(beloeb, self._decimaler)} mio. kr."
+
+    @property
     def vurdering(self) -> str:
         """'et mindreforbrug på 45,2 mio. kr.' – judged on the rounded figure, so 0,0 never reads as a gap."""
-        if rund(self.forskel / MIO, 1) == 0:
+        if rund(self.forskel / MIO, self._decimaler) == 0:
             return "et forbrug svarende til servicerammen"
         retning = "merforbrug" if self.forskel > 0 else "mindreforbrug"
-        return f"et {retning} på {mio_kr(abs(self.forskel))} mio. kr. i forhold til servicerammen"
+        return f"et {retning} på {self._mio(abs(self.forskel))} i forhold til servicerammen"
 
     @property
     def saetning(self) -> str:
         aar = self.opfoelgning.aar.aar
-        return (
-            f"{self.opfoelgning.titel} viser {self.vurdering}, som i {aar} udgør {mio_kr(self.serviceramme)} mio. kr."
-        )
+        return f"{self.opfoelgning.titel} viser {self.vurdering}, som i {aar} udgør {self._mio(self.serviceramme)}"
 
     @property
     def afslutning(self) -> str:
         aar = self.opfoelgning.aar.aar
         return (
-            f"Samlet set viser det forventede forbrug på {mio_kr(self.forventet)} mio. kr. med udgangen af {aar} "
-            f"{self.vurdering}, som udgør {mio_kr(self.serviceramme)} mio. kr."
+            f"Samlet set viser det forventede forbrug på {self._mio(self.forventet)} med udgangen af {aar} "
+            f"{self.vurdering}, som udgør {self._mio(self.serviceramme)}"
         )
 
 
@@ -251,13 +275,14 @@ def opsummering(opfoelgning: Opfoelgning, tabel_inden: Tabel) -> Opsummering:
         opfoelgning=opfoelgning,
         serviceramme=opfoelgning.aar.serviceramme_beloeb(),
         forventet=tabel_inden.total.tal.forventet,
+        hele_mio=Kommune.hent().opsummering_afrunding == Kommune.HELE_MIO,
     )
 
 
 def forklaringer(alle: list[Linje], placering: str) -> list[Linje]:
     """Lines of one part that carry an explanation, in udvalg order then ramme order."""
     med = [linje for linje in alle if linje.rammedel.placering == placering and linje.forklaring.strip()]
-    return sorted(med, key=lambda linje: (linje.ramme.udvalg.raekkefoelge, linje.ramme.nummer))
+    return sorted(med, key=lambda linje: (linje.ramme.udvalg.raekkefoelge, linje.ramme.sorteringsnoegle))
 
 
 def manglende_forklaringer(opfoelgning: Opfoelgning, alle: list[Linje] | None = None) -> list[Linje]:
@@ -288,6 +313,8 @@ def tal_sha256(opfoelgning: Opfoelgning) -> str:
                 f"{linje.tal.korrektioner:.2f}",
                 f"{linje.tal.forventet:.2f}",
                 linje.forklaring,
+                # Only where set, so a round locked before carry-overs existed keeps its hash.
+                *([f"{linje.tal.forventet_overfoersel:.2f}"] if linje.tal.forventet_overfoersel else []),
             ]
             for linje in linjer(opfoelgning)
         ),
@@ -315,6 +342,7 @@ class Linjeaendring:
 HISTORIK_FELTER = {
     "korrektioner": "Korrektioner",
     "forventet_forbrug": "Forventet forbrug",
+    "forventet_overfoersel": "Forventet overførsel",
     "forklaring": "Forklaring",
 }
 

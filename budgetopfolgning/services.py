@@ -19,6 +19,7 @@ from budgetopfolgning.indlaesning import ImportFejl, laes_budgetfil, linjefejl
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from kerne import versioner
 from kerne.beloeb import NUL
+from kerne.models import Kommune
 from kerne.tekst import antal, styretegn_fejl
 from rammer.models import Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg
 
@@ -74,9 +75,12 @@ def importer_budget(
     ]
     if fejl:
         raise ImportFejl(fejl)
-    linjer = laes_budgetfil(data, filnavn)
+    kommune = Kommune.hent()
+    linjer = laes_budgetfil(data, filnavn, kommune)
 
-    budgetaar, _ = Budgetaar.objects.get_or_create(aar=aar)
+    budgetaar, _ = Budgetaar.objects.get_or_create(
+        aar=aar, defaults={"forklaringsgraense": kommune.forklaringsgraense}
+    )
     opfoelgning = Opfoelgning.objects.select_for_update().filter(aar=budgetaar, nummer=nummer).first()
     if opfoelgning and opfoelgning.er_laast:
         raise ImportFejl([f"{opfoelgning} er låst og kan ikke ændres; ret i næste budgetopfølgning."])
@@ -195,8 +199,14 @@ def importer_budget(
         rammedel = dele.get((linje.ramme, linje.placering))
         if rammedel is None:
             rammedel = dele[(linje.ramme, linje.placering)] = Rammedel.objects.create(
-                ramme=ramme, placering=linje.placering, oprindeligt_budget=linje.oprindeligt_budget
+                ramme=ramme, placering=linje.placering, oprindeligt_budget=linje.oprindeligt_budget,
+                overfoert_fra_sidste_aar=linje.overfoert_fra_sidste_aar or NUL,
             )
+        elif linje.overfoert_fra_sidste_aar is not None and (
+            rammedel.overfoert_fra_sidste_aar != linje.overfoert_fra_sidste_aar
+        ):
+            rammedel.overfoert_fra_sidste_aar = linje.overfoert_fra_sidste_aar
+            rammedel.save(update_fields=["overfoert_fra_sidste_aar"])
         gemt = Opfoelgningslinje.objects.filter(opfoelgning=opfoelgning, rammedel=rammedel).first()
         if gemt is None:
             Opfoelgningslinje.objects.create(
@@ -240,6 +250,7 @@ def _fortsaet_fra_forrige(opfoelgning: Opfoelgning, forrige: Opfoelgning | None,
                 korrektioner=NUL,
                 forventet_forbrug=gamle[rammedel.pk].forventet_forbrug if rammedel.pk in gamle else NUL,
                 forklaring=gamle[rammedel.pk].forklaring if rammedel.pk in gamle else "",
+                forventet_overfoersel=gamle[rammedel.pk].forventet_overfoersel if rammedel.pk in gamle else NUL,
                 aendret_af=bruger,
             )
             for rammedel in Rammedel.objects.filter(ramme__aar_id=opfoelgning.aar_id).exclude(pk__in=har_linje)

@@ -7,7 +7,7 @@ and paper cannot disagree.
 from budgetopfolgning import selectors
 from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.tables import OpfoelgningsTabel
-from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
+from kerne.models import Kommune
 from rammer.models import Rammedel, Udvalg
 
 
@@ -17,7 +17,7 @@ def _tabelkontekst(
     result = []
     for tabel in tabeller:
         del_tekst = "Inden for servicerammen" if tabel.inden else "Uden for servicerammen"
-        caption = f"Tabel {tabel.nummer}. {del_tekst} – resultatet af {opfoelgning.ordenstal} budgetopfølgning"
+        caption = f"Tabel {tabel.nummer}. {del_tekst} – resultatet af {opfoelgning.runde_navn_uden_aar}"
         caption += f" af driftsbudgettet{navn}"
         result.append(
             {
@@ -30,6 +30,20 @@ def _tabelkontekst(
     return result
 
 
+def bilag_titel(opfoelgning: Opfoelgning, kommune: Kommune | None = None) -> str:
+    """The title by the kommune's pattern; by default "Tabeloversigter for første budgetopfølgning 2024 for …"."""
+    kommune = kommune or Kommune.hent()
+    return kommune.bilagstitel.format(
+        runde=opfoelgning.runde_navn, kommune=kommune.visningsnavn, aar=opfoelgning.aar.aar
+    )
+
+
+def fortegn() -> dict:
+    """The sign legends in the kommune's wording (its settings; Ballerup's by default)."""
+    kommune = Kommune.hent()
+    return {"fortegn_korrektioner": kommune.fortegn_korrektioner, "fortegn_afvigelse": kommune.fortegn_afvigelse}
+
+
 def opfoelgning_kontekst(opfoelgning: Opfoelgning) -> dict:
     """Everything the round page and its Bilag show; one function, so screen and paper agree."""
     alle = selectors.linjer(opfoelgning)
@@ -39,12 +53,12 @@ def opfoelgning_kontekst(opfoelgning: Opfoelgning) -> dict:
         "linjer": alle,
         "tabeller": _tabelkontekst(opfoelgning, tabeller, rammer=False),
         "opsummering": selectors.opsummering(opfoelgning, tabeller[0]),
+        "bilagstitel": bilag_titel(opfoelgning),
         "forklaringer": {
             Rammedel.INDEN: selectors.forklaringer(alle, Rammedel.INDEN),
             Rammedel.UDEN: selectors.forklaringer(alle, Rammedel.UDEN),
         },
-        "fortegn_korrektioner": FORTEGN_KORREKTIONER,
-        "fortegn_afvigelse": FORTEGN_AFVIGELSE,
+        **fortegn(),
     }
 
 
@@ -60,6 +74,5 @@ def udvalg_kontekst(opfoelgning: Opfoelgning, udvalg: Udvalg) -> dict:
             Rammedel.INDEN: selectors.forklaringer(alle, Rammedel.INDEN),
             Rammedel.UDEN: selectors.forklaringer(alle, Rammedel.UDEN),
         },
-        "fortegn_korrektioner": FORTEGN_KORREKTIONER,
-        "fortegn_afvigelse": FORTEGN_AFVIGELSE,
+        **fortegn(),
     }

@@ -8,6 +8,8 @@ from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.selectors import Tabel
 from kerne.beloeb import tusind_kr
 
+OVERFOERSELSKOLONNER = ("forventet_overfoersel", "resultat_inkl_overfoersler")
+
 
 class BeloebColumn(tables.Column):
     """An amount in kroner, shown in 1.000 kr., right-aligned."""
@@ -31,12 +33,17 @@ class OpfoelgningsTabel(tables.Table):
     forslag = BeloebColumn(accessor="tal__forslag")
     forventet = BeloebColumn(accessor="tal__forventet", verbose_name="Forventet forbrug")
     afvigelse = BeloebColumn(accessor="tal__afvigelse", verbose_name="Afvigelse")
+    # Shown when the year reports overførsler (Budgetaar.vis_overfoersler); named as the Tal properties they show.
+    forventet_overfoersel = BeloebColumn(accessor="tal__forventet_overfoersel", verbose_name="Forventet overførsel")
+    resultat_inkl_overfoersler = BeloebColumn(
+        accessor="tal__resultat_inkl_overfoersler", verbose_name="Forventet resultat inkl. overførsler"
+    )
     udvikling = BeloebColumn(accessor="tal__udvikling", verbose_name="Udvikling i forventet forbrug siden sidst",
                              default="")
 
     class Meta:
         fields = ("navn", "oprindeligt", "tidligere", "korrektioner", "forslag", "forventet", "afvigelse",
-                  "udvikling")
+                  "forventet_overfoersel", "resultat_inkl_overfoersler", "udvikling")
         orderable = False
         template_name = "budgetopfolgning/_tabel.html"
 
@@ -47,26 +54,32 @@ class OpfoelgningsTabel(tables.Table):
             exclude.append("tidligere")
         if not udvikling or not opfoelgning.har_tidligere_opfoelgninger:
             exclude.append("udvikling")
+        if not opfoelgning.aar.vis_overfoersler:
+            exclude += list(OVERFOERSELSKOLONNER)
         super().__init__(tabel.raekker, exclude=exclude)
         aar = opfoelgning.aar.aar
         self.opfoelgning = opfoelgning
         self.rammer = rammer
         self.caption = caption
         self.columns["oprindeligt"].column.verbose_name = f"Oprindeligt budget {aar}"
-        self.columns["korrektioner"].column.verbose_name = (
-            f"Korrektioner ved {opfoelgning.ordenstal} budgetopfølgning {aar} *)"
-        )
+        self.columns["korrektioner"].column.verbose_name = f"Korrektioner ved {opfoelgning.runde_navn} *)"
+        if opfoelgning.aar.vis_overfoersler:
+            self.columns["afvigelse"].column.verbose_name = "Forventet resultat ekskl. overførsler (afvigelse)"
         self.columns["forslag"].column.verbose_name = (
             f"Forslag til nyt budget pr. {opfoelgning.pr_dato_kort} inkl. overførsler"
         )
 
     def kolonnenumre(self) -> list[str]:
-        """The numbered row under the headers: 1, 2, 3, 4, (5)=(4)-(3) (one more with earlier korrektioner)."""
-        beloeb = [c.name for c in self.columns if c.name not in ("navn", "udvikling")]
+        """The numbered row under the headers: 1, 2, 3, 4, (5)=(4)-(3) (one more with earlier korrektioner), and
+        with overførsler 6, (7)=(5)+(6)."""
+        navne = [c.name for c in self.columns]
+        beloeb = [n for n in navne if n not in ("navn", "udvikling", *OVERFOERSELSKOLONNER)]
         numre = [str(i) for i in range(1, len(beloeb))]
         n = len(beloeb)
         numre.append(f"({n})=({n - 1})-({n - 2})")
-        if "udvikling" in [c.name for c in self.columns]:
+        if "resultat_inkl_overfoersler" in navne:
+            numre += [str(n + 1), f"({n + 2})=({n})+({n + 1})"]
+        if "udvikling" in navne:
             numre.append("")
         return numre
 

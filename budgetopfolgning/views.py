@@ -23,13 +23,12 @@ from budgetopfolgning.forms import NyOpfoelgningForm, RammeForm
 from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.opslag import hent_opfoelgning, hent_ramme_i_opfoelgning
 from budgetopfolgning.rules import RammeIOpfoelgning
-from budgetopfolgning.sider import opfoelgning_kontekst, udvalg_kontekst
+from budgetopfolgning.sider import fortegn, opfoelgning_kontekst, udvalg_kontekst
 from forbrug import selectors as forbrug_selectors
 from kerne import versioner
 from kerne.beloeb import redigerbart
 from kerne.datoer import maanedsnavn
 from kerne.filer import content_disposition
-from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
 from kerne.logning import noter_adgang
 from kerne.models import Adgangslog
 from kerne.roller import AuthenticatedHttpRequest, kun_laeser
@@ -138,8 +137,7 @@ def ramme_side(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: s
             "kan_redigere": rules.has_perm(
                 "budgetopfolgning.rediger_ramme", request.user, RammeIOpfoelgning(opfoelgning, valgt)
             ),
-            "fortegn_korrektioner": FORTEGN_KORREKTIONER,
-            "fortegn_afvigelse": FORTEGN_AFVIGELSE,
+            **fortegn(),
             **(
                 views_gennemgang.ramme_gennemgang_kontekst(request, opfoelgning, valgt)
                 if not opfoelgning.er_laast and not kun_laeser(request.user)
@@ -155,6 +153,7 @@ def _initial(linjer: list[Opfoelgningslinje], aktiviteter: list[selectors.Aktivi
         p = linje.rammedel.placering
         initial[f"{p}_korrektioner"] = redigerbart(linje.korrektioner)
         initial[f"{p}_forventet_forbrug"] = redigerbart(linje.forventet_forbrug)
+        initial[f"{p}_forventet_overfoersel"] = redigerbart(linje.forventet_overfoersel)
         initial[f"{p}_forklaring"] = linje.forklaring
         initial[f"{p}_version"] = linje.version
     for a in aktiviteter:
@@ -191,13 +190,16 @@ def rediger_ramme(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr
     status = 200
     if request.method == "POST":
         tal = _tal(opfoelgning, valgt, aktiviteter)
-        form = RammeForm(request.POST, linjer=linjer, aktiviteter=aktiviteter, tal=tal)
+        form = RammeForm(
+            request.POST, linjer=linjer, aktiviteter=aktiviteter, tal=tal, overfoersler=opfoelgning.aar.vis_overfoersler
+        )
         if form.is_valid():
             data = form.cleaned_data
             indtastninger = {
                 linje.pk: indtastning.Indtastning(
                     korrektioner=data.get(f"{linje.rammedel.placering}_korrektioner"),
                     forventet_forbrug=data.get(f"{linje.rammedel.placering}_forventet_forbrug"),
+                    forventet_overfoersel=data.get(f"{linje.rammedel.placering}_forventet_overfoersel"),
                     forklaring=data[f"{linje.rammedel.placering}_forklaring"].strip(),
                     version=data[f"{linje.rammedel.placering}_version"],
                 )
@@ -226,6 +228,7 @@ def rediger_ramme(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr
                 indsendt = versioner.indsendt([form])
                 nye_linjer, nye_aktiviteter = _rammens_linjer(opfoelgning, valgt)
                 form = RammeForm(
+                    overfoersler=opfoelgning.aar.vis_overfoersler,
                     linjer=nye_linjer, aktiviteter=nye_aktiviteter, initial=_initial(nye_linjer, nye_aktiviteter)
                 )
             except services.OpfoelgningsFejl as exc:
@@ -236,7 +239,10 @@ def rediger_ramme(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr
         else:
             status = 400
     else:
-        form = RammeForm(linjer=linjer, aktiviteter=aktiviteter, initial=_initial(linjer, aktiviteter))
+        form = RammeForm(
+            linjer=linjer, aktiviteter=aktiviteter, initial=_initial(linjer, aktiviteter),
+            overfoersler=opfoelgning.aar.vis_overfoersler,
+        )
     return render(
         request,
         "budgetopfolgning/rediger_ramme.html",

@@ -16,9 +16,9 @@ from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Rammekommentar
 from budgetopfolgning.opslag import hent_opfoelgning, hent_ramme_i_opfoelgning
 from budgetopfolgning.rules import RammeIOpfoelgning
 from budgetopfolgning.services import OpfoelgningsFejl
+from budgetopfolgning.sider import fortegn
 from forbrug import selectors as forbrug_selectors
 from kerne.beloeb import redigerbart
-from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
 from kerne.roller import AuthenticatedHttpRequest, kun_laeser
 from kerne.tekst import antal
 from rammer.rules import redigerbare_rammer
@@ -136,8 +136,7 @@ def indtastning_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> Ht
             # A sum has a prognose only when every part has one: forbrug's own rule.
             "prognose_total": forbrug_selectors.summer(forbrug.values()).prognose if forbrug else None,
             "kun_aendrede": kun_aendrede,
-            "fortegn_korrektioner": FORTEGN_KORREKTIONER,
-            "fortegn_afvigelse": FORTEGN_AFVIGELSE,
+            **fortegn(),
         },
         status=status,
     )

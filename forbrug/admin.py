@@ -12,7 +12,7 @@ class RammedelValg:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "rammedel":
             kwargs["queryset"] = Rammedel.objects.select_related("ramme__aar").order_by(
-                "-ramme__aar__aar", "ramme__nummer", "placering"
+                "-ramme__aar__aar", "ramme__sorteringsnoegle", "placering"
             )
         elif db_field.name == "aktivitet":
             kwargs["queryset"] = Aktivitet.objects.select_related("ramme__aar")

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kerne.indlaesning import MAKS_FEJL, ImportFejl, Linjegraense, beloebscelle, laes_raekker, linjefejl, tom
+from kerne.models import Kommune
+from kerne.nummerering import kode_fra_celle
 from kerne.tekst import rens, styretegn_fejl
-from rammer.models import RAMME_NUMMER_REGEX, Rammedel
+from rammer.models import Rammedel
 
-RAMME_NUMMER = re.compile(RAMME_NUMMER_REGEX)
 KONTO_LAENGDE = 50
 # A kommune has some 10.000 konti in use; a year's forbrug file has at most 12 lines for each.
 FORBRUG_GRAENSE = Linjegraense(150_000, ", og et års forbrug for 12.000 konti har 144.000")
@@ -100,19 +101,21 @@ def _konto(celle: Celle, linjenr: int, fejl: list[str]) -> str:
     return konto
 
 
-def laes_kontoplan(data: bytes, filnavn: str) -> list[Kontolinje]:
-    """Read and check a kontoplan file: `konto;ramme;placering`, optional `aktivitet`."""
+def laes_kontoplan(data: bytes, filnavn: str, kommune: Kommune | None = None) -> list[Kontolinje]:
+    """Read and check a kontoplan file: `konto;ramme;placering`, optional `aktivitet`. Ramme numbers must have the
+    form of `kommune`'s settings (without: the defaults, Ballerup's NN.NN)."""
     with closing(laes_raekker(data, filnavn, KONTOPLAN_GRAENSE)) as raekker:
         pos = _overskrift(raekker, ["konto", "ramme", "placering"], ["aktivitet"])
+        kommune = kommune or Kommune()
         fejl: list[str] = []
         linjer: list[Kontolinje] = []
         set_konti: dict[str, int] = {}
         for linjenr, celle in _linjer(raekker, pos, fejl):
             konto = _konto(celle["konto"], linjenr, fejl)
             ramme_raw = celle["ramme"]
-            ramme = f"{ramme_raw:.2f}" if isinstance(ramme_raw, Decimal) else ramme_raw.strip()
-            if not RAMME_NUMMER.match(ramme):
-                fejl.append(linjefejl(linjenr, "ramme", f"»{ramme}« er ikke et rammenummer af formen NN.NN, fx 30.46."))
+            ramme = kode_fra_celle(ramme_raw, kommune.rammenummer_form)
+            if nummerfejl := kommune.rammenummer_fejl(ramme):
+                fejl.append(linjefejl(linjenr, "ramme", nummerfejl))
             placering = str(celle["placering"]).strip().lower()
             if placering not in (Rammedel.INDEN, Rammedel.UDEN):
                 fejl.append(linjefejl(linjenr, "placering", f"»{celle['placering']}« er hverken »inden« eller »uden«."))

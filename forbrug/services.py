@@ -16,6 +16,7 @@ from forbrug.indlaesning import laes_forbrug, laes_kontoplan
 from forbrug.models import Forbrug, Konto
 from kerne.beloeb import NUL, dansk_tal
 from kerne.indlaesning import MAKS_FEJL, ImportFejl, linjefejl
+from kerne.models import Kommune
 from rammer.models import Aktivitet, Budgetaar, Rammedel
 
 BATCH = 5_000
@@ -49,7 +50,7 @@ def importer_kontoplan(*, data: bytes, filnavn: str, aar: int) -> Kontoplanresul
     """Map the file's konti to the year's ramme parts: new konti are added, konti already in the kontoplan take the
     file's mapping, konti not in the file keep theirs. Forbrug imported earlier on a konto then unknown becomes
     fordelt once the konto is mapped."""
-    linjer = laes_kontoplan(data, filnavn)
+    linjer = laes_kontoplan(data, filnavn, Kommune.hent())
     budgetaar = _budgetaar(aar)
     dele = {
         (d.ramme.nummer, d.placering): d for d in Rammedel.objects.filter(ramme__aar=budgetaar).select_related("ramme")

@@ -14,10 +14,12 @@ from django.contrib.auth.models import Group, User
 from django.db.models import ManyToManyField
 from django.forms import ModelMultipleChoiceField
 from django.http import HttpRequest
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from kerne import roller
-from kerne.models import Adgangslog, SsoIdentitet
+from kerne.logo import tjek_logo
+from kerne.models import Adgangslog, Kommune, SsoIdentitet
 from kerne.tekst import TekstAdmin, TekstValidering
 
 if TYPE_CHECKING:
@@ -174,3 +176,56 @@ class SsoIdentitetAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_superuser
+class KommuneForm(TekstValidering, forms.ModelForm):
+    logo_fil = forms.FileField(
+        label="Logo", required=False, help_text="PNG eller SVG, højst 200 KB. Vises på siderne og i bilagets brevhoved."
+    )
+    fjern_logo = forms.BooleanField(label="Fjern logoet", required=False)
+
+    class Meta:
+        model = Kommune
+        fields = [f.name for f in Kommune._meta.fields if f.editable and f.name != "id"]
+
+    def clean_logo_fil(self) -> Any:
+        fil = self.cleaned_data.get("logo_fil")
+        if fil:
+            data = fil.read()
+            self.instance.logo_type = tjek_logo(data, fil.name)
+            self.instance.logo = data
+        return fil
+
+    def clean(self) -> dict[str, Any] | None:
+        if self.cleaned_data.get("fjern_logo"):
+            self.instance.logo = None
+            self.instance.logo_type = ""
+        return super().clean()
+
+
+@admin.register(Kommune)
+class KommuneAdmin(admin.ModelAdmin):
+    """The kommune's one row of settings: Center for Økonomi edits it; it is never added twice or deleted."""
+
+    form = KommuneForm
+    fieldsets = (
+        (None, {"fields": ("navn", "logo_fil", "logo_alt", "fjern_logo", "brevhoved_adresse")}),
+        ("Bilaget", {"fields": ("bilagsbetegnelse", "bilagstitel", "opsummering_afrunding")}),
+        (
+            "Fortegn under tabellerne",
+            {"fields": ("fortegn_korrektioner_plus", "fortegn_korrektioner_minus", "fortegn_afvigelse_plus",
+                        "fortegn_afvigelse_minus")},
+        ),
+        ("Regler", {"fields": ("forklaringsgraense", "rammenummer_form", "rammenummer_eksempel")}),
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and not Kommune.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        # One row: the list is the row itself (made with the defaults the first time it is opened).
+        if request.user.has_perm("kerne.change_kommune"):
+            Kommune.objects.get_or_create(pk=1)
+            return redirect("admin:kerne_kommune_change", 1)
+        return super().changelist_view(request, extra_context)

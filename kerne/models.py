@@ -1,5 +1,14 @@
+import base64
+import re
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+
+from kerne.beloeb import BeloebField
+from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
+from kerne.nummerering import BALLERUP_RAMMENUMMER, KODE_BESKRIVELSE, KODE_REGEX
 
 
 class Adgangslog(models.Model):
@@ -55,3 +64,125 @@ class SsoIdentitet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bruger} ← {self.udsteder} {self.sub}"
+class Kommune(models.Model):
+    """The kommune the installation serves: its name, logo, letterhead, wording and rules, edited in the admin.
+
+    One row (pk 1). Until it is saved the defaults hold, and they are Ballerup's published ones, so an installation
+    that never opens this page prints what it printed before. `KOMMUNE_NAVN` from the environment is the name while
+    the field is empty.
+    """
+
+    EKSAKT = "eksakt"
+    HELE_MIO = "hele_mio"
+    AFRUNDINGER = [
+        (EKSAKT, "Med én decimal (»45,2 mio. kr.«)"),
+        (HELE_MIO, "Hele millioner med »ca.« (»ca. 45 mio. kr.«)"),
+    ]
+
+    navn = models.CharField(
+        "kommunens navn", max_length=200, blank=True,
+        help_text="Fx »Ballerup Kommune«. Tom: miljøvariablen KOMMUNE_NAVN.",
+    )
+    logo = models.BinaryField("logo", null=True, blank=True, editable=False)
+    logo_type = models.CharField(max_length=20, blank=True, editable=False)
+    logo_alt = models.CharField(
+        "logoets alternative tekst", max_length=200, blank=True,
+        help_text="Det en skærmlæser læser op i stedet for logoet, fx »Eksempel Kommunes logo«.",
+    )
+    brevhoved_adresse = models.TextField(
+        "adresse i brevhovedet", blank=True,
+        help_text="Linjer under kommunens navn i bilagets brevhoved, fx adresse og hjemmeside. Tom: ingen.",
+    )
+    bilagsbetegnelse = models.CharField(
+        "bilagets nummer", max_length=50, default="Bilag 1",
+        help_text="Står øverst på bilaget. Kan ændres for den enkelte budgetopfølgning.",
+    )
+    bilagstitel = models.CharField(
+        "bilagets titel", max_length=300, default="Tabeloversigter for {runde} for {kommune}",
+        help_text="{runde} bliver budgetopfølgningens navn (fx »første budgetopfølgning 2024«), {kommune} "
+        "kommunens navn og {aar} året.",
+    )
+    fortegn_korrektioner_plus = models.CharField(
+        "fortegn for korrektioner, plus", max_length=200, default=FORTEGN_KORREKTIONER[0]
+    )
+    fortegn_korrektioner_minus = models.CharField(
+        "fortegn for korrektioner, minus", max_length=200, default=FORTEGN_KORREKTIONER[1]
+    )
+    fortegn_afvigelse_plus = models.CharField(
+        "fortegn for afvigelse, plus", max_length=200, default=FORTEGN_AFVIGELSE[0]
+    )
+    fortegn_afvigelse_minus = models.CharField(
+        "fortegn for afvigelse, minus", max_length=200, default=FORTEGN_AFVIGELSE[1]
+    )
+    forklaringsgraense = BeloebField(
+        "grænse for krav om forklaring (kr.)", default=Decimal("1000000"),
+        help_text="Gælder nye budgetår; det enkelte år kan ændre den under budgetår.",
+    )
+    rammenummer_form = models.CharField(
+        "rammenumrenes form (regulært udtryk)", max_length=200, blank=True, default=BALLERUP_RAMMENUMMER,
+        help_text="Det udtryk, importerede rammenumre skal passe til, fx ^[0-9]{2}\\.[0-9]{2}$ for NN.NN. Tom: "
+        "ethvert nummer af bogstaver, tal, punktum og bindestreg.",
+    )
+    rammenummer_eksempel = models.CharField(
+        "rammenumrenes form i fejlbeskeder", max_length=100, blank=True, default="NN.NN, fx 30.46",
+    )
+    opsummering_afrunding = models.CharField(
+        "beløb i opsummeringen", max_length=10, choices=AFRUNDINGER, default=EKSAKT
+    )
+
+    class Meta:
+        verbose_name = "kommunens indstillinger"
+        verbose_name_plural = "kommunens indstillinger"
+
+    def __str__(self) -> str:
+        return self.visningsnavn
+
+    @classmethod
+    def hent(cls) -> "Kommune":
+        """The kommune's settings; the defaults (unsaved) while none are stored."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    @property
+    def visningsnavn(self) -> str:
+        return self.navn or settings.KOMMUNE_NAVN
+
+    @property
+    def fortegn_korrektioner(self) -> tuple[str, str]:
+        return (self.fortegn_korrektioner_plus, self.fortegn_korrektioner_minus)
+
+    @property
+    def fortegn_afvigelse(self) -> tuple[str, str]:
+        return (self.fortegn_afvigelse_plus, self.fortegn_afvigelse_minus)
+
+    @property
+    def logo_data_uri(self) -> str:
+        """The logo as a data: address for an <img>: never served as a page of its own, so an SVG cannot run
+        script (and the PDF renderer needs no request)."""
+        if not self.logo:
+            return ""
+        return f"data:{self.logo_type};base64,{base64.b64encode(bytes(self.logo)).decode('ascii')}"
+
+    def rammenummer_fejl(self, nummer: str) -> str:
+        """A Danish message if `nummer` does not have the kommune's form, else ""."""
+        if not re.fullmatch(KODE_REGEX, nummer):
+            return f"»{nummer}« er ikke et rammenummer: {KODE_BESKRIVELSE}"
+        if self.rammenummer_form and not re.search(self.rammenummer_form, nummer):
+            eksempel = self.rammenummer_eksempel or self.rammenummer_form
+            return f"»{nummer}« er ikke et rammenummer af formen {eksempel}."
+        return ""
+
+    def clean(self) -> None:
+        fejl = {}
+        if self.rammenummer_form:
+            try:
+                re.compile(self.rammenummer_form)
+            except re.error:
+                fejl["rammenummer_form"] = "Udtrykket kan ikke læses som et regulært udtryk."
+        try:
+            self.bilagstitel.format(runde="x", kommune="x", aar=2024)
+        except (KeyError, IndexError, ValueError):
+            fejl["bilagstitel"] = "Titlen må kun bruge {runde}, {kommune} og {aar} i krøllede parenteser."
+        if self.logo and not self.logo_alt.strip():
+            fejl["logo_alt"] = "Skriv en alternativ tekst til logoet."
+        if fejl:
+            raise ValidationError(fejl)

@@ -8,18 +8,18 @@ import io
 from datetime import datetime, time
 from decimal import Decimal
 
-from django.conf import settings
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from kerne import pdf
 from kerne.beloeb import MIO
+from kerne.models import Kommune
 from kerne.tekst import rens, tekstcelle
 
 
 def render_pdf(skabelon: str, kontekst: dict, *, titel: str) -> bytes:
     """Render a template to a tagged PDF, in Danish, without touching the network."""
-    return pdf.render_pdf(skabelon, {**kontekst, "titel": titel, "KOMMUNE_NAVN": settings.KOMMUNE_NAVN})
+    return pdf.render_pdf(skabelon, {**kontekst, "titel": titel, "KOMMUNE_NAVN": Kommune.hent().visningsnavn})
 
 
 # --- The workbook -----------------------------------------------------------------------------------------------------
@@ -113,7 +113,7 @@ def oversigt_workbook(kontekst: dict) -> bytes:
     if katalog.dato:
         wb.properties.created = wb.properties.modified = datetime.combine(katalog.dato, time(0, 0))
     wb.properties.title = rens(katalog.titel)
-    wb.properties.creator = settings.KOMMUNE_NAVN
+    wb.properties.creator = Kommune.hent().visningsnavn
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

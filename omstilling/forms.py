@@ -138,7 +138,7 @@ class RammeForm(TekstValidering, forms.Form):
     """A bevillingsramme the proposal touches. A row with an empty number is left out (that is how one is removed)."""
 
     nummer = forms.CharField(
-        label="Rammenummer", max_length=5, required=False, validators=[ramme_nummer_validator], help_text="Fx 10.22."
+        label="Rammenummer", max_length=20, required=False, validators=[ramme_nummer_validator], help_text="Fx 10.22."
     )
     navn = forms.CharField(label="Rammens navn", max_length=200, required=False)
     konto = forms.CharField(label="Kontonr.", max_length=100, required=False)

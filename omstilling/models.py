@@ -13,6 +13,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from kerne.beloeb import NUL, BeloebField
+from kerne.nummerering import KODE_MAKS
 from kerne.versioner import Versioneret
 from rammer.models import ramme_nummer_validator
 
@@ -217,7 +218,7 @@ class Forslagsramme(models.Model):
     """
 
     forslag = models.ForeignKey(Forslag, on_delete=models.CASCADE, related_name="rammer")
-    nummer = models.CharField(max_length=5, validators=[ramme_nummer_validator])
+    nummer = models.CharField(max_length=KODE_MAKS, validators=[ramme_nummer_validator])
     navn = models.CharField(max_length=200, blank=True)
     konto = models.CharField("kontonr.", max_length=100, blank=True)
     raekkefoelge = models.PositiveSmallIntegerField("rækkefølge", default=0)

@@ -1,19 +1,20 @@
 from decimal import Decimal
 
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 from simple_history.models import HistoricalRecords
 
 from kerne.beloeb import BeloebField
 from kerne.fortegn import afvigelse, resultat_efter_overfoersler
+from kerne.nummerering import BALLERUP_RAMMENUMMER, KODE_MAKS, NaturligNoegleField, kode_validator
 from kerne.versioner import Versioneret
 
-RAMME_NUMMER_REGEX = r"^[0-9]{2}\.[0-9]{2}$"
-ramme_nummer_validator = RegexValidator(RAMME_NUMMER_REGEX, "Rammenummeret skal have formen NN.NN, fx 30.46.")
-udvalgskode_validator = RegexValidator(
-    r"^[A-Za-zÆØÅæøå0-9-]+$", "Forkortelsen må kun indeholde bogstaver, tal og bindestreg, fx BSU."
-)
+# Ballerup's NN.NN: the default form the imports check a ramme number against (a kommune setting,
+# `kerne.models.Kommune.rammenummer_form`); the model itself takes any kommune's code.
+RAMME_NUMMER_REGEX = BALLERUP_RAMMENUMMER
+ramme_nummer_validator = kode_validator
+udvalgskode_validator = kode_validator
 
 
 class Budgetaar(models.Model):
@@ -29,6 +30,12 @@ class Budgetaar(models.Model):
         "grænse for krav om forklaring (kr.)",
         default=Decimal("1000000"),
         help_text="En rammedel med numerisk afvigelse på mindst dette beløb skal have en forklaring.",
+    )
+    vis_overfoersler = models.BooleanField(
+        "vis overførsler i tabellerne",
+        default=False,
+        help_text="Tabel 1 og 2 (siden, bilaget og regnearket) får kolonnerne forventet overførsel og forventet "
+        "resultat inkl. overførsler.",
     )
 
     class Meta:
@@ -51,7 +58,7 @@ class Budgetaar(models.Model):
 class Udvalg(models.Model):
     aar = models.ForeignKey(Budgetaar, on_delete=models.CASCADE, related_name="udvalg", verbose_name="år")
     navn = models.CharField(max_length=200)
-    kode = models.CharField("forkortelse", max_length=20, validators=[udvalgskode_validator])
+    kode = models.CharField("forkortelse", max_length=KODE_MAKS, validators=[kode_validator])
     raekkefoelge = models.PositiveSmallIntegerField("rækkefølge", default=0)
 
     class Meta:
@@ -70,11 +77,16 @@ class Udvalg(models.Model):
 class Bevillingsramme(models.Model):
     aar = models.ForeignKey(Budgetaar, on_delete=models.CASCADE, related_name="rammer", verbose_name="år")
     udvalg = models.ForeignKey(Udvalg, on_delete=models.PROTECT, related_name="rammer")
-    nummer = models.CharField(max_length=5, validators=[ramme_nummer_validator])
+    nummer = models.CharField(
+        max_length=KODE_MAKS, validators=[kode_validator],
+        help_text="Kommunens eget nummer: bogstaver, tal, punktum og bindestreg, fx 30.46, 60, 5.1 eller BUV-3.",
+    )
+    # The number's natural order ("2.9" before "2.10"), so every list of rammer can be ordered by the database.
+    sorteringsnoegle = NaturligNoegleField(kilde="nummer")
     navn = models.CharField(max_length=200)
 
     class Meta:
-        ordering = ["aar", "nummer"]
+        ordering = ["aar", "sorteringsnoegle", "nummer"]
         verbose_name = "bevillingsramme"
         verbose_name_plural = "bevillingsrammer"
         constraints = [models.UniqueConstraint(fields=["aar", "nummer"], name="ramme_unikt_nummer")]
@@ -96,6 +108,11 @@ class Rammedel(models.Model):
     ramme = models.ForeignKey(Bevillingsramme, on_delete=models.CASCADE, related_name="dele")
     placering = models.CharField("placering", max_length=5, choices=DELE)
     oprindeligt_budget = BeloebField("oprindeligt budget (kr.)")
+    overfoert_fra_sidste_aar = BeloebField(
+        "overført fra sidste år (kr.)",
+        default=Decimal("0"),
+        help_text="Fra sidste års regnskab (+ = uforbrugte midler ført med ind i året).",
+    )
 
     class Meta:
         ordering = ["ramme", "placering"]

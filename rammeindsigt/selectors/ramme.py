@@ -78,7 +78,7 @@ def rammer_med_data() -> dict[int, list[Rammeoversigt]]:
     qs = (
         Bevillingsramme.objects.filter(pk__in=regnskaber | li | modeller)
         .select_related("aar", "udvalg")
-        .order_by("-aar__aar", "nummer")
+        .order_by("-aar__aar", "sorteringsnoegle", "nummer")
     )
     result: dict[int, list[Rammeoversigt]] = {}
     for ramme in qs:

@@ -1,7 +1,6 @@
 """A ramme's ledelsesinformation: the page, its charts (SVG) and PDF, and the edit forms for the estimate per
 category, the estimate table, the month status and the underretninger."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,7 +11,7 @@ from kerne import versioner
 from kerne.beloeb import dansk_tal, mio_kr, redigerbart
 from kerne.datoer import maanedsnavn
 from kerne.filer import content_disposition
-from kerne.fortegn import FORTEGN_AFVIGELSE
+from kerne.models import Kommune
 from kerne.pdf import render_pdf
 from kerne.roller import AuthenticatedHttpRequest
 from rammeindsigt import charts, services
@@ -72,7 +71,7 @@ def ledelsesinformation_kontekst(li: Ledelsesinformation) -> dict:
         "fokusomraader": list(li.fokusomraader.all()),
         "alt_maanedsstatus": _alt_maanedsstatus(li, punkter),
         "alt_underretninger": _alt_underretninger(pr_aar),
-        "fortegn_afvigelse": FORTEGN_AFVIGELSE,
+        "fortegn_afvigelse": Kommune.hent().fortegn_afvigelse,
     }
 
 
@@ -103,7 +102,7 @@ def ledelsesinformation_pdf(request: HttpRequest, aar: int, ramme_nr: str) -> Ht
     kontekst = ledelsesinformation_kontekst(li)
     kontekst["graf_src"] = {graf: charts.data_uri(_graf_svg(li, graf)) for graf in sorted(GRAFER)}
     kontekst["pdf"] = True
-    kontekst["KOMMUNE_NAVN"] = settings.KOMMUNE_NAVN
+    kontekst["KOMMUNE_NAVN"] = Kommune.hent().visningsnavn
     # Charts come as data: URIs; the report date pins the PDF's timestamps.
     data = render_pdf("rammer/ledelsesinformation_pdf.html", kontekst, dato=li.rapportdato)
     response = HttpResponse(data, content_type="application/pdf")

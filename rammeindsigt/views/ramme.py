@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from kerne.fortegn import FORTEGN_AFVIGELSE
+from kerne.models import Kommune
 from rammeindsigt.selectors import ramme as selectors
 from rammeindsigt.views.opslag import hent_ramme, kan_redigere
 from rammer.models import Aarsregnskab, Ledelsesinformation
@@ -33,6 +33,6 @@ def ramme_side(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse:
             "har_ledelsesinformation": Ledelsesinformation.objects.filter(ramme=valgt).exists(),
             "har_budgetmodel": valgt.ydelser.exists(),
             "kan_redigere": kan_redigere(request, valgt),
-            "fortegn_afvigelse": FORTEGN_AFVIGELSE,
+            "fortegn_afvigelse": Kommune.hent().fortegn_afvigelse,
         },
     )

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from kerne import versioner
 from kerne.beloeb import NUL, redigerbart
-from kerne.fortegn import FORTEGN_AFVIGELSE
+from kerne.models import Kommune
 from kerne.roller import AuthenticatedHttpRequest
 from rammeindsigt import services
 from rammeindsigt.forms import RegnskabForm, Regnskabspost
@@ -26,7 +26,7 @@ def regnskab_side(request: HttpRequest, aar: int, ramme_nr: str) -> HttpResponse
             "ramme": valgt,
             "oversigt": selectors.regnskab(valgt),
             "kan_redigere": kan_redigere(request, valgt),
-            "fortegn_resultat": FORTEGN_AFVIGELSE,
+            "fortegn_resultat": Kommune.hent().fortegn_afvigelse,
         },
     )
 

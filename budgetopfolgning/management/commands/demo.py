@@ -1,3 +1,4 @@
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -5,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from budgetopfolgning.bilag import frys_bilag
@@ -15,9 +16,12 @@ from budgetopfolgning.services import aabn_opfoelgning, importer_budget, laas_op
 from forbrug.models import Forbrug, Periodiseringsvalg, Rammeperiodisering
 from forbrug.services import importer_forbrug, importer_kontoplan
 from kerne import roller
+from kerne.logo import tjek_logo
+from kerne.models import Kommune
 from rammer.models import Bevillingsramme, Budgetaar, Rammeansvar, Rammedel, Udvalg
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+EKSEMPEL = FIXTURES / "eksempel"
 
 KONTAKT = {
     "sagsnr": "00.30.14-G01-2-24",
@@ -62,13 +66,33 @@ PERIODISERING_2024 = [
 class Command(BaseCommand):
     help = (
         "Indlæser demodata (Ballerup Kommunes 1. budgetopfølgning 2024, låst, og en åben 2. opfølgning) og "
-        "demobrugerne okonomi, konsulent og udvalg med adgangskoden »demo«. Kan køres igen uden at ændre noget."
+        "demobrugerne okonomi, konsulent og udvalg med adgangskoden »demo«. Kan køres igen uden at ændre noget. "
+        "Med --kommune eksempel indlæses i stedet den opdigtede Fjordby Kommune (fixtures/eksempel/)."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--kommune", choices=["ballerup", "eksempel"], default="ballerup",
+            help="Hvilken kommunes demodata: ballerup (standard) eller eksempel (Fjordby Kommune, opdigtet).",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # One installation serves one kommune: its settings are one row, so two demos do not share a database.
+        gemt = Kommune.objects.filter(pk=1).first()
+        eksempel_navn = json.loads((EKSEMPEL / "kommune.json").read_text(encoding="utf-8"))["kommune"]["navn"]
+        if (options["kommune"] == "eksempel") != (gemt is not None and gemt.navn == eksempel_navn) and (
+            gemt is not None or Opfoelgning.objects.exists()
+        ):
+            raise CommandError(
+                "Databasen har allerede en anden kommunes data. Brug en tom database til hver demo, fx "
+                "DATABASE_URL=sqlite:///eksempel.sqlite3."
+            )
         call_command("opsaet_roller", stdout=self.stdout)
         self._brugere()
+        if options["kommune"] == "eksempel":
+            self._eksempel()
+            return
         if not Opfoelgning.objects.filter(aar__aar=2024, nummer=1).exists():
             resultat = importer_budget(
                 data=(FIXTURES / "budget_2024_1.csv").read_bytes(),
@@ -147,6 +171,60 @@ class Command(BaseCommand):
                 defaults={"metode": metode, "procenter": procenter},
             )
         self.stdout.write("Kontoplan og forbrug for 2023 og januar-august 2024 indlæst.")
+
+    def _eksempel(self):
+        """Fjordby Kommune (fixtures/eksempel/): its settings and logo, and 2026's three rounds named by date, the
+        first two locked with their Bilag, overførsler on."""
+        data = json.loads((EKSEMPEL / "kommune.json").read_text(encoding="utf-8"))
+        indstillinger = dict(data["kommune"])
+        logo = indstillinger.pop("logo")
+        kommune = Kommune(pk=1, **indstillinger)
+        kommune.logo = (EKSEMPEL / logo).read_bytes()
+        kommune.logo_type = tjek_logo(bytes(kommune.logo), logo)
+        kommune.full_clean()
+        kommune.save()
+        aar = data["aar"]
+        if Opfoelgning.objects.filter(aar__aar=aar).exists():
+            self.stdout.write(f"{kommune.navn}s budgetopfølgninger {aar} findes allerede.")
+            return
+        for runde in data["runder"]:
+            metadata = {**data["kontakt"], "navn": runde["navn"], "sagsnr": runde["sagsnr"]}
+            if "fil" in runde:
+                opfoelgning = importer_budget(
+                    data=(EKSEMPEL / runde["fil"]).read_bytes(),
+                    filnavn=runde["fil"],
+                    aar=aar,
+                    nummer=runde["nummer"],
+                    pr_dato=date.fromisoformat(runde["pr_dato"]),
+                    dokumentdato=date.fromisoformat(runde["dokumentdato"]),
+                    metadata=metadata,
+                ).opfoelgning
+                Budgetaar.objects.filter(aar=aar).update(vis_overfoersler=data["vis_overfoersler"])
+                opfoelgning.aar.refresh_from_db()
+            else:
+                opfoelgning = aabn_opfoelgning(
+                    aar=Budgetaar.objects.get(aar=aar),
+                    pr_dato=date.fromisoformat(runde["pr_dato"]),
+                    dokumentdato=date.fromisoformat(runde["dokumentdato"]),
+                    frist=date.fromisoformat(runde["frist"]),
+                    **{k: v for k, v in metadata.items() if k != "navn"},
+                )
+                Opfoelgning.objects.filter(pk=opfoelgning.pk).update(navn=runde["navn"])
+            # What the konsulenter entered as expected carry-over to next year (the example's own figures).
+            for del_, beloeb in runde.get("forventet_overfoersel", {}).items():
+                nummer, placering = del_.split()
+                opfoelgning.linjer.filter(rammedel__ramme__nummer=nummer, rammedel__placering=placering).update(
+                    forventet_overfoersel=Decimal(beloeb)
+                )
+            if runde.get("laas"):
+                frys_bilag(laas_opfoelgning(opfoelgning=opfoelgning, bruger=None))
+            self.stdout.write(f"{runde['navn']} indlæst{' og låst' if runde.get('laas') else ''}.")
+        konsulent = User.objects.get(username="konsulent")
+        for nummer in data["konsulent"]:
+            Rammeansvar.objects.get_or_create(
+                bruger=konsulent, ramme=Bevillingsramme.objects.get(aar__aar=aar, nummer=nummer)
+            )
+        self.stdout.write(self.style.SUCCESS(f"{kommune.navn} er klar. Log ind som okonomi, konsulent eller udvalg."))
 
     def _brugere(self):
         for username, fornavn, efternavn, rolle in (

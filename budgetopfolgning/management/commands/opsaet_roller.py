@@ -3,10 +3,10 @@ from django.core.management.base import BaseCommand
 
 from kerne import roller
 
-# What Center for Økonomi manages in the admin: users and their roles, the konsulenters' rammer, the years'
-# udvalg and rammer, the letterhead of open rounds, the kontoplan and the periodisering. Figures are never edited
-# in the admin (forbrug comes from the ERP's files and is only viewed there). The groups themselves (the roles and
-# their permissions) are not on the list: the user admin offers the three roles by name.
+# What Center for Økonomi manages in the admin: the kommune's settings, users and roles, the konsulenters' rammer,
+# the years' udvalg and rammer, the letterhead of open rounds, the kontoplan and the periodisering. Figures are never
+# edited in the admin (forbrug comes from the ERP's files and is only viewed there). The groups themselves (the roles
+# and their permissions) are not on the list: the user admin offers the three roles by name.
 OKONOMI_ADMIN = {
     "auth": {"user": "add change view"},
     "rammer": {
@@ -14,11 +14,11 @@ OKONOMI_ADMIN = {
         "budgetaar": "change view",
         "udvalg": "add change view",
         "bevillingsramme": "add change view",
-        "rammedel": "view",
+        "rammedel": "change view",  # overført fra sidste år; the adopted budget stays read-only
     },
     "budgetopfolgning": {"opfoelgning": "change view"},
     # Who fetched which Bilag and workbook, and who saw which open round: read only.
-    "kerne": {"adgangslog": "view"},
+    "kerne": {"adgangslog": "view", "kommune": "add change view"},
     "forbrug": {
         "konto": "add change delete view",
         "forbrug": "view",
