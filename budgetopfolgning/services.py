@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from budgetopfolgning import arbejdsliste, gennemgang, jobs, laasning, selectors
+from budgetopfolgning import arbejdsliste, gennemgang, jobs, laasning, mellemlager, selectors
 from budgetopfolgning.indlaesning import ImportFejl, laes_budgetfil, linjefejl
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from kerne import versioner
@@ -223,6 +223,8 @@ def importer_budget(
     if nummer > 1:
         # Ramme parts (and activities) the file does not mention continue from the previous round.
         _fortsaet_fra_forrige(opfoelgning, Opfoelgning.objects.get(aar=budgetaar, nummer=nummer - 1), bruger=bruger)
+    # The rounds' cached figures (mellemlager.py) get a new version: rows written in bulk send no signals.
+    mellemlager.tal_aendret(aar_id=budgetaar.pk)
     return Importresultat(opfoelgning=opfoelgning, oprettet=oprettet, opdateret=opdateret)
 
 
@@ -297,6 +299,7 @@ def aabn_opfoelgning(
         frist=frist,
     )
     _fortsaet_fra_forrige(opfoelgning, forrige, bruger=bruger)
+    mellemlager.tal_aendret(aar_id=aar.pk)  # the bulk insert above sends no signals
     return opfoelgning
 
 

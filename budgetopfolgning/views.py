@@ -13,6 +13,7 @@ from budgetopfolgning import (
     forbrugstal,
     indtastning,
     jobs,
+    mellemlager,
     praecision,
     selectors,
     services,
@@ -23,7 +24,7 @@ from budgetopfolgning.forms import NyOpfoelgningForm, RammeForm
 from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.opslag import hent_opfoelgning, hent_ramme_i_opfoelgning
 from budgetopfolgning.rules import RammeIOpfoelgning
-from budgetopfolgning.sider import opfoelgning_kontekst, udvalg_kontekst
+from budgetopfolgning.sider import opfoelgning_kontekst, udskudt, udvalg_kontekst
 from forbrug import selectors as forbrug_selectors
 from kerne import versioner
 from kerne.beloeb import redigerbart
@@ -55,7 +56,17 @@ def opfoelgning_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> Ht
     opfoelgning = hent_opfoelgning(request, aar, nr)
     if not opfoelgning.er_laast:
         noter_adgang(request, Adgangslog.AABEN_RUNDE, opfoelgning)
-    context = opfoelgning_kontekst(opfoelgning)
+    alle = mellemlager.linjer(opfoelgning)
+    context = {
+        "opfoelgning": opfoelgning,
+        "linjer": alle,
+        # Only used in the template's cached parts: built when the cache does not hold them.
+        **udskudt(lambda: opfoelgning_kontekst(opfoelgning, alle), ["tabeller", "opsummering", "forklaringer"]),
+        "fortegn_korrektioner": FORTEGN_KORREKTIONER,
+        "fortegn_afvigelse": FORTEGN_AFVIGELSE,
+    }
+    context["tal_noegle"] = mellemlager.noegle(opfoelgning)
+    context["tal_timeout"] = mellemlager.timeout(opfoelgning)
     context["kan_laase"] = rules.has_perm("budgetopfolgning.laas_opfoelgning", request.user, opfoelgning)
     if context["kan_laase"]:
         context["manglende_forklaringer"] = selectors.manglende_forklaringer(opfoelgning, context["linjer"])
@@ -109,13 +120,23 @@ def praecision_side(request: HttpRequest, aar: int) -> HttpResponse:
 def udvalg_side(request: HttpRequest, aar: int, nr: int, kode: str) -> HttpResponse:
     opfoelgning = hent_opfoelgning(request, aar, nr)
     valgt = get_object_or_404(Udvalg, aar=opfoelgning.aar, kode=kode)
-    return render(request, "budgetopfolgning/udvalg.html", udvalg_kontekst(opfoelgning, valgt))
+    alle = mellemlager.linjer(opfoelgning)
+    context = {
+        "opfoelgning": opfoelgning,
+        "udvalg": valgt,
+        **udskudt(lambda: udvalg_kontekst(opfoelgning, valgt, alle), ["tabeller", "forklaringer"]),
+        "fortegn_korrektioner": FORTEGN_KORREKTIONER,
+        "fortegn_afvigelse": FORTEGN_AFVIGELSE,
+    }
+    context["tal_noegle"] = mellemlager.noegle(opfoelgning)
+    context["tal_timeout"] = mellemlager.timeout(opfoelgning)
+    return render(request, "budgetopfolgning/udvalg.html", context)
 
 
 @require_safe
 def ramme_side(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpResponse:
     opfoelgning, valgt = hent_ramme_i_opfoelgning(request, aar, nr, ramme_nr)
-    linjer = selectors.linjer(opfoelgning, ramme=valgt)
+    linjer = [linje for linje in mellemlager.linjer(opfoelgning) if linje.ramme.pk == valgt.pk]
     total = selectors.summer([linje.tal for linje in linjer], opfoelgning=opfoelgning)
     andre = Opfoelgning.objects.for_user(request.user).filter(aar=opfoelgning.aar).exclude(pk=opfoelgning.pk)
     forbrug = forbrugstal.forbrugsvisning(opfoelgning, linjer)
