@@ -222,6 +222,10 @@ def main() -> None:
                   f"gunicorn med config/gunicorn.py; maskinen har {os.cpu_count()} kerner (delt med andre)")
             print(f"{'side':<20} | {'forsp./s':>8} | {'p95 ms':>7} | {'enkelt ms':>9} | {'KB':>5} | "
                   f"{'gennemløb ÷ hello':>17} | {'p95 ÷ hello':>11} | fejl")
+            # The first page a fresh server answers (each worker's first request, if the app were imported lazily).
+            foerste = [hent(port, sider[1][1], sessioner[0])[2] for _ in range(4)]
+            print(f"første svar fra en ny server (låst runde): {dansk(max(foerste) * 1000, 0)} ms "
+                  f"(de fire første: {', '.join(dansk(t * 1000, 0) for t in foerste)} ms)")
             hello: tuple[float, float] | None = None
             for navn, sti in sider:
                 status, stoerrelse, _ = hent(port, sti, sessioner[0])
