@@ -152,7 +152,7 @@ def ramme_side(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: s
             "linjer": linjer,
             "total": total,
             "andre_runder": andre.select_related("aar"),
-            "historik": selectors.historik(opfoelgning, valgt),
+            **_historikside(request, selectors.historik(opfoelgning, valgt)),
             "aktiviteter": selectors.aktivitetslinjer(opfoelgning, valgt),
             "forbrug": forbrug,
             "graf": graf,
@@ -168,6 +168,23 @@ def ramme_side(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: s
             ),
         },
     )
+
+
+# The ramme page shows the newest changes first, this many at a time; "Vis ældre ændringer" shows as many more.
+HISTORIK_SIDE = 20
+
+
+def _historikside(request: HttpRequest, aendringer: list[selectors.Linjeaendring]) -> dict:
+    """The newest `?historik=` changes (20 by default; a plain link, so it works without script)."""
+    try:
+        antal_vist = max(HISTORIK_SIDE, int(request.GET.get("historik", HISTORIK_SIDE)))
+    except ValueError:
+        antal_vist = HISTORIK_SIDE
+    return {
+        "historik": aendringer[:antal_vist],
+        "historik_i_alt": len(aendringer),
+        "historik_flere": antal_vist + HISTORIK_SIDE if len(aendringer) > antal_vist else None,
+    }
 
 
 def _initial(linjer: list[Opfoelgningslinje], aktiviteter: list[selectors.AktivitetLinje]) -> dict:

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from django.core.cache import cache
 
-from budgetopfolgning import indtastning
+from budgetopfolgning import indtastning, selectors
 from budgetopfolgning.indtastning import Aktivitetstal, Indtastning, Raekke, indfoer_aktiviteter
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.services import aabn_opfoelgning, importer_budget, laas_opfoelgning
-from rammer.models import Budgetaar, Rammedel, Udvalg
+from rammer.models import Bevillingsramme, Budgetaar, Rammedel, Udvalg
 from tests.base import DemoTestCase, raekker, tabeller
 
 AABEN = "/opfolgning/2024/2/"
@@ -210,3 +210,43 @@ class ActivitySaveQueryCountTests(DemoTestCase):
         self._gem(opfoelgning, linje)
         efter = _tabel_1(self.client.get("/opfolgning/2030/2/"))["I alt"]
         self.assertNotEqual(efter, foer)
+
+
+class HistoryPagingTests(DemoTestCase):
+    """The ramme page lists the newest 20 changes; "Vis ældre ændringer" is a plain link to more."""
+
+    URL = "/opfolgning/2024/2/ramme/30.46/"
+
+    def setUp(self):
+        self.client.force_login(self.okonomi)
+        linje = _linje(ramme="30.46")
+        for i in range(25):
+            linje.forventet_forbrug += Decimal("1000")
+            linje.save()
+
+    def _historik(self, html: str) -> list[list[str]]:
+        return [t for t in tabeller(html) if t["caption"].startswith("Ændringer")][0]["rows"][1:]
+
+    def test_the_newest_twenty_then_a_link_to_older_ones(self):
+        i_alt = len(selectors.historik(Opfoelgning.objects.get(aar__aar=2024, nummer=2),
+                                       Bevillingsramme.objects.get(aar__aar=2024, nummer="30.46")))
+        self.assertGreater(i_alt, 25)  # the demo's own changes and the 25 above
+        html = self.client.get(self.URL).content.decode()
+        rows = self._historik(html)
+        self.assertEqual(len(rows), 20)
+        self.assertEqual(rows[0][4:], ["174.824.000,00", "174.825.000,00"])  # newest first
+        self.assertEqual(rows[19][4:], ["174.805.000,00", "174.806.000,00"])
+        self.assertIn(f"Viser de 20 nyeste af {i_alt} ændringer.", html)
+        self.assertIn('<a href="?historik=40#historik">Vis ældre ændringer</a>', html)
+        html = self.client.get(self.URL + "?historik=40").content.decode()
+        rows = self._historik(html)
+        self.assertEqual(len(rows), i_alt)
+        self.assertIn(["Inden for servicerammen", "Forventet forbrug", "174.800.000,00", "174.801.000,00"],
+                      [r[2:] for r in rows])
+        self.assertNotIn("Vis ældre ændringer", html)
+
+    def test_a_bad_count_shows_the_first_page(self):
+        for vaerdi in ("abc", "-5", "3"):
+            svar = self.client.get(self.URL + f"?historik={vaerdi}")
+            self.assertEqual(svar.status_code, 200)
+            self.assertEqual(len(self._historik(svar.content.decode())), 20)
