@@ -220,7 +220,7 @@ class HistoryPagingTests(DemoTestCase):
     def setUp(self):
         self.client.force_login(self.okonomi)
         linje = _linje(ramme="30.46")
-        for i in range(25):
+        for _ in range(25):
             linje.forventet_forbrug += Decimal("1000")
             linje.save()
 
