@@ -321,7 +321,10 @@ def laas_opfoelgning(
     )
     if tidligere_aabne.exists():
         raise OpfoelgningsFejl(f"{tidligere_aabne.first()} er stadig åben og skal låses først.")
-    mangler = selectors.manglende_forklaringer(opfoelgning)
+    # The lines are read once, under the round's row lock: the check and the hash see the same figures, and the
+    # transaction (which every save in the round, and on SQLite every write, waits for) stays short.
+    alle = selectors.linjer(opfoelgning)
+    mangler = selectors.manglende_forklaringer(opfoelgning, alle)
     if mangler:
         navne = ", ".join(
             f"{linje.ramme.nummer} ({linje.rammedel.get_placering_display().lower()})" for linje in mangler
@@ -334,7 +337,7 @@ def laas_opfoelgning(
     opfoelgning.status = Opfoelgning.LAAST
     opfoelgning.laast_tidspunkt = timezone.now()
     opfoelgning.laast_af = bruger
-    opfoelgning.tal_sha256 = selectors.tal_sha256(opfoelgning)
+    opfoelgning.tal_sha256 = selectors.tal_sha256(opfoelgning, alle)
     opfoelgning.save(update_fields=["status", "laast_tidspunkt", "laast_af", "tal_sha256"])
     # The Bilag is rendered once, by a job that starts when this transaction has committed (saves wait for the
     # lock, not for the PDF), and every later download serves those bytes.

@@ -250,3 +250,30 @@ class HistoryPagingTests(DemoTestCase):
             svar = self.client.get(self.URL + f"?historik={vaerdi}")
             self.assertEqual(svar.status_code, 200)
             self.assertEqual(len(self._historik(svar.content.decode())), 20)
+
+
+class DraftBilagCacheTests(DemoTestCase):
+    """A draft Bilag is kept keyed on the exact page it is drawn from: unchanged, the same bytes come back (from the
+    cache); any changed text or figure is in the next download."""
+
+    URL = "/opfolgning/2024/2/bilag.pdf"
+
+    def test_a_changed_explanation_is_in_the_next_draft(self):
+        import io
+
+        from pypdf import PdfReader
+
+        def tekst(data: bytes) -> str:
+            return " ".join(" ".join(side.extract_text() for side in PdfReader(io.BytesIO(data)).pages).split())
+
+        cache.clear()
+        self.client.force_login(self.okonomi)
+        foerste = self.client.get(self.URL).content
+        self.assertEqual(self.client.get(self.URL).content, foerste)
+        linje = _linje(ramme="30.46")
+        linje.forklaring = "Helt ny forklaring om anbringelser, skrevet efter første kladde."
+        linje.save()
+        anden = self.client.get(self.URL).content
+        self.assertNotEqual(anden, foerste)
+        self.assertNotIn("Helt ny forklaring om anbringelser", tekst(foerste))
+        self.assertIn("Helt ny forklaring om anbringelser", tekst(anden))
