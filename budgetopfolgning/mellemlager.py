@@ -10,6 +10,7 @@ since changed, and every process (gunicorn worker) agrees on what is current wha
 """
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -38,13 +39,30 @@ def timeout(opfoelgning: Opfoelgning) -> int | None:
     return None if opfoelgning.er_laast else AABEN_TIMEOUT
 
 
+# The last few rounds' lines as objects in this process, in front of the shared cache: unpickling the model
+# instances of 400 ramme parts costs more than the rest of a page. Safe to share because the key says exactly which
+# figures they are, and nothing changes a Linje once made. A few rounds are open or looked at at a time.
+_I_PROCESSEN: OrderedDict[str, list[selectors.Linje]] = OrderedDict()
+_I_PROCESSEN_ANTAL = 8
+_i_processen_laas = threading.Lock()
+
+
 def linjer(opfoelgning: Opfoelgning) -> list[selectors.Linje]:
     """`selectors.linjer(opfoelgning)`, from the cache when the round has not changed since it was computed."""
     key = f"{noegle(opfoelgning)}:linjer"
+    with _i_processen_laas:
+        alle = _I_PROCESSEN.get(key)
+        if alle is not None:
+            _I_PROCESSEN.move_to_end(key)
+            return alle
     alle = cache.get(key)
     if alle is None:
         alle = selectors.linjer(opfoelgning)
         cache.set(key, alle, timeout(opfoelgning))
+    with _i_processen_laas:
+        _I_PROCESSEN[key] = alle
+        while len(_I_PROCESSEN) > _I_PROCESSEN_ANTAL:
+            _I_PROCESSEN.popitem(last=False)
     return alle
 
 

@@ -56,27 +56,30 @@ def opfoelgning_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> Ht
     opfoelgning = hent_opfoelgning(request, aar, nr)
     if not opfoelgning.er_laast:
         noter_adgang(request, Adgangslog.AABEN_RUNDE, opfoelgning)
-    alle = mellemlager.linjer(opfoelgning)
+    # The round's lines come from the cache (mellemlager), and only when something on the page needs them: a locked
+    # round's page is its cached tables and nothing else.
+    def alle() -> list[selectors.Linje]:
+        return mellemlager.linjer(opfoelgning)
+
     context = {
         "opfoelgning": opfoelgning,
-        "linjer": alle,
         # Only used in the template's cached parts: built when the cache does not hold them.
-        **udskudt(lambda: opfoelgning_kontekst(opfoelgning, alle), ["tabeller", "opsummering", "forklaringer"]),
+        **udskudt(lambda: opfoelgning_kontekst(opfoelgning, alle()), ["tabeller", "opsummering", "forklaringer"]),
         "fortegn_korrektioner": FORTEGN_KORREKTIONER,
         "fortegn_afvigelse": FORTEGN_AFVIGELSE,
+        "tal_noegle": mellemlager.noegle(opfoelgning),
+        "tal_timeout": mellemlager.timeout(opfoelgning),
     }
-    context["tal_noegle"] = mellemlager.noegle(opfoelgning)
-    context["tal_timeout"] = mellemlager.timeout(opfoelgning)
     context["kan_laase"] = rules.has_perm("budgetopfolgning.laas_opfoelgning", request.user, opfoelgning)
     if context["kan_laase"]:
-        context["manglende_forklaringer"] = selectors.manglende_forklaringer(opfoelgning, context["linjer"])
+        context["manglende_forklaringer"] = selectors.manglende_forklaringer(opfoelgning, alle())
     context["kan_danne_bilag"] = rules.has_perm("budgetopfolgning.dan_bilag", request.user, opfoelgning)
     if not opfoelgning.er_laast and not kun_laeser(request.user):
-        context.update(views_gennemgang.arbejdsliste_kontekst(request, opfoelgning, context["linjer"]))
+        context.update(views_gennemgang.arbejdsliste_kontekst(request, opfoelgning, alle()))
     # Forbrug is shown on the page only, never in the Bilag (opfoelgning_kontekst), which a lock freezes; and only
     # while the round is open, when it helps make the forecasts: a locked round's page shows what was locked.
     if not opfoelgning.er_laast and forbrugstal.har_forbrug(opfoelgning):
-        dele = forbrugstal.forbrugsdele(opfoelgning, context["linjer"])
+        dele = forbrugstal.forbrugsdele(opfoelgning, alle())
         context["forbrug_udvalg"] = forbrugstal.forbrug_pr_udvalg(opfoelgning, dele)
         context["ikke_fordelt"] = forbrugstal.ikke_fordelt(opfoelgning)
         context["forbrugsmaaned"] = maanedsnavn(forbrugstal.forbrugsmaaned(opfoelgning))
@@ -120,11 +123,11 @@ def praecision_side(request: HttpRequest, aar: int) -> HttpResponse:
 def udvalg_side(request: HttpRequest, aar: int, nr: int, kode: str) -> HttpResponse:
     opfoelgning = hent_opfoelgning(request, aar, nr)
     valgt = get_object_or_404(Udvalg, aar=opfoelgning.aar, kode=kode)
-    alle = mellemlager.linjer(opfoelgning)
     context = {
         "opfoelgning": opfoelgning,
         "udvalg": valgt,
-        **udskudt(lambda: udvalg_kontekst(opfoelgning, valgt, alle), ["tabeller", "forklaringer"]),
+        **udskudt(lambda: udvalg_kontekst(opfoelgning, valgt, mellemlager.linjer(opfoelgning)),
+                  ["tabeller", "forklaringer"]),
         "fortegn_korrektioner": FORTEGN_KORREKTIONER,
         "fortegn_afvigelse": FORTEGN_AFVIGELSE,
     }
