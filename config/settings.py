@@ -256,6 +256,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # by default each process keeps its own in memory (no service needed); with CACHE_URL=redis://… the processes share
 # one, so a page computed by one worker is served by all of them.
 CACHE_URL = env_str("CACHE_URL", "")
+CACHES: dict[str, dict[str, object]]
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
