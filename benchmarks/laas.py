@@ -23,7 +23,7 @@ from decimal import Decimal
 from bilag import dansk, opsaet_django, syntetisk_csv
 
 AAR = 2031
-GANGE = 3
+GANGE = 2
 
 
 def main() -> None:
@@ -78,10 +78,13 @@ def main() -> None:
             laas_op()
             faerdig = threading.Event()
             ventetider: list[float] = []
+            starttider: list[float] = []
 
             def gemmer() -> None:
                 while not faerdig.is_set():
+                    t0 = time.perf_counter()
                     ventetider.append(gem())
+                    starttider.append(t0)
                     time.sleep(0.02)
                 connection.close()
 
@@ -93,8 +96,13 @@ def main() -> None:
                 laast = laas_opfoelgning(opfoelgning=syntetisk)
                 if bilag_i_transaktionen:
                     bilag.frys_bilag(laast)
+                foer_commit = time.perf_counter()
             # Without a broker the Bilag job has run here, right after the commit, in this thread.
             tid = time.perf_counter() - start
+            if "-v" in sys.argv:
+                laengste = sorted(zip(ventetider, starttider, strict=False), reverse=True)[:3]
+                print(f"  låsens transaktion slut efter {foer_commit - start:.3f} s; længste ventetider: "
+                      + ", ".join(f"{v * 1000:.0f} ms fra {t - start:.3f} s" for v, t in laengste))
             assert Opfoelgning.objects.get(pk=syntetisk.pk).bilag_sha256, "bilaget blev ikke gemt"
             time.sleep(0.1)
             faerdig.set()
