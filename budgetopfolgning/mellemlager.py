@@ -4,9 +4,8 @@ A locked round never changes, so its lines are kept for good, keyed on the round
 moment it was locked. An open round's are keyed on its `tal_version`, which gets a new random value, in the writing
 transaction, with every change to what its tables are made from: the services that write many rows at once call
 `tal_aendret` themselves; every single-row save or delete (the admin's, a history revert) does so through the signals
-below. The
-key is read from the round's own row, which every page loads anyway, so a page never shows a cached figure that has
-since changed, and every process (gunicorn worker) agrees on what is current whatever cache it has.
+below. The key is read from the round's own row, which every page loads anyway, so a page never shows a cached figure
+that has since changed, and every process (gunicorn worker) agrees on what is current whatever cache it has.
 """
 
 import threading
