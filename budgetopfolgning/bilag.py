@@ -65,9 +65,18 @@ def _faelles_kontekst(opfoelgning: Opfoelgning, *, kladde: bool, titel: str) -> 
 
 
 
+# A draft Bilag is kept this long after its last download; it is keyed on the exact page it is drawn from, so a
+# changed figure or text is a new draft at once, never a stale one.
+KLADDE_SEKUNDER = 24 * 60 * 60
+
+
 def _pdf(skabelon: str, kontekst: dict, opfoelgning: Opfoelgning) -> bytes:
-    """The round's date pins the PDF's timestamps, so the view and the lock give equal bytes."""
-    return render_pdf(skabelon, kontekst, dato=opfoelgning.dokumentdato)
+    """The round's date pins the PDF's timestamps, so the view and the lock give equal bytes. Drafts come from the
+    cache when their page is unchanged; the final Bilag is always rendered anew (and then stored on the round)."""
+    return render_pdf(
+        skabelon, kontekst, dato=opfoelgning.dokumentdato,
+        mellemlager_sekunder=KLADDE_SEKUNDER if kontekst.get("kladde") else None,
+    )
 
 
 def render_bilag(opfoelgning: Opfoelgning, *, kladde: bool) -> bytes:

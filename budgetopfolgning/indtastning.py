@@ -16,10 +16,10 @@ from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from budgetopfolgning import gennemgang
+from budgetopfolgning import gennemgang, mellemlager
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.services import OpfoelgningsFejl
-from kerne import historik, versioner
+from kerne import versioner
 from kerne.beloeb import NUL
 from rammer.models import Aktivitet, Aktivitetsdel, Bevillingsramme, Rammedel
 
@@ -44,15 +44,15 @@ class Indtastning:
     forventet_overfoersel: Decimal | None = None
 
 
-def _opdater_linje(linje: Opfoelgningslinje | Aktivitetslinje, bruger: "User | None", **felter: object) -> bool:
-    """Write changed fields of a line with a new version, recording who did it; False when nothing changed."""
+def _aendr_linje(linje: L, bruger: "User | None", nu: datetime, **felter: object) -> bool:
+    """Set changed fields of a line with a new version and who saved it (the caller writes them in bulk); False when
+    nothing changed."""
     if all(getattr(linje, felt) == value for felt, value in felter.items()):
         return False
     for felt, value in felter.items():
         setattr(linje, felt, value)
-    versioner.ny_version(linje, bruger=bruger)
-    historik.saet_bruger(linje, bruger)
-    linje.save()
+    # The version, time and user `versioner.ny_version` would write; set here so one bulk UPDATE writes them all.
+    linje.version, linje.aendret, linje.aendret_af = linje.version + 1, nu, bruger
     return True
 
 
@@ -84,30 +84,46 @@ def gem_ramme(
         {pk: ny.version for pk, ny in aktiviteter.items()},
     )
 
-    aendret = False
-    for akt_linje in akt_linjer:
-        ny = aktiviteter[akt_linje.pk]
-        aendret |= _opdater_linje(
-            akt_linje, bruger, korrektioner=ny.korrektioner, forventet_forbrug=ny.forventet_forbrug
+    # Every changed row is written in bulk, with its history rows in bulk too: a constant number of queries however
+    # many activities the ramme has.
+    nu = timezone.now()
+    felter = ["korrektioner", "forventet_forbrug", "version", "aendret", "aendret_af"]
+    aendrede_akt = [
+        akt_linje
+        for akt_linje in akt_linjer
+        if _aendr_linje(
+            akt_linje, bruger, nu,
+            korrektioner=aktiviteter[akt_linje.pk].korrektioner,
+            forventet_forbrug=aktiviteter[akt_linje.pk].forventet_forbrug,
         )
+    ]
+    if aendrede_akt:
+        bulk_update_with_history(aendrede_akt, Aktivitetslinje, felter, default_user=bruger)
     summer = {
         (row["aktivitetsdel__aktivitet__ramme_id"], row["aktivitetsdel__placering"]): row
         for row in Aktivitetslinje.objects.filter(opfoelgning=opfoelgning)
         .values("aktivitetsdel__aktivitet__ramme_id", "aktivitetsdel__placering")
         .annotate(k=Sum("korrektioner"), f=Sum("forventet_forbrug"))
     }
+    aendrede = []
     for linje in linjer:
         ny = indtastninger[linje.pk]
-        felter: dict[str, object] = {"forklaring": ny.forklaring}
+        nye_felter: dict[str, object] = {"forklaring": ny.forklaring}
         if ny.forventet_overfoersel is not None:
-            felter["forventet_overfoersel"] = ny.forventet_overfoersel
+            nye_felter["forventet_overfoersel"] = ny.forventet_overfoersel
         sum_ = summer.get((linje.rammedel.ramme_id, linje.rammedel.placering))
         if sum_ is not None:
-            felter.update(korrektioner=sum_["k"], forventet_forbrug=sum_["f"])
+            nye_felter.update(korrektioner=sum_["k"], forventet_forbrug=sum_["f"])
         else:
-            felter.update(korrektioner=ny.korrektioner, forventet_forbrug=ny.forventet_forbrug)
-        aendret |= _opdater_linje(linje, bruger, **felter)
-    if aendret:
+            nye_felter.update(korrektioner=ny.korrektioner, forventet_forbrug=ny.forventet_forbrug)
+        if _aendr_linje(linje, bruger, nu, **nye_felter):
+            aendrede.append(linje)
+    if aendrede:
+        bulk_update_with_history(
+            aendrede, Opfoelgningslinje, [*felter, "forklaring", "forventet_overfoersel"], default_user=bruger
+        )
+    if aendrede or aendrede_akt:
+        mellemlager.tal_aendret(aar_id=opfoelgning.aar_id)
         gennemgang.saet_i_gang(opfoelgning=opfoelgning, ramme_ids={linje.rammedel.ramme_id for linje in linjer}
                                | {a.aktivitetsdel.aktivitet.ramme_id for a in akt_linjer}, bruger=bruger)
     return linjer
@@ -147,22 +163,23 @@ def indfoer_aktiviteter(
                 f"Aktiviteternes {felt.replace('_', ' ')} giver {total} kr., men {rammedel} har {forventet} kr."
             )
     result = []
-    for sortering, tal in enumerate(aktiviteter, start=1):
-        aktivitet, _ = Aktivitet.objects.get_or_create(
-            ramme=rammedel.ramme, navn=tal.navn, defaults={"sortering": sortering}
-        )
-        del_ = Aktivitetsdel.objects.create(
-            aktivitet=aktivitet, placering=rammedel.placering, oprindeligt_budget=tal.oprindeligt_budget
-        )
-        result.append(
-            Aktivitetslinje.objects.create(
-                opfoelgning=opfoelgning,
-                aktivitetsdel=del_,
-                korrektioner=tal.korrektioner,
-                forventet_forbrug=tal.forventet_forbrug,
-                aendret_af=bruger,
+    with mellemlager.samlet(aar_id=opfoelgning.aar_id):
+        for sortering, tal in enumerate(aktiviteter, start=1):
+            aktivitet, _ = Aktivitet.objects.get_or_create(
+                ramme=rammedel.ramme, navn=tal.navn, defaults={"sortering": sortering}
             )
-        )
+            del_ = Aktivitetsdel.objects.create(
+                aktivitet=aktivitet, placering=rammedel.placering, oprindeligt_budget=tal.oprindeligt_budget
+            )
+            result.append(
+                Aktivitetslinje.objects.create(
+                    opfoelgning=opfoelgning,
+                    aktivitetsdel=del_,
+                    korrektioner=tal.korrektioner,
+                    forventet_forbrug=tal.forventet_forbrug,
+                    aendret_af=bruger,
+                )
+            )
     return result
 
 
@@ -256,6 +273,7 @@ def gem_raekker(
     for a in aendrede_akt:
         rammer[a.aktivitetsdel.aktivitet.ramme_id] = a.aktivitetsdel.aktivitet.ramme
     if rammer:
+        mellemlager.tal_aendret(aar_id=opfoelgning.aar_id)
         gennemgang.saet_i_gang(opfoelgning=opfoelgning, ramme_ids=set(rammer), bruger=bruger)
     return Gitterresultat(
         gemte_rammer=sorted(rammer.values(), key=lambda r: r.sorteringsnoegle),

@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -28,6 +29,10 @@ class OpfoelgningQuerySet(models.QuerySet):
 
     def aar_er_frosset(self, aar_id: int) -> bool:
         return self.filter(aar_id=aar_id, status=Opfoelgning.LAAST).exists()
+
+
+def ny_tal_version() -> str:
+    return uuid.uuid4().hex
 
 
 class Opfoelgning(models.Model):
@@ -73,6 +78,10 @@ class Opfoelgning(models.Model):
     # failed leaves its attempts and the kind of error here, shown to Center for Økonomi on the round's page.
     bilag_forsoeg = models.PositiveSmallIntegerField("forsøg på at danne bilaget", default=0, editable=False)
     bilag_fejl = models.CharField("sidste fejl ved dannelse af bilaget", max_length=300, blank=True, editable=False)
+    # A new random value at every change to what the round's tables and explanations are made from (mellemlager.py):
+    # the cached figures of an open round are keyed on it, so a change is never served from the cache. Random, not a
+    # counter: a save of an old copy of the row cannot bring back a value that was used before.
+    tal_version = models.CharField(max_length=32, default=ny_tal_version, editable=False)
 
     objects = OpfoelgningQuerySet.as_manager()
 

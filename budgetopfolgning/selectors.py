@@ -296,11 +296,14 @@ def manglende_forklaringer(opfoelgning: Opfoelgning, alle: list[Linje] | None = 
     return [linje for linje in alle if abs(linje.tal.afvigelse) >= graense and not linje.forklaring.strip()]
 
 
-def tal_sha256(opfoelgning: Opfoelgning) -> str:
+def tal_sha256(opfoelgning: Opfoelgning, alle: list[Linje] | None = None) -> str:
     """SHA-256 of the round's canonical figures: a sorted JSON of every line and the round's identity.
 
-    Amounts are written with two decimals as text, so the hash is the same on SQLite and PostgreSQL.
+    Amounts are written with two decimals as text, so the hash is the same on SQLite and PostgreSQL. `alle` is the
+    round's lines when the caller has just read them (the lock, in its transaction).
     """
+    if alle is None:
+        alle = linjer(opfoelgning)
     data = {
         "aar": opfoelgning.aar.aar,
         "nummer": opfoelgning.nummer,
@@ -316,7 +319,7 @@ def tal_sha256(opfoelgning: Opfoelgning) -> str:
                 # Only where set, so a round locked before carry-overs existed keeps its hash.
                 *([f"{linje.tal.forventet_overfoersel:.2f}"] if linje.tal.forventet_overfoersel else []),
             ]
-            for linje in linjer(opfoelgning)
+            for linje in alle
         ),
     }
     canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

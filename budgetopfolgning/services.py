@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from budgetopfolgning import arbejdsliste, gennemgang, jobs, laasning, selectors
+from budgetopfolgning import arbejdsliste, gennemgang, jobs, laasning, mellemlager, selectors
 from budgetopfolgning.indlaesning import ImportFejl, laes_budgetfil, linjefejl
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from kerne import versioner
@@ -233,6 +233,8 @@ def importer_budget(
     if nummer > 1:
         # Ramme parts (and activities) the file does not mention continue from the previous round.
         _fortsaet_fra_forrige(opfoelgning, Opfoelgning.objects.get(aar=budgetaar, nummer=nummer - 1), bruger=bruger)
+    # The rounds' cached figures (mellemlager.py) get a new version: rows written in bulk send no signals.
+    mellemlager.tal_aendret(aar_id=budgetaar.pk)
     return Importresultat(opfoelgning=opfoelgning, oprettet=oprettet, opdateret=opdateret)
 
 
@@ -308,6 +310,7 @@ def aabn_opfoelgning(
         frist=frist,
     )
     _fortsaet_fra_forrige(opfoelgning, forrige, bruger=bruger)
+    mellemlager.tal_aendret(aar_id=aar.pk)  # the bulk insert above sends no signals
     return opfoelgning
 
 
@@ -329,7 +332,10 @@ def laas_opfoelgning(
     )
     if tidligere_aabne.exists():
         raise OpfoelgningsFejl(f"{tidligere_aabne.first()} er stadig åben og skal låses først.")
-    mangler = selectors.manglende_forklaringer(opfoelgning)
+    # The lines are read once, under the round's row lock: the check and the hash see the same figures, and the
+    # transaction (which every save in the round, and on SQLite every write, waits for) stays short.
+    alle = selectors.linjer(opfoelgning)
+    mangler = selectors.manglende_forklaringer(opfoelgning, alle)
     if mangler:
         navne = ", ".join(
             f"{linje.ramme.nummer} ({linje.rammedel.get_placering_display().lower()})" for linje in mangler
@@ -342,7 +348,7 @@ def laas_opfoelgning(
     opfoelgning.status = Opfoelgning.LAAST
     opfoelgning.laast_tidspunkt = timezone.now()
     opfoelgning.laast_af = bruger
-    opfoelgning.tal_sha256 = selectors.tal_sha256(opfoelgning)
+    opfoelgning.tal_sha256 = selectors.tal_sha256(opfoelgning, alle)
     opfoelgning.save(update_fields=["status", "laast_tidspunkt", "laast_af", "tal_sha256"])
     # The Bilag is rendered once, by a job that starts when this transaction has committed (saves wait for the
     # lock, not for the PDF), and every later download serves those bytes.

@@ -4,6 +4,9 @@ The page, its PDF and its workbook all take their tables, summary and explanatio
 and paper cannot disagree.
 """
 
+import functools
+from collections.abc import Callable, Iterable
+
 from budgetopfolgning import selectors
 from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.tables import OpfoelgningsTabel
@@ -44,9 +47,13 @@ def fortegn() -> dict:
     return {"fortegn_korrektioner": kommune.fortegn_korrektioner, "fortegn_afvigelse": kommune.fortegn_afvigelse}
 
 
-def opfoelgning_kontekst(opfoelgning: Opfoelgning) -> dict:
-    """Everything the round page and its Bilag show; one function, so screen and paper agree."""
-    alle = selectors.linjer(opfoelgning)
+def opfoelgning_kontekst(opfoelgning: Opfoelgning, alle: list[selectors.Linje] | None = None) -> dict:
+    """Everything the round page and its Bilag show; one function, so screen and paper agree.
+
+    `alle` is the round's lines when the caller has them already (the page takes them from the cache).
+    """
+    if alle is None:
+        alle = selectors.linjer(opfoelgning)
     tabeller = selectors.udvalgstabeller(opfoelgning, alle)
     return {
         "opfoelgning": opfoelgning,
@@ -62,8 +69,15 @@ def opfoelgning_kontekst(opfoelgning: Opfoelgning) -> dict:
     }
 
 
-def udvalg_kontekst(opfoelgning: Opfoelgning, udvalg: Udvalg) -> dict:
-    alle = selectors.linjer(opfoelgning, udvalg=udvalg)
+def udvalg_kontekst(
+    opfoelgning: Opfoelgning, udvalg: Udvalg, alle: list[selectors.Linje] | None = None
+) -> dict:
+    """The udvalg's drill-down; `alle`, when given, is the whole round's lines (in ramme order), of which the
+    udvalg's are taken."""
+    if alle is None:
+        alle = selectors.linjer(opfoelgning, udvalg=udvalg)
+    else:
+        alle = [linje for linje in alle if linje.ramme.udvalg_id == udvalg.pk]
     tabeller = selectors.rammetabeller(opfoelgning, alle)
     return {
         "opfoelgning": opfoelgning,
@@ -76,3 +90,10 @@ def udvalg_kontekst(opfoelgning: Opfoelgning, udvalg: Udvalg) -> dict:
         },
         **fortegn(),
     }
+
+
+def udskudt(beregn: Callable[[], dict], navne: Iterable[str]) -> dict:
+    """Context entries computed on first use, all by one call of `beregn`: a page whose tables come from the cache
+    (`{% cache %}` keyed on mellemlager.noegle) never builds them. Templates call a callable they are given."""
+    husk = functools.cache(beregn)
+    return {navn: functools.partial(lambda navn: husk()[navn], navn) for navn in navne}

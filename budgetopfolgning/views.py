@@ -13,6 +13,7 @@ from budgetopfolgning import (
     forbrugstal,
     indtastning,
     jobs,
+    mellemlager,
     praecision,
     selectors,
     services,
@@ -23,7 +24,7 @@ from budgetopfolgning.forms import NyOpfoelgningForm, RammeForm
 from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.opslag import hent_opfoelgning, hent_ramme_i_opfoelgning
 from budgetopfolgning.rules import RammeIOpfoelgning
-from budgetopfolgning.sider import fortegn, opfoelgning_kontekst, udvalg_kontekst
+from budgetopfolgning.sider import bilag_titel, fortegn, opfoelgning_kontekst, udskudt, udvalg_kontekst
 from forbrug import selectors as forbrug_selectors
 from kerne import versioner
 from kerne.beloeb import redigerbart
@@ -54,17 +55,30 @@ def opfoelgning_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> Ht
     opfoelgning = hent_opfoelgning(request, aar, nr)
     if not opfoelgning.er_laast:
         noter_adgang(request, Adgangslog.AABEN_RUNDE, opfoelgning)
-    context = opfoelgning_kontekst(opfoelgning)
+    # The round's lines come from the cache (mellemlager), and only when something on the page needs them: a locked
+    # round's page is its cached tables and nothing else.
+    def alle() -> list[selectors.Linje]:
+        return mellemlager.linjer(opfoelgning)
+
+    context = {
+        "opfoelgning": opfoelgning,
+        # Only used in the template's cached parts: built when the cache does not hold them.
+        **udskudt(lambda: opfoelgning_kontekst(opfoelgning, alle()), ["tabeller", "opsummering", "forklaringer"]),
+        "bilagstitel": bilag_titel(opfoelgning),
+        **fortegn(),
+        "tal_noegle": mellemlager.noegle(opfoelgning),
+        "tal_timeout": mellemlager.timeout(opfoelgning),
+    }
     context["kan_laase"] = rules.has_perm("budgetopfolgning.laas_opfoelgning", request.user, opfoelgning)
     if context["kan_laase"]:
-        context["manglende_forklaringer"] = selectors.manglende_forklaringer(opfoelgning, context["linjer"])
+        context["manglende_forklaringer"] = selectors.manglende_forklaringer(opfoelgning, alle())
     context["kan_danne_bilag"] = rules.has_perm("budgetopfolgning.dan_bilag", request.user, opfoelgning)
     if not opfoelgning.er_laast and not kun_laeser(request.user):
-        context.update(views_gennemgang.arbejdsliste_kontekst(request, opfoelgning, context["linjer"]))
+        context.update(views_gennemgang.arbejdsliste_kontekst(request, opfoelgning, alle()))
     # Forbrug is shown on the page only, never in the Bilag (opfoelgning_kontekst), which a lock freezes; and only
     # while the round is open, when it helps make the forecasts: a locked round's page shows what was locked.
     if not opfoelgning.er_laast and forbrugstal.har_forbrug(opfoelgning):
-        dele = forbrugstal.forbrugsdele(opfoelgning, context["linjer"])
+        dele = forbrugstal.forbrugsdele(opfoelgning, alle())
         context["forbrug_udvalg"] = forbrugstal.forbrug_pr_udvalg(opfoelgning, dele)
         context["ikke_fordelt"] = forbrugstal.ikke_fordelt(opfoelgning)
         context["forbrugsmaaned"] = maanedsnavn(forbrugstal.forbrugsmaaned(opfoelgning))
@@ -108,13 +122,22 @@ def praecision_side(request: HttpRequest, aar: int) -> HttpResponse:
 def udvalg_side(request: HttpRequest, aar: int, nr: int, kode: str) -> HttpResponse:
     opfoelgning = hent_opfoelgning(request, aar, nr)
     valgt = get_object_or_404(Udvalg, aar=opfoelgning.aar, kode=kode)
-    return render(request, "budgetopfolgning/udvalg.html", udvalg_kontekst(opfoelgning, valgt))
+    context = {
+        "opfoelgning": opfoelgning,
+        "udvalg": valgt,
+        **udskudt(lambda: udvalg_kontekst(opfoelgning, valgt, mellemlager.linjer(opfoelgning)),
+                  ["tabeller", "forklaringer"]),
+        **fortegn(),
+    }
+    context["tal_noegle"] = mellemlager.noegle(opfoelgning)
+    context["tal_timeout"] = mellemlager.timeout(opfoelgning)
+    return render(request, "budgetopfolgning/udvalg.html", context)
 
 
 @require_safe
 def ramme_side(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpResponse:
     opfoelgning, valgt = hent_ramme_i_opfoelgning(request, aar, nr, ramme_nr)
-    linjer = selectors.linjer(opfoelgning, ramme=valgt)
+    linjer = [linje for linje in mellemlager.linjer(opfoelgning) if linje.ramme.pk == valgt.pk]
     total = selectors.summer([linje.tal for linje in linjer], opfoelgning=opfoelgning)
     andre = Opfoelgning.objects.for_user(request.user).filter(aar=opfoelgning.aar).exclude(pk=opfoelgning.pk)
     forbrug = forbrugstal.forbrugsvisning(opfoelgning, linjer)
@@ -130,7 +153,7 @@ def ramme_side(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: s
             "linjer": linjer,
             "total": total,
             "andre_runder": andre.select_related("aar"),
-            "historik": selectors.historik(opfoelgning, valgt),
+            **_historikside(request, selectors.historik(opfoelgning, valgt)),
             "aktiviteter": selectors.aktivitetslinjer(opfoelgning, valgt),
             "forbrug": forbrug,
             "graf": graf,
@@ -145,6 +168,23 @@ def ramme_side(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: s
             ),
         },
     )
+
+
+# The ramme page shows the newest changes first, this many at a time; "Vis ældre ændringer" shows as many more.
+HISTORIK_SIDE = 20
+
+
+def _historikside(request: HttpRequest, aendringer: list[selectors.Linjeaendring]) -> dict:
+    """The newest `?historik=` changes (20 by default; a plain link, so it works without script)."""
+    try:
+        antal_vist = max(HISTORIK_SIDE, int(request.GET.get("historik", HISTORIK_SIDE)))
+    except ValueError:
+        antal_vist = HISTORIK_SIDE
+    return {
+        "historik": aendringer[:antal_vist],
+        "historik_i_alt": len(aendringer),
+        "historik_flere": antal_vist + HISTORIK_SIDE if len(aendringer) > antal_vist else None,
+    }
 
 
 def _initial(linjer: list[Opfoelgningslinje], aktiviteter: list[selectors.AktivitetLinje]) -> dict:

@@ -28,3 +28,21 @@ wsgi_app = "config.wsgi:application"
 # gunicorn's control socket lives at one fixed path per user; two servers on one machine (two ports, as in the
 # tests) would fight over it, and systemd already controls the process.
 control_socket_disable = True
+
+# The master imports the app, its URLs (and with them every view, WeasyPrint, openpyxl) and the main pages'
+# templates before it forks the workers, so no user pays the import time of a fresh worker (seconds), and a worker
+# replaced after max_requests starts warm. Nothing here may leave a database connection open: the forked workers would
+# share its socket. Django opens connections only on a query, and `when_ready` closes any a check may have opened.
+preload_app = True
+
+
+def when_ready(server):
+    from django.db import connections
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view module
+    for navn in ("budgetopfolgning/opfoelgning.html", "budgetopfolgning/udvalg.html", "budgetopfolgning/ramme.html",
+                 "budgetopfolgning/_tabel.html", "budgetopfolgning/forside.html"):
+        get_template(navn)
+    connections.close_all()

@@ -1,6 +1,8 @@
 import base64
 import re
+from contextvars import ContextVar
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -64,6 +66,10 @@ class SsoIdentitet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bruger} ← {self.udsteder} {self.sub}"
+# The request's memo of Kommune.hent(); None outside a request.
+_KOMMUNE_MEMO: ContextVar[dict | None] = ContextVar("kommune_memo", default=None)
+
+
 class Kommune(models.Model):
     """The kommune the installation serves: its name, logo, letterhead, wording and rules, edited in the admin.
 
@@ -137,10 +143,25 @@ class Kommune(models.Model):
     def __str__(self) -> str:
         return self.visningsnavn
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        memo = _KOMMUNE_MEMO.get()
+        if memo is not None:
+            memo.pop("kommune", None)
+
     @classmethod
     def hent(cls) -> "Kommune":
-        """The kommune's settings; the defaults (unsaved) while none are stored."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
+        """The kommune's settings; the defaults (unsaved) while none are stored.
+
+        Read once per request (many parts of a page ask): `KommuneMiddleware` opens a memo for the request. Outside a
+        request (jobs, commands) every call reads the row, so a long-running worker never keeps old settings."""
+        memo = _KOMMUNE_MEMO.get()
+        if memo is not None and "kommune" in memo:
+            return memo["kommune"]
+        kommune = cls.objects.filter(pk=1).first() or cls(pk=1)
+        if memo is not None:
+            memo["kommune"] = kommune
+        return kommune
 
     @property
     def visningsnavn(self) -> str:

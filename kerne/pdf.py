@@ -3,6 +3,7 @@
 Used by the Bilag, the omstilling PDFs and the ledelsesinformation PDF.
 """
 
+import hashlib
 import os
 import threading
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from datetime import UTC, date, datetime, time
 
 import weasyprint
 import weasyprint.text.ffi
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 from django_weasyprint.utils import DjangoURLFetcher
@@ -52,11 +54,29 @@ def _fast_fonttidspunkt(dato: date | None) -> Iterator[None]:
                 os.environ["SOURCE_DATE_EPOCH"] = tidligere
 
 
-def render_pdf(skabelon: str, kontekst: dict, *, dato: date | None = None) -> bytes:
+def render_pdf(
+    skabelon: str, kontekst: dict, *, dato: date | None = None, mellemlager_sekunder: int | None = None
+) -> bytes:
     """Render a template to a tagged PDF. No request is involved, so a view and a service give equal bytes;
-    with `dato`, the document's own date pins every timestamp, so re-rendering gives identical bytes."""
+    with `dato`, the document's own date pins every timestamp, so re-rendering gives identical bytes.
+
+    With `mellemlager_sekunder`, the PDF is kept in Django's cache keyed on the SHA-256 of the exact page it is drawn
+    from (and its date): the same page gives the same PDF, so a second request for an unchanged document is served
+    without WeasyPrint, and any change to a figure or a text makes a new page, hence a new key.
+    """
     with translation.override("da"):
         html = render_to_string(skabelon, kontekst)
+    if mellemlager_sekunder is None:
+        return _html_til_pdf(html, dato)
+    noegle = "pdf:" + hashlib.sha256(f"{dato}|{html}".encode()).hexdigest()
+    data = cache.get(noegle)
+    if data is None:
+        data = _html_til_pdf(html, dato)
+        cache.set(noegle, data, mellemlager_sekunder)
+    return data
+
+
+def _html_til_pdf(html: str, dato: date | None) -> bytes:
     fetcher = DjangoURLFetcher(allowed_protocols=("file", "data"), fail_on_errors=True)
     dokument = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     with _fast_fonttidspunkt(dato):
