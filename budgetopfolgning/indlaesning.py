@@ -128,7 +128,8 @@ def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]], kommune
             fejl.append(linjefejl(index, "udvalg_kode", f"»{kode}« er ikke en forkortelse: {KODE_BESKRIVELSE}"))
         placering = str(celle("serviceramme", "")).strip().lower()
         if placering not in (Rammedel.INDEN, Rammedel.UDEN):
-            fejl.append(linjefejl(index, "serviceramme", f"»{celle('serviceramme', '')}« er hverken »inden« eller »uden«."))
+            vist = celle("serviceramme", "")
+            fejl.append(linjefejl(index, "serviceramme", f"»{vist}« er hverken »inden« eller »uden«."))
         beloeb = {k: beloebscelle(celle(k, ""), index, k, fejl) for k in BELOEBSKOLONNER}
         overfoert = None
         if "overfoert_fra_sidste_aar" in pos:

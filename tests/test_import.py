@@ -189,7 +189,9 @@ class ImportCommandTests(BaseTestCase):
 class OtherKommuneTests(TestCase):
     def test_the_demo_fixture_imports_as_a_file_would(self):
         path = Path(__file__).resolve().parent.parent / "fixtures" / "budget_2024_1.csv"
-        call_command("importer_budget", str(path), aar=2024, opfolgning=1, pr_dato=date(2024, 3, 31), stdout=io.StringIO())
+        call_command(
+            "importer_budget", str(path), aar=2024, opfolgning=1, pr_dato=date(2024, 3, 31), stdout=io.StringIO()
+        )
         self.assertEqual(Rammedel.objects.filter(ramme__aar__aar=2024).count(), 25)
 
 
