@@ -6,7 +6,7 @@ against it, and only a file without problems is written, in one transaction.
 """
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -297,7 +297,7 @@ def importer_budget(
             dokumentdato=dokumentdato or idag,
             **(metadata or {}),
         )
-        gemte: dict[int, dict[str, Any]] = {}
+        gemte: dict[int, Mapping[str, Any]] = {}
     else:
         changed = {k: v for k, v in (metadata or {}).items() if v}
         if pr_dato:

@@ -9,7 +9,7 @@ History (django-simple-history) is written the same way, as the rows `bulk_histo
 with the time, the kind ("+" created, "~" changed) and the user.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -99,7 +99,7 @@ def opdater(model: type[models.Model], kolonner: Sequence[str], raekker: Sequenc
 
 def historik(
     model: type[models.Model],
-    raekker: Iterable[dict[str, Any]],
+    raekker: Iterable[Mapping[str, Any]],
     *,
     hvad: str,
     tidspunkt: datetime,
