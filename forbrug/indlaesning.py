@@ -10,8 +10,18 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from kerne.indlaesning import MAKS_FEJL, ImportFejl, Linjegraense, beloebscelle, laes_raekker, linjefejl, tom
+from kerne.indlaesning import (
+    MAKS_FEJL,
+    ImportFejl,
+    Linjegraense,
+    beloebscelle,
+    blank,
+    laes_raekker,
+    linjefejl,
+    tom,
+)
 from kerne.models import Kommune
 from kerne.nummerering import kode_fra_celle
 from kerne.tekst import rens, styretegn_fejl
@@ -34,8 +44,9 @@ class Kontolinje:
     aktivitet: str
 
 
-@dataclass(frozen=True, slots=True)
-class Forbrugslinje:
+class Forbrugslinje(NamedTuple):
+    """A line of a forbrug file (a tuple: a year's file has 100.000 of them)."""
+
     linjenr: int
     konto: str
     maaned: int
@@ -73,7 +84,7 @@ def _linjer(
     bredde = max(pos.values()) + 1
     while len(fejl) < MAKS_FEJL and (naeste := next(raekker, None)) is not None:
         linjenr, celler = naeste
-        if all(tom(c) for c in celler):
+        if blank(celler):
             continue
         if len(celler) > bredde and any(not tom(c) for c in celler[bredde:]):
             fejl.append(linjefejl(linjenr, None, f"Linjen har flere felter end overskriften ({bredde})."))
@@ -133,34 +144,60 @@ def laes_kontoplan(data: bytes, filnavn: str, kommune: Kommune | None = None) ->
     return linjer
 
 
+MAANEDER = {str(m): m for m in range(1, 13)} | {f"{m:02d}": m for m in range(1, 10)}
+
+
 def _maaned(celle: Celle, linjenr: int, fejl: list[str]) -> int:
     tekst = str(celle).strip()
     if isinstance(celle, Decimal) and celle == celle.to_integral_value():
         tekst = str(int(celle))
-    if not re.fullmatch(r"\d{1,2}", tekst, re.ASCII) or not 1 <= int(tekst) <= 12:
+    if tekst not in MAANEDER:
         fejl.append(linjefejl(linjenr, "maaned", f"»{celle}« er ikke en måned. Skriv månedens nummer, 1 til 12."))
         return 0
-    return int(tekst)
+    return MAANEDER[tekst]
 
 
 def laes_forbrug(data: bytes, filnavn: str) -> list[Forbrugslinje]:
-    """Read and check a forbrug file: `konto;maaned;beloeb`, one line per konto and month."""
+    """Read and check a forbrug file: `konto;maaned;beloeb`, one line per konto and month.
+
+    A year's file holds some 100.000 lines, so the plain line (three text cells, a known month, a plain amount, no
+    control character) is read by a short path; any other line takes the full checks, which name each problem.
+    """
     with closing(laes_raekker(data, filnavn, FORBRUG_GRAENSE)) as raekker:
         pos = _overskrift(raekker, ["konto", "maaned", "beloeb"], [])
+        i_konto, i_maaned, i_beloeb = pos["konto"], pos["maaned"], pos["beloeb"]
+        bredde = max(pos.values()) + 1
         fejl: list[str] = []
         linjer: list[Forbrugslinje] = []
         set_par: dict[tuple[str, int], int] = {}
-        for linjenr, celle in _linjer(raekker, pos, fejl):
-            konto = _konto(celle["konto"], linjenr, fejl)
-            maaned = _maaned(celle["maaned"], linjenr, fejl)
-            beloeb = beloebscelle(celle["beloeb"], linjenr, "beloeb", fejl)
-            if konto and maaned:
-                tidligere = set_par.setdefault((konto, maaned), linjenr)
-                if tidligere != linjenr:
-                    fejl.append(
-                        linjefejl(linjenr, "maaned", f"Konto »{konto}« har måned {maaned} også i linje {tidligere}.")
-                    )
-            linjer.append(Forbrugslinje(linjenr, konto, maaned, beloeb))
+        for linjenr, celler in raekker:
+            if len(celler) == bredde:
+                try:
+                    tekst = "".join(celler)  # type: ignore[arg-type]
+                except TypeError:
+                    tekst = None  # a spreadsheet number: the full checks below
+                if tekst is not None and tekst.isprintable():
+                    konto = celler[i_konto].strip()  # type: ignore[union-attr]
+                    maaned = MAANEDER.get(celler[i_maaned])  # type: ignore[call-overload]
+                    if konto and len(konto) <= KONTO_LAENGDE and maaned and (konto, maaned) not in set_par:
+                        beloeb = beloebscelle(celler[i_beloeb], linjenr, "beloeb", fejl)
+                        set_par[(konto, maaned)] = linjenr
+                        linjer.append(Forbrugslinje(linjenr, konto, maaned, beloeb))
+                        if len(fejl) >= MAKS_FEJL:
+                            break
+                        continue
+            for linjenr_, celle in _linjer(iter([(linjenr, celler)]), pos, fejl):
+                konto = _konto(celle["konto"], linjenr_, fejl)
+                maaned = _maaned(celle["maaned"], linjenr_, fejl)
+                beloeb = beloebscelle(celle["beloeb"], linjenr_, "beloeb", fejl)
+                if konto and maaned:
+                    tidligere = set_par.setdefault((konto, maaned), linjenr_)
+                    if tidligere != linjenr_:
+                        besked = f"Konto »{konto}« har måned {maaned} også i linje {tidligere}."
+                        fejl.append(linjefejl(linjenr_, "maaned", besked))
+                linjer.append(Forbrugslinje(linjenr_, konto, maaned, beloeb))
+            if len(fejl) >= MAKS_FEJL:
+                break
     del fejl[MAKS_FEJL:]
     if not linjer and not fejl:
         fejl.append(linjefejl(2, None, "Filen har ingen linjer med forbrug under overskriften."))

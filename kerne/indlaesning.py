@@ -21,7 +21,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
-from kerne.beloeb import NUL, UgyldigtBeloeb, beloeb_fra_tal, parse_dansk
+from kerne.beloeb import NUL, UgyldigtBeloeb, beloeb_fra_tal, parse_dansk_fil
 
 MAKS_FEJL = 50
 MAKS_BYTES = 100_000_000  # a CSV file, and a workbook unpacked
@@ -252,7 +252,7 @@ def beloebscelle(raw: str | Decimal, linjenr: int, kolonne: str, fejl: list[str]
         return NUL
     try:
         # A Decimal is a spreadsheet number, possibly a float converted in _xlsx_celle: its noise is not øre.
-        return beloeb_fra_tal(raw, fra_float=True) if isinstance(raw, Decimal) else parse_dansk(str(raw))
+        return beloeb_fra_tal(raw, fra_float=True) if isinstance(raw, Decimal) else parse_dansk_fil(str(raw))
     except UgyldigtBeloeb as exc:
         fejl.append(linjefejl(linjenr, kolonne, str(exc)))
         return NUL
@@ -306,3 +306,12 @@ def laes_raekker(data: bytes, filnavn: str, graense: Linjegraense) -> Raekker:
 
 def tom(celle: str | Decimal) -> bool:
     return str(celle).strip() == ""
+
+
+def blank(celler: Sequence[str | Decimal]) -> bool:
+    """A line with nothing in it (blank lines at the end of a sheet are harmless). A CSV line is all text and is
+    checked in one go; a spreadsheet line may hold numbers."""
+    try:
+        return not "".join(celler).strip()  # type: ignore[arg-type]
+    except TypeError:
+        return all(tom(c) for c in celler)
