@@ -105,7 +105,8 @@ def main() -> None:
 
         csv_tid = median_tid(laes_csv, 3)
         pandas_tid = median_tid(lambda: pandas.read_csv(io.BytesIO(data), sep=";", dtype=str), 3)
-        print(f"pandas.read_csv læser filen: {dansk(pandas_tid, 3)} s (median af 3); csv-modulet: {dansk(csv_tid, 3)} s")
+        print(f"pandas.read_csv læser filen: {dansk(pandas_tid, 3)} s (median af 3); "
+              f"csv-modulet: {dansk(csv_tid, 3)} s")
 
         # The round page before any forbrug, as the baseline.
         okonomi, _ = User.objects.get_or_create(username="benchmark-okonomi")
