@@ -6,7 +6,7 @@ against it, and only a file without problems is written, in one transaction.
 """
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -23,6 +23,8 @@ from kerne import massevis
 from kerne.beloeb import NUL, dansk_tal
 from kerne.models import Kommune
 from kerne.nummerering import naturlig_noegle
+from kerne.jobs import Fremdrift
+from kerne.models import Importjob
 from kerne.tekst import antal, styretegn_fejl
 from rammer.models import Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg
 
@@ -70,7 +72,6 @@ def _udvalgskode(navn: str, brugte: set[str]) -> str:
 
 # Rows written per query. A batch is a handful of queries (the rows, their history), whatever the file's size.
 BATCH = 2_000
-Fremdrift = Callable[[int, int], None]
 
 
 def standard_pr_dato(aar: int, idag: date) -> date | None:
@@ -370,6 +371,25 @@ def importer_budget(
         except OpfoelgningsFejl as exc:
             raise ImportFejl([str(exc)]) from exc
     return Importresultat(opfoelgning=opfoelgning, oprettet=len(nye), opdateret=len(opdaterede))
+
+
+def koer_budgetimport(job: Importjob, fremdrift: Fremdrift) -> str:
+    """A budget file uploaded in the browser, run as a background job (`kerne.jobs`; registered in apps.py) and
+    imported as `importer_budget` does from the command line."""
+    p = job.parametre
+    resultat = importer_budget(
+        data=bytes(job.fil),
+        filnavn=job.filnavn,
+        aar=p["aar"],
+        nummer=p["nummer"],
+        pr_dato=date.fromisoformat(p["pr_dato"]) if p.get("pr_dato") else None,
+        bruger=job.oprettet_af,
+        fremdrift=fremdrift,
+    )
+    return (
+        f"{resultat.opfoelgning}: {antal(resultat.oprettet, 'linje', 'linjer')} oprettet, "
+        f"{antal(resultat.opdateret, 'linje', 'linjer')} opdateret."
+    )
 
 
 def _fortsaet_fra_forrige(opfoelgning: Opfoelgning, forrige: Opfoelgning | None, *, bruger: "User | None") -> None:
