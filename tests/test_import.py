@@ -195,6 +195,10 @@ class OtherKommuneTests(TestCase):
         self.assertEqual(Rammedel.objects.filter(ramme__aar__aar=2024).count(), 25)
 
 
+def _dk(kroner: int) -> str:
+    return f"{kroner:,}".replace(",", ".")
+
+
 def _stor_fil(antal_linjer: int, *, forskydning: int = 0) -> bytes:
     """A valid budget file of `antal_linjer` lines: both parts of each ramme, two udvalg."""
     linjer = [HEADER + ";forklaring"]
@@ -203,8 +207,8 @@ def _stor_fil(antal_linjer: int, *, forskydning: int = 0) -> bytes:
         udvalg = "Teknik- og Havneudvalget" if r % 2 else "Skole- og Ungeudvalget"
         placering = "uden" if n % 2 else "inden"
         linjer.append(
-            f"{udvalg};{r // 100:02d}.{r % 100:02d};Ramme {r};{placering};1.{100 + n}.000,50;{n + forskydning};"
-            f"2.{100 + n}.000;Forklaring {n}"
+            f"{udvalg};{r // 100:02d}.{r % 100:02d};Ramme {r};{placering};{_dk(1_000_000 + 7 * n)},50;"
+            f"{n + forskydning};{_dk(2_000_000 + 11 * n)};Forklaring {n}"
         )
     return ("\n".join(linjer) + "\n").encode()
 
