@@ -44,13 +44,21 @@ def indlaes_budget(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "budgetopfolgning/indlaes.html", {"form": form}, status=400 if form.errors else 200)
 
 
+# Who may follow each kind of job (those who may start it), and where to upload another file of its kind.
+RETTIGHED = {"budget": "budgetopfolgning.importer_budget", "forbrug": "forbrug.importer_forbrug"}
+IGEN = {"budget": "indlaes_budget", "forbrug": "forbrug:indlaes"}
+
+
 @require_safe
 def importjob(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
-    """An import job's progress, then its result or errors; the page reloads itself while the job runs."""
-    if not rules.has_perm("budgetopfolgning.importer_budget", request.user):
+    """An import job's progress, then its result or errors (budget or forbrug); the page reloads itself while the job
+    runs."""
+    if not any(rules.has_perm(ret, request.user) for ret in RETTIGHED.values()):
         raise PermissionDenied
     job = get_object_or_404(Importjob.objects.defer("fil").select_related("oprettet_af"), pk=job_id)
+    if not rules.has_perm(RETTIGHED[job.art], request.user):
+        raise PermissionDenied
     link = None
     if job.status == Importjob.FAERDIG and job.art == "budget":
         link = reverse("opfoelgning", args=[job.parametre["aar"], job.parametre["nummer"]])
-    return render(request, "importjob.html", {"job": job, "link": link})
+    return render(request, "importjob.html", {"job": job, "link": link, "igen": reverse(IGEN[job.art])})

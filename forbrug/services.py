@@ -19,6 +19,8 @@ from kerne import massevis
 from kerne.beloeb import NUL, dansk_tal
 from kerne.indlaesning import MAKS_FEJL, ImportFejl, linjefejl
 from kerne.models import Kommune
+from kerne.jobs import Fremdrift
+from kerne.models import Importjob
 from rammer.models import Aktivitet, Budgetaar, Rammedel
 
 BATCH = 5_000
@@ -110,7 +112,9 @@ def _linjenumre(numre: list[int]) -> str:
 
 
 @transaction.atomic
-def importer_forbrug(*, data: bytes, filnavn: str, aar: int, udelad_ukendte: bool = False) -> Forbrugsresultat:
+def importer_forbrug(
+    *, data: bytes, filnavn: str, aar: int, udelad_ukendte: bool = False, fremdrift: Fremdrift | None = None
+) -> Forbrugsresultat:
     """Replace the year's forbrug for the months in the file.
 
     A konto not in the year's kontoplan refuses the file, each named with its lines and total, unless
@@ -146,6 +150,8 @@ def importer_forbrug(*, data: bytes, filnavn: str, aar: int, udelad_ukendte: boo
         )
         raise ImportFejl(fejl)
 
+    if fremdrift:
+        fremdrift(0, len(fil))
     maaneder = sorted(set(fil.maaned))
     Forbrug.objects.filter(aar=budgetaar, maaned__in=maaneder).delete()
     massevis.indsaet(
@@ -153,9 +159,33 @@ def importer_forbrug(*, data: bytes, filnavn: str, aar: int, udelad_ukendte: boo
         ["aar_id", "maaned", "konto", "kontoplan_id", "beloeb"],
         list(zip(repeat(budgetaar.pk), fil.maaned, fil.konto, map(konti.get, fil.konto), fil.beloeb, strict=False)),
     )
+    if fremdrift:
+        fremdrift(len(fil), len(fil))
     return Forbrugsresultat(
         maaneder=maaneder,
         linjer=len(fil),
         ikke_fordelt=sum(ukendte_sum.values(), NUL),
         udeladte_konti=len(ukendte_linjer),
     )
+
+
+def koer_forbrugimport(job: Importjob, fremdrift: Fremdrift) -> str:
+    """A forbrug file uploaded in the browser, run as a background job (`kerne.jobs`; registered in apps.py)."""
+    aar = job.parametre["aar"]
+    resultat = importer_forbrug(
+        data=bytes(job.fil),
+        filnavn=job.filnavn,
+        aar=aar,
+        udelad_ukendte=job.parametre.get("udelad_ukendte", False),
+        fremdrift=fremdrift,
+    )
+    besked = (
+        f"{job.filnavn} er indlæst: {dansk_tal(Decimal(resultat.linjer))} linjer for {aar}, måned "
+        f"{', '.join(str(m) for m in resultat.maaneder)}."
+    )
+    if resultat.udeladte_konti:
+        besked += (
+            f" {resultat.udeladte_konti} konti findes ikke i kontoplanen; deres forbrug på "
+            f"{dansk_tal(resultat.ikke_fordelt, 2)} kr. vises som ikke fordelt."
+        )
+    return besked

@@ -114,3 +114,26 @@ class ImportjobTests(BaseTestCase):
             self.assertEqual(_upload(self.client, nummer=2).status_code, 403)
             self.assertEqual(self.client.get(f"/import/{job.pk}/").status_code, 403)
         self.assertEqual(Importjob.objects.count(), 1)
+
+
+class ForbrugjobTests(BaseTestCase):
+    """The forbrug upload uses the same job and page: a second file for the year waits for the first."""
+
+    def test_a_second_forbrug_file_for_the_year_is_refused_while_one_waits(self):
+        from rammer.models import Budgetaar
+
+        Budgetaar.objects.create(aar=2031)
+        self.client.force_login(self.okonomi)
+
+        def upload():
+            fil = SimpleUploadedFile("forbrug.csv", b"konto;maaned;beloeb\n1;1;5\n", content_type="text/csv")
+            return self.client.post("/forbrug/indlaes/", {"aar": "2031", "fil": fil})
+
+        with self.captureOnCommitCallbacks(execute=False):
+            svar = upload()
+        job = Importjob.objects.get()
+        self.assertEqual((job.art, job.noegle), ("forbrug", "forbrug:2031"))
+        self.assertRedirects(svar, f"/import/{job.pk}/")
+        self.assertContains(upload(), "En import til forbrug for 2031 er allerede i gang", status_code=400)
+        self.client.force_login(self.konsulent)
+        self.assertEqual(self.client.get(f"/import/{job.pk}/").status_code, 403)
