@@ -432,3 +432,43 @@ class RundeReglerTests(BaseTestCase):
             AAR_2031_RUNDE_2.replace("5.000.000,01", "5.000.000,00"), aar=2031, opfolgning=2, pr_dato=date(2031, 6, 30)
         )
         self.assertIn("er 5.000.000,01 kr. og kan ikke ændres", fejl)
+
+
+class HurtigLaesningTests(TestCase):
+    """The fast paths of a large file read exactly what the general ones read, and refuse nothing they accept."""
+
+    def test_parse_dansk_fil_agrees_with_parse_dansk(self):
+        from kerne.beloeb import UgyldigtBeloeb, parse_dansk, parse_dansk_fil
+
+        for tekst in ["0", "-0", "-0,00", "+500.000", "1.234.567,89", "1234567,8", "-28.360.400,50", "999.999.999.999",
+                      "9.999.999.999.999,99", "10.000.000.000.000", "1.50", "12.34.567", " 12 ", "1,005", "", "−5",
+                      "1.000,5"]:
+            with self.subTest(tekst=tekst):
+                try:
+                    forventet = parse_dansk(tekst)
+                except UgyldigtBeloeb as exc:
+                    with self.assertRaisesMessage(UgyldigtBeloeb, str(exc)):
+                        parse_dansk_fil(tekst)
+                else:
+                    faaet = parse_dansk_fil(tekst)
+                    self.assertEqual(faaet, forventet)
+                    self.assertEqual(str(faaet), str(forventet))
+
+    def test_a_plain_forbrug_file_reads_the_same_by_columns_as_line_by_line(self):
+        from decimal import Decimal
+
+        from forbrug.indlaesning import _hele_filen, _laes_forbrug_linjer
+
+        data = b"konto;maaned;beloeb\r\n5.28.21;1;1.234.567,89\r\n652820101;12;-1000\r\nK 1;03;+0,5\r\n"
+        hurtigt = _hele_filen(data)
+        self.assertIsNotNone(hurtigt)
+        linjer = _laes_forbrug_linjer(data, "f.csv")
+        self.assertEqual(list(hurtigt.linjenr), [linje.linjenr for linje in linjer])
+        self.assertEqual(hurtigt.konto, [linje.konto for linje in linjer])
+        self.assertEqual(hurtigt.maaned, [linje.maaned for linje in linjer])
+        self.assertEqual([Decimal(b) for b in hurtigt.beloeb], [linje.beloeb for linje in linjer])
+        # Anything less plain is left to the line-by-line reader, which names the problem.
+        for linje in ["K1;13;5", "K1;1;1.50", " K1;1;5", "K1;1;-0", '"K1";1;5', "K1;1", "K1;1;5;6", "", "K1\t;1;5"]:
+            with self.subTest(linje=linje):
+                self.assertIsNone(_hele_filen(f"konto;maaned;beloeb\nK2;1;5\n{linje}\n".encode()))
+        self.assertIsNone(_hele_filen(b"konto;maaned;beloeb\nK1;1;5\nK1;1;6\n"))
