@@ -258,7 +258,7 @@ class KommentarForm(TekstValidering, forms.Form):
     tekst = forms.CharField(label="Kommentar", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class BudgetUploadForm(forms.Form):
+class BudgetUploadForm(TekstValidering, forms.Form):
     """A round's budget file uploaded in the browser; the file itself is checked by the import, line by line."""
 
     aar = forms.IntegerField(label="Budgetår", min_value=2000, max_value=2100)
