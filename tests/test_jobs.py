@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client, TransactionTestCase
+from kombu import pools as kombu_pools
 
 from budgetopfolgning import bilag
 from budgetopfolgning.jobs import MAKS_FORSOEG
@@ -122,6 +123,9 @@ def _skift_broker(**conf) -> None:
         celery_app._pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    # kombu keeps its pools per broker address process-wide: a pool closed above would be handed out again when a
+    # later test switches to the same broker.
+    kombu_pools.reset()
 
 
 class RigtigWorkerTests(TransactionTestCase):
