@@ -21,10 +21,9 @@ from budgetopfolgning.indlaesning import MAKS_FEJL, ImportFejl, laes_budgetfil, 
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from kerne import massevis
 from kerne.beloeb import NUL, dansk_tal
-from kerne.models import Kommune
-from kerne.nummerering import naturlig_noegle
 from kerne.jobs import Fremdrift
-from kerne.models import Importjob
+from kerne.models import Importjob, Kommune
+from kerne.nummerering import naturlig_noegle
 from kerne.tekst import antal, styretegn_fejl
 from rammer.models import Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg
 
@@ -238,7 +237,7 @@ def importer_budget(
             nye_udvalg.append(udvalg[linje.udvalg])
             naeste_orden += 1
     Udvalg.objects.bulk_create(nye_udvalg)
-    nye_rammer: dict[str, tuple[int, str, int, str]] = {}
+    nye_rammer: dict[str, tuple[int, str, str, int, str]] = {}
     omdoebte: dict[str, tuple[str, int]] = {}
     for linje in linjer:
         ramme = rammer.get(linje.ramme)

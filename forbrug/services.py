@@ -18,9 +18,8 @@ from forbrug.models import Forbrug, Konto
 from kerne import massevis
 from kerne.beloeb import NUL, dansk_tal
 from kerne.indlaesning import MAKS_FEJL, ImportFejl, linjefejl
-from kerne.models import Kommune
 from kerne.jobs import Fremdrift
-from kerne.models import Importjob
+from kerne.models import Importjob, Kommune
 from rammer.models import Aktivitet, Budgetaar, Rammedel
 
 BATCH = 5_000

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgetopfolgning', '0008_gennemgang_og_frist'),
+        ('budgetopfolgning', '0010_rundenavn_bilagsnummer_og_overfoersel'),
     ]
 
     operations = [
