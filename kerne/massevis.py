@@ -109,13 +109,15 @@ def historik(
     with its pk under the pk's attname; `hvad` is "+" (created) or "~" (changed)."""
     historisk: type[models.Model] = model.history.model  # type: ignore[attr-defined]
     sporede = [
-        f.attname
+        f
         for f in historisk._meta.concrete_fields
         if not f.name.startswith("history_") and f is not historisk._meta.auto_field
     ]
-    kolonner = [*sporede, "history_date", "history_type", "history_user_id"]
+    # A column the caller left out was written with its default by `indsaet`; the history records the same.
+    standard = {f.attname: f.get_default() for f in sporede}
+    kolonner = [*(f.attname for f in sporede), "history_date", "history_type", "history_user_id"]
     indsaet(
         historisk,
         kolonner,
-        [(*(r[k] for k in sporede), tidspunkt, hvad, bruger_id) for r in raekker],
+        [(*(r.get(k, v) for k, v in standard.items()), tidspunkt, hvad, bruger_id) for r in raekker],
     )

@@ -307,8 +307,10 @@ class ReaderLimitTests(TestCase):
                 laest += 1
                 yield laest + 1, ["Udvalg", "ikke et nummer", "Navn", "inden", "1", "2", "3"]
 
+        from kerne.models import Kommune
+
         with self.assertRaises(ImportFejl) as ctx:
-            _tjek_linjer(uendelig())
+            _tjek_linjer(uendelig(), Kommune())
         self.assertEqual(len(ctx.exception.fejl), MAKS_FEJL)
         self.assertEqual(laest, MAKS_FEJL)
 
