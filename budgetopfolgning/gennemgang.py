@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from budgetopfolgning import selectors
 from budgetopfolgning.models import Opfoelgning, Rammekommentar, Rammestatus
-from kerne import historik, massevis
+from kerne import historik
 from kerne.beloeb import dansk_tal
 from rammer.models import Bevillingsramme
 
@@ -51,38 +52,23 @@ def _skift(status: Rammestatus, ny: str, bruger: "User | None") -> None:
 
 def saet_i_gang(*, opfoelgning: Opfoelgning, ramme_ids: set[int], bruger: "User | None") -> None:
     """After a save that changed a ramme's figures: *I gang*, whatever it was. Called inside the save's
-    transaction; a handful of queries, however many rammer (an import may set 10.000 at once)."""
-    eksisterende = dict(
-        Rammestatus.objects.filter(opfoelgning=opfoelgning, ramme_id__in=ramme_ids).values_list("ramme_id", "status")
-    )
+    transaction; three queries at most, however many rammer."""
+    eksisterende = {s.ramme_id: s for s in Rammestatus.objects.filter(opfoelgning=opfoelgning, ramme_id__in=ramme_ids)}
+    nye = [
+        Rammestatus(opfoelgning=opfoelgning, ramme_id=ramme_id, status=Rammestatus.I_GANG, aendret_af=bruger)
+        for ramme_id in sorted(ramme_ids - set(eksisterende))
+    ]
+    skiftede = []
     nu = timezone.now()
-    bruger_id = bruger.pk if bruger else None
-    nye = sorted(ramme_ids - set(eksisterende))
+    for status in eksisterende.values():
+        if status.status != Rammestatus.I_GANG:
+            # A bulk update skips `auto_now`: the time is set here, so the page's "senest ændret" is true.
+            status.status, status.aendret_af, status.aendret = Rammestatus.I_GANG, bruger, nu
+            skiftede.append(status)
     if nye:
-        massevis.indsaet(
-            Rammestatus,
-            ["opfoelgning_id", "ramme_id", "status", "aendret", "aendret_af_id"],
-            [(opfoelgning.pk, ramme_id, Rammestatus.I_GANG, nu, bruger_id) for ramme_id in nye],
-        )
-    skiftede = [ramme_id for ramme_id, status in eksisterende.items() if status != Rammestatus.I_GANG]
+        bulk_create_with_history(nye, Rammestatus, default_user=bruger)
     if skiftede:
-        # The time is set here, so the page's "senest ændret" is true.
-        Rammestatus.objects.filter(opfoelgning=opfoelgning, ramme_id__in=skiftede).update(
-            status=Rammestatus.I_GANG, aendret=nu, aendret_af=bruger
-        )
-    if nye or skiftede:
-        raekker = Rammestatus.objects.filter(opfoelgning=opfoelgning, ramme_id__in=[*nye, *skiftede]).values()
-        nye_ids = set(nye)
-        massevis.historik(
-            Rammestatus, [r for r in raekker if r["ramme_id"] in nye_ids], hvad="+", tidspunkt=nu, bruger_id=bruger_id
-        )
-        massevis.historik(
-            Rammestatus,
-            [r for r in raekker if r["ramme_id"] not in nye_ids],
-            hvad="~",
-            tidspunkt=nu,
-            bruger_id=bruger_id,
-        )
+        bulk_update_with_history(skiftede, Rammestatus, ["status", "aendret_af", "aendret"], default_user=bruger)
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgetopfolgning', '0010_rundenavn_bilagsnummer_og_overfoersel'),
+        ('budgetopfolgning', '0011_opfoelgning_tal_version'),
     ]
 
     operations = [
