@@ -256,3 +256,22 @@ class GitterForm(Plausibilitet, TekstValidering, forms.Form):
 
 class KommentarForm(TekstValidering, forms.Form):
     tekst = forms.CharField(label="Kommentar", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BudgetUploadForm(TekstValidering, forms.Form):
+    """A round's budget file uploaded in the browser; the file itself is checked by the import, line by line."""
+
+    aar = forms.IntegerField(label="Budgetår", min_value=2000, max_value=2100)
+    nummer = forms.IntegerField(label="Budgetopfølgningens nummer", min_value=1, max_value=12, initial=1)
+    pr_dato = forms.DateField(
+        label="Pr. dato",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Kun for en ny budgetopfølgning; dagen skal ligge i budgetåret. Uden den: sidste dag i måneden "
+        "før i dag.",
+    )
+    fil = forms.FileField(
+        label="Fil med budgettet",
+        help_text="CSV (UTF-8, semikolon) eller XLSX med overskriften "
+        "udvalg;ramme;ramme_navn;serviceramme;oprindeligt_budget;korrektioner;forventet_forbrug.",
+    )

@@ -106,35 +106,34 @@ def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]], kommune
                 # The other checks see the text without it, so no message prints it to the terminal.
                 row[i] = rens(tekst)
 
-        def celle(kolonne: str, row: list[str | Decimal] = row) -> str | Decimal:
-            i = pos.get(kolonne)
-            if i is None or i >= len(row):
-                return ""
-            return row[i]
+        # Every column's cell, read once; a column the header lacks (an optional one) or the line is short of is "".
+        celler_ = {k: (row[i] if i < len(row) else "") for k, i in pos.items()}
+        celle = celler_.get
 
-        udvalg = str(celle("udvalg")).strip()
+        udvalg = str(celle("udvalg", "")).strip()
         if not udvalg:
             fejl.append(linjefejl(index, "udvalg", "Udvalgets navn mangler."))
-        ramme_raw = celle("ramme")
+        ramme_raw = celle("ramme", "")
         ramme = kode_fra_celle(ramme_raw, kommune.rammenummer_form)
         if nummerfejl := kommune.rammenummer_fejl(ramme):
             fejl.append(linjefejl(index, "ramme", nummerfejl))
-        navn = str(celle("ramme_navn")).strip()
+        navn = str(celle("ramme_navn", "")).strip()
         if not navn:
             fejl.append(linjefejl(index, "ramme_navn", "Rammens navn mangler."))
         for kolonne, maks in TEKSTLAENGDER.items():
-            if len(str(celle(kolonne)).strip()) > maks:
+            if len(str(celle(kolonne, "")).strip()) > maks:
                 fejl.append(linjefejl(index, kolonne, f"Teksten er længere end {maks} tegn."))
-        kode = str(celle("udvalg_kode")).strip()
+        kode = str(celle("udvalg_kode", "")).strip()
         if kode and not UDVALGSKODE.match(kode):
             fejl.append(linjefejl(index, "udvalg_kode", f"»{kode}« er ikke en forkortelse: {KODE_BESKRIVELSE}"))
-        placering = str(celle("serviceramme")).strip().lower()
+        placering = str(celle("serviceramme", "")).strip().lower()
         if placering not in (Rammedel.INDEN, Rammedel.UDEN):
-            fejl.append(linjefejl(index, "serviceramme", f"»{celle('serviceramme')}« er hverken »inden« eller »uden«."))
-        beloeb = {k: beloebscelle(celle(k), index, k, fejl) for k in BELOEBSKOLONNER}
+            vist = celle("serviceramme", "")
+            fejl.append(linjefejl(index, "serviceramme", f"»{vist}« er hverken »inden« eller »uden«."))
+        beloeb = {k: beloebscelle(celle(k, ""), index, k, fejl) for k in BELOEBSKOLONNER}
         overfoert = None
         if "overfoert_fra_sidste_aar" in pos:
-            overfoert = beloebscelle(celle("overfoert_fra_sidste_aar"), index, "overfoert_fra_sidste_aar", fejl)
+            overfoert = beloebscelle(celle("overfoert_fra_sidste_aar", ""), index, "overfoert_fra_sidste_aar", fejl)
 
         if not nummerfejl and placering in (Rammedel.INDEN, Rammedel.UDEN):
             if (ramme, placering) in set_dele:
@@ -158,11 +157,11 @@ def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]], kommune
             Importlinje(
                 linjenr=index,
                 udvalg=udvalg,
-                udvalg_kode=str(celle("udvalg_kode")).strip(),
+                udvalg_kode=str(celle("udvalg_kode", "")).strip(),
                 ramme=ramme,
                 ramme_navn=navn,
                 placering=placering,
-                forklaring=str(celle("forklaring")).strip(),
+                forklaring=str(celle("forklaring", "")).strip(),
                 overfoert_fra_sidste_aar=overfoert,
                 **beloeb,
             )

@@ -77,3 +77,4 @@ def send_paamindelser() -> int:
     afsendt = paamindelser.send_paamindelser(idag=timezone.localdate())
     logger.info("%s påmindelser sendt", len(afsendt))
     return len(afsendt)
+

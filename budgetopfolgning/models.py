@@ -69,6 +69,8 @@ class Opfoelgning(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         editable=False, verbose_name="låst af",
     )
+    # A past round loaded from a file and locked at once (`importer_budget --laas`), not a live round's lock.
+    laast_ved_import = models.BooleanField("låst ved import", default=False, editable=False)
     # SHA-256 of the canonical figures at locking; `verificer_runder` recomputes it.
     tal_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     # The Bilag of a locked round is rendered once, at locking, and served as these exact bytes.

@@ -43,6 +43,8 @@ rules.add_perm("budgetopfolgning.se_opfoelgning", kan_se_opfoelgning)
 rules.add_perm("budgetopfolgning.rediger_ramme", kan_redigere_ramme)
 rules.add_perm("budgetopfolgning.laas_opfoelgning", er_okonomi & opfoelgning_er_aaben)
 rules.add_perm("budgetopfolgning.aabn_opfoelgning", er_okonomi)
+# A budget file uploaded in the browser, and the progress page of an import job.
+rules.add_perm("budgetopfolgning.importer_budget", er_okonomi)
 rules.add_perm("budgetopfolgning.dan_bilag", er_okonomi & opfoelgning_er_laast)
 
 # The review of a round (gennemgang.py): whoever edits a ramme marks it ready and comments on it; only Center for

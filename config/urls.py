@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from budgetopfolgning import views, views_gennemgang
+from budgetopfolgning import views, views_gennemgang, views_indlaesning
 from kerne import oidc, sundhed
 
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
         name="gennemgang",
     ),
     path("opfolgning/ny/", views.ny_opfoelgning, name="ny_opfoelgning"),
+    path("opfolgning/indlaes/", views_indlaesning.indlaes_budget, name="indlaes_budget"),
+    path("import/<int:job_id>/", views_indlaesning.importjob, name="importjob"),
     path("opfolgning/<int:aar>/<int:nr>/bilag.pdf", views.bilag_pdf, name="bilag_pdf"),
     path("opfolgning/<int:aar>/<int:nr>/dan-bilag/", views.dan_bilag, name="dan_bilag"),
     path("opfolgning/<int:aar>/<int:nr>/udvalg/<str:kode>/bilag.pdf", views.udvalg_bilag_pdf, name="udvalg_bilag_pdf"),

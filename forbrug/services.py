@@ -8,15 +8,18 @@ so importing into a year whose rounds are locked, as the regnskab arrives, chang
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
 from forbrug.indlaesning import laes_forbrug, laes_kontoplan
 from forbrug.models import Forbrug, Konto
+from kerne import massevis
 from kerne.beloeb import NUL, dansk_tal
 from kerne.indlaesning import MAKS_FEJL, ImportFejl, linjefejl
-from kerne.models import Kommune
+from kerne.jobs import Fremdrift
+from kerne.models import Importjob, Kommune
 from rammer.models import Aktivitet, Budgetaar, Rammedel
 
 BATCH = 5_000
@@ -98,25 +101,6 @@ def importer_kontoplan(*, data: bytes, filnavn: str, aar: int) -> Kontoplanresul
     return Kontoplanresultat(oprettet=len(nye), opdateret=len(aendrede))
 
 
-def _indsaet(raekker: list[tuple[int, int, str, int | None, Decimal]]) -> None:
-    """Write forbrug rows fast: COPY on PostgreSQL, one prepared INSERT run for each batch of BATCH rows on SQLite.
-
-    A year's file holds some 100.000 lines; building a model instance for each (bulk_create) costs more than
-    reading the file, and the rows need none of a model's behaviour: they are checked already.
-    """
-    tabel = connection.ops.quote_name(Forbrug._meta.db_table)
-    kolonner = ", ".join(connection.ops.quote_name(k) for k in ("aar_id", "maaned", "konto", "kontoplan_id", "beloeb"))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {tabel} ({kolonner}) FROM STDIN") as copy:
-                for raekke in raekker:
-                    copy.write_row(raekke)
-        else:
-            sql = f"INSERT INTO {tabel} ({kolonner}) VALUES (%s, %s, %s, %s, %s)"
-            for start in range(0, len(raekker), BATCH):
-                cursor.executemany(sql, raekker[start : start + BATCH])
-
-
 def _linjenumre(numre: list[int]) -> str:
     vist = ", ".join(str(n) for n in numre[:10])
     if len(numre) > 10:
@@ -127,22 +111,26 @@ def _linjenumre(numre: list[int]) -> str:
 
 
 @transaction.atomic
-def importer_forbrug(*, data: bytes, filnavn: str, aar: int, udelad_ukendte: bool = False) -> Forbrugsresultat:
+def importer_forbrug(
+    *, data: bytes, filnavn: str, aar: int, udelad_ukendte: bool = False, fremdrift: Fremdrift | None = None
+) -> Forbrugsresultat:
     """Replace the year's forbrug for the months in the file.
 
     A konto not in the year's kontoplan refuses the file, each named with its lines and total, unless
     `udelad_ukendte`: then its forbrug is kept as "ikke fordelt" and shown so on the round pages.
-    Rows are written with COPY (PostgreSQL) or in batches of BATCH (SQLite), a constant number of queries per batch.
+    Rows are written with COPY (PostgreSQL) or in batches (SQLite) by `kerne.massevis`, a constant number of queries
+    per batch.
     """
-    linjer = laes_forbrug(data, filnavn)
+    fil = laes_forbrug(data, filnavn)
     budgetaar = _budgetaar(aar)
     konti = dict(Konto.objects.filter(aar=budgetaar).values_list("konto", "pk"))
     ukendte_linjer: dict[str, list[int]] = defaultdict(list)
     ukendte_sum: dict[str, Decimal] = defaultdict(lambda: NUL)
-    for linje in linjer:
-        if linje.konto not in konti:
-            ukendte_linjer[linje.konto].append(linje.linjenr)
-            ukendte_sum[linje.konto] += linje.beloeb
+    if ukendte := set(fil.konto) - konti.keys():
+        for linjenr, konto, beloeb in zip(fil.linjenr, fil.konto, fil.beloeb, strict=True):
+            if konto in ukendte:
+                ukendte_linjer[konto].append(linjenr)
+                ukendte_sum[konto] += Decimal(beloeb)
     if ukendte_linjer and not udelad_ukendte:
         fejl = [
             linjefejl(
@@ -161,12 +149,42 @@ def importer_forbrug(*, data: bytes, filnavn: str, aar: int, udelad_ukendte: boo
         )
         raise ImportFejl(fejl)
 
-    maaneder = sorted({linje.maaned for linje in linjer})
+    if fremdrift:
+        fremdrift(0, len(fil))
+    maaneder = sorted(set(fil.maaned))
     Forbrug.objects.filter(aar=budgetaar, maaned__in=maaneder).delete()
-    _indsaet([(budgetaar.pk, linje.maaned, linje.konto, konti.get(linje.konto), linje.beloeb) for linje in linjer])
+    massevis.indsaet(
+        Forbrug,
+        ["aar_id", "maaned", "konto", "kontoplan_id", "beloeb"],
+        list(zip(repeat(budgetaar.pk), fil.maaned, fil.konto, map(konti.get, fil.konto), fil.beloeb, strict=False)),
+    )
+    if fremdrift:
+        fremdrift(len(fil), len(fil))
     return Forbrugsresultat(
         maaneder=maaneder,
-        linjer=len(linjer),
+        linjer=len(fil),
         ikke_fordelt=sum(ukendte_sum.values(), NUL),
         udeladte_konti=len(ukendte_linjer),
     )
+
+
+def koer_forbrugimport(job: Importjob, fremdrift: Fremdrift) -> str:
+    """A forbrug file uploaded in the browser, run as a background job (`kerne.jobs`; registered in apps.py)."""
+    aar = job.parametre["aar"]
+    resultat = importer_forbrug(
+        data=bytes(job.fil),
+        filnavn=job.filnavn,
+        aar=aar,
+        udelad_ukendte=job.parametre.get("udelad_ukendte", False),
+        fremdrift=fremdrift,
+    )
+    besked = (
+        f"{job.filnavn} er indlæst: {dansk_tal(Decimal(resultat.linjer))} linjer for {aar}, måned "
+        f"{', '.join(str(m) for m in resultat.maaneder)}."
+    )
+    if resultat.udeladte_konti:
+        besked += (
+            f" {resultat.udeladte_konti} konti findes ikke i kontoplanen; deres forbrug på "
+            f"{dansk_tal(resultat.ikke_fordelt, 2)} kr. vises som ikke fordelt."
+        )
+    return besked

@@ -186,6 +186,24 @@ def parse_dansk(text: str) -> Decimal:
     return _beloeb(tal, text)
 
 
+# The plain amounts that fill a large file (no spaces, at most two decimals, under 10^12 kroner), which the fast
+# path below reads straight to the same Decimal parse_dansk gives; anything else takes parse_dansk itself.
+# PLAIN_BELOEB is the same grammar as a pattern source, for a reader that checks a whole column in one pass.
+PLAIN_BELOEB = r"[+-]?(?:\d{1,3}(?:\.\d{3}){0,3}|\d{1,12})(?:,\d\d?)?"
+_HURTIG = re.compile(r"([+-]?)(\d{1,3}(?:\.\d{3}){0,3}|\d{1,12})(?:,(\d\d?))?", re.ASCII)
+
+
+def parse_dansk_fil(text: str) -> Decimal:
+    """`parse_dansk` for the cells of an imported file: the same amounts and the same errors, but a plain amount
+    (``1.234.567,89``, ``-1000``) is read in a fraction of the time, as a file may hold 300.000 of them."""
+    match = _HURTIG.fullmatch(text)
+    if match is None:
+        return parse_dansk(text)
+    sign, heltal, dec = match.groups()
+    tal = Decimal(f"{sign}{heltal.replace('.', '')}.{(dec or '').ljust(2, '0')}")
+    return tal if tal else abs(tal)
+
+
 # "18.000 t.kr." as a person may type an amount in the thousands every table shows: the suffix t.kr., t. kr. or tkr.
 _TKR = re.compile(r"\s*(?:t\.\s?kr\.?|tkr\.?)\s*$", re.IGNORECASE)
 

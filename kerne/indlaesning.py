@@ -6,6 +6,7 @@ Workbooks are streamed, and files built to exhaust the reader (too large, too ti
 cells) are refused before they are read.
 """
 
+import codecs
 import csv
 import io
 import math
@@ -20,7 +21,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
-from kerne.beloeb import NUL, UgyldigtBeloeb, beloeb_fra_tal, parse_dansk
+from kerne.beloeb import NUL, UgyldigtBeloeb, beloeb_fra_tal, parse_dansk_fil
 
 MAKS_FEJL = 50
 MAKS_BYTES = 100_000_000  # a CSV file, and a workbook unpacked
@@ -82,16 +83,31 @@ CSV_I_STEDET = "Gem arket som »CSV UTF-8« og importér det i stedet."
 ULAESELIG_XLSX = "Linje 1: Filen kan ikke læses som en Excel-projektmappe (XLSX)."
 
 
+def _utf8_fejl(data: bytes) -> ImportFejl:
+    """The refusal of a file that is not UTF-8, naming the line of its first bad byte (found a megabyte at a time,
+    so the file is never decoded whole)."""
+    dekoder = codecs.getincrementaldecoder("utf-8")()
+    linjenr = 1
+    for start in range(0, len(data), 1 << 20):
+        stykke = data[start : start + (1 << 20)]
+        try:
+            dekoder.decode(stykke, final=start + len(stykke) >= len(data))
+        except UnicodeDecodeError as exc:
+            linjenr += stykke[: max(exc.start, 0)].count(b"\n")
+            break
+        linjenr += stykke.count(b"\n")
+    return ImportFejl(
+        [linjefejl(linjenr, None, "Filen er ikke gemt som UTF-8. Gem den som »CSV UTF-8« og prøv igen.")]
+    )
+
+
 def laes_csv(data: bytes, graense: Linjegraense) -> Generator[tuple[int, list[str]]]:
-    """Rows of a CSV file, one at a time, with the line number each starts on (a quoted field may span lines)."""
-    try:
-        tekst = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        linjenr = data[: exc.start].count(b"\n") + 1
-        raise ImportFejl(
-            [linjefejl(linjenr, None, "Filen er ikke gemt som UTF-8. Gem den som »CSV UTF-8« og prøv igen.")]
-        ) from exc
-    reader = csv.reader(io.StringIO(tekst, newline=""), delimiter=";")
+    """Rows of a CSV file, one at a time, with the line number each starts on (a quoted field may span lines).
+
+    The bytes are decoded as they are read, so the file is never held a second time as text.
+    """
+    tekst = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    reader = csv.reader(tekst, delimiter=";")
     start = 1
     try:
         for nummer, row in enumerate(reader, start=1):
@@ -99,6 +115,8 @@ def laes_csv(data: bytes, graense: Linjegraense) -> Generator[tuple[int, list[st
                 raise _for_mange_linjer("filen", graense)
             yield start, row
             start = reader.line_num + 1
+    except UnicodeDecodeError as exc:
+        raise _utf8_fejl(data) from exc
     except csv.Error as exc:
         raise ImportFejl([linjefejl(start, None, f"Linjen kan ikke læses som CSV ({exc}).")]) from exc
 
@@ -234,7 +252,7 @@ def beloebscelle(raw: str | Decimal, linjenr: int, kolonne: str, fejl: list[str]
         return NUL
     try:
         # A Decimal is a spreadsheet number, possibly a float converted in _xlsx_celle: its noise is not øre.
-        return beloeb_fra_tal(raw, fra_float=True) if isinstance(raw, Decimal) else parse_dansk(str(raw))
+        return beloeb_fra_tal(raw, fra_float=True) if isinstance(raw, Decimal) else parse_dansk_fil(str(raw))
     except UgyldigtBeloeb as exc:
         fejl.append(linjefejl(linjenr, kolonne, str(exc)))
         return NUL
@@ -243,17 +261,57 @@ def beloebscelle(raw: str | Decimal, linjenr: int, kolonne: str, fejl: list[str]
 Raekker = Generator[tuple[int, Sequence[str | Decimal]]]
 
 
+# Other separators a spreadsheet program may have saved with, named as a user knows them.
+ANDRE_SKILLETEGN = {",": "komma (,)", "\t": "tabulator", "|": "lodret streg (|)"}
+
+
+def _skilletegn(raekker: Raekker) -> Raekker:
+    """Pass the rows on, but refuse a file whose header is a single cell holding another separator: a file saved
+    with commas (or tabs) reads as one column, and would otherwise be refused once for every column missing."""
+    foerste = next(raekker, None)
+    if foerste is None:
+        return
+    celler = [str(c) for c in foerste[1] if not tom(c)]
+    if len(celler) == 1:
+        for tegn, navn in ANDRE_SKILLETEGN.items():
+            if tegn in celler[0]:
+                raise ImportFejl(
+                    [
+                        linjefejl(
+                            foerste[0],
+                            None,
+                            f"Kolonnerne er adskilt med {navn}, men de skal være adskilt med semikolon (;). Gem "
+                            "filen med semikolon som skilletegn (i Excel: »CSV UTF-8« med dansk opsætning), og prøv "
+                            "igen.",
+                        )
+                    ]
+                )
+    yield foerste
+    yield from raekker
+
+
 def laes_raekker(data: bytes, filnavn: str, graense: Linjegraense) -> Raekker:
     """The rows of a CSV (UTF-8, semicolons) or XLSX file (its first sheet), one at a time, with line numbers.
 
-    Close the generator when done (`contextlib.closing`), so a workbook is closed also when reading stops early.
+    A file whose header shows it was saved with another separator than the semicolon is refused with one message
+    saying so. Close the generator when done (`contextlib.closing`), so a workbook is closed also when reading
+    stops early.
     """
     if len(data) > MAKS_BYTES:
         raise _for_stor(f"den fylder {_mb(len(data))}, og grænsen er {_mb(MAKS_BYTES)}.")
     laes: Callable[[bytes, Linjegraense], Raekker]
     laes = laes_xlsx if filnavn.lower().endswith(".xlsx") else laes_csv
-    return laes(data, graense)
+    return _skilletegn(laes(data, graense))
 
 
 def tom(celle: str | Decimal) -> bool:
     return str(celle).strip() == ""
+
+
+def blank(celler: Sequence[str | Decimal]) -> bool:
+    """A line with nothing in it (blank lines at the end of a sheet are harmless). A CSV line is all text and is
+    checked in one go; a spreadsheet line may hold numbers."""
+    try:
+        return not "".join(celler).strip()  # type: ignore[arg-type]
+    except TypeError:
+        return all(tom(c) for c in celler)

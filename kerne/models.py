@@ -207,3 +207,67 @@ class Kommune(models.Model):
             fejl["logo_alt"] = "Skriv en alternativ tekst til logoet."
         if fejl:
             raise ValidationError(fejl)
+
+
+
+
+class Importjob(models.Model):
+    """A large import run as a background job (`kerne/jobs.py`): the uploaded file, how far the job has come,
+    and how it ended, read by the page that shows its progress. At most one job per `noegle` (a round, a year's
+    forbrug) waits or runs at a time: the database refuses a second, so two imports never interleave."""
+
+    VENTER = "venter"
+    KOERER = "koerer"
+    FAERDIG = "faerdig"
+    AFVIST = "afvist"
+    FEJLET = "fejlet"
+    STATUSSER = [
+        (VENTER, "Venter"),
+        (KOERER, "Indlæses"),
+        (FAERDIG, "Indlæst"),
+        (AFVIST, "Afvist"),
+        (FEJLET, "Fejlet"),
+    ]
+    AKTIVE = (VENTER, KOERER)
+
+    art = models.CharField(max_length=20)
+    noegle = models.CharField("hvad der importeres til", max_length=100)
+    beskrivelse = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=STATUSSER, default=VENTER)
+    filnavn = models.CharField(max_length=255)
+    fil = models.BinaryField(editable=False)
+    parametre = models.JSONField(default=dict)
+    linjer_gjort = models.PositiveIntegerField(default=0)
+    linjer_i_alt = models.PositiveIntegerField(null=True, blank=True)
+    fejl = models.JSONField(default=list)
+    resultat = models.CharField(max_length=500, blank=True)
+    oprettet_af = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="startet af"
+    )
+    oprettet = models.DateTimeField("startet", auto_now_add=True)
+    afsluttet = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-oprettet"]
+        verbose_name = "import"
+        verbose_name_plural = "importer"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["noegle"],
+                condition=models.Q(status__in=["venter", "koerer"]),
+                name="importjob_en_aktiv_pr_noegle",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.beskrivelse}: {self.filnavn} ({self.get_status_display().lower()})"
+
+    @property
+    def aktiv(self) -> bool:
+        return self.status in self.AKTIVE
+
+    @property
+    def procent(self) -> int:
+        if not self.linjer_i_alt:
+            return 0
+        return min(100, self.linjer_gjort * 100 // self.linjer_i_alt)

@@ -58,6 +58,12 @@ EXPECTED = {
     # Forbrug from the ERP: only Center for Økonomi uploads it.
     "forbrug:indlaes": [("/forbrug/indlaes/", {"udvalg": 403, "konsulent_egen": 403, "konsulent_anden": 403,
                                               "okonomi": 200})],
+    # A budget file uploaded in the browser, and an import job's progress page: Center for Økonomi only (no job
+    # has the number 999999: the role is checked before the job is looked up; tests/test_importjob.py shows one).
+    "indlaes_budget": [("/opfolgning/indlaes/", {"udvalg": 403, "konsulent_egen": 403, "konsulent_anden": 403,
+                                                 "okonomi": 200})],
+    "importjob": [("/import/999999/", {"udvalg": 403, "konsulent_egen": 403, "konsulent_anden": 403,
+                                       "okonomi": 404})],
     # Forecast precision: everyone reads; udvalgsmedlemmer see the locked rounds only.
     "praecision": [("/opfolgning/2024/praecision/", ALLE_200)],
     # Savings proposals: everyone reads; Center for Økonomi and konsulenter create and edit.

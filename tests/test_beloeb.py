@@ -2,6 +2,7 @@
 them (the ramme edit form, the budget import, the proposal form, the ramme-in-depth forms and the JSON loaders)."""
 
 import json
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -254,13 +255,15 @@ class FormPathTests(DemoTestCase):
 
 class ImportPathTests(BaseTestCase):
     def test_the_budget_import_takes_a_plus(self):
-        importer_budget(data=CSV.format(korrektioner="+500.000").encode(), filnavn="budget.csv", aar=2031, nummer=1)
+        importer_budget(data=CSV.format(korrektioner="+500.000").encode(), filnavn="budget.csv", aar=2031, nummer=1,
+                        pr_dato=date(2031, 3, 31))
         linje = Opfoelgningslinje.objects.get(opfoelgning__aar__aar=2031, rammedel__ramme__nummer="11.10")
         self.assertEqual(linje.korrektioner, Decimal("500000"))
 
     def test_the_budget_import_refuses_1_50_and_names_line_and_column(self):
         with self.assertRaises(ImportFejl) as ctx:
-            importer_budget(data=CSV.format(korrektioner="1.50").encode(), filnavn="budget.csv", aar=2031, nummer=1)
+            importer_budget(data=CSV.format(korrektioner="1.50").encode(), filnavn="budget.csv", aar=2031, nummer=1,
+                        pr_dato=date(2031, 3, 31))
         self.assertEqual(ctx.exception.fejl, [f"Linje 2, kolonne »korrektioner«: {UGYLDIGT_1_50}"])
         self.assertFalse(Opfoelgningslinje.objects.filter(opfoelgning__aar__aar=2031).exists())
 

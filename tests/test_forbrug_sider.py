@@ -268,9 +268,13 @@ class ForbrugUploadTests(BaseTestCase):
     def _upload(self, data: bytes, **felter):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        return self.client.post(
-            "/forbrug/indlaes/", {"aar": "2024", "fil": SimpleUploadedFile("forbrug.csv", data), **felter}, follow=True
-        )
+        # The file is imported by a background job once the upload has committed (at once without a broker); the
+        # upload answers with the job's page, which shows the result or every error.
+        with self.captureOnCommitCallbacks(execute=True):
+            svar = self.client.post(
+                "/forbrug/indlaes/", {"aar": "2024", "fil": SimpleUploadedFile("forbrug.csv", data), **felter}
+            )
+        return self.client.get(svar["Location"]) if svar.status_code == 302 else svar
 
     def test_center_for_oekonomi_uploads_and_every_other_role_is_refused(self):
         from forbrug.models import Forbrug
@@ -291,13 +295,11 @@ class ForbrugUploadTests(BaseTestCase):
 
         self.client.force_login(self.okonomi)
         response = self._upload(forbrug([1], ekstra=["UKENDT;1;10", "K1;13;1"]))
-        self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "Filen blev ikke indlæst. Intet er ændret.", status_code=400)
-        self.assertContains(response, "Linje 6, kolonne »maaned«: »13« er ikke en måned.", status_code=400)
+        self.assertContains(response, "Filen blev ikke indlæst. Intet er ændret.")
+        self.assertContains(response, "Linje 6, kolonne »maaned«: »13« er ikke en måned.")
         self.assertFalse(Forbrug.objects.exists())
         response = self._upload(forbrug([1], ekstra=["UKENDT;1;10"]))
-        self.assertContains(response, "Kontoen »UKENDT« findes ikke i kontoplanen for 2024 (linje 5, i alt 10,00 kr.)",
-                            status_code=400)
+        self.assertContains(response, "Kontoen »UKENDT« findes ikke i kontoplanen for 2024 (linje 5, i alt 10,00 kr.)")
         response = self._upload(forbrug([1], ekstra=["UKENDT;1;10"]), udelad_ukendte="on")
         self.assertContains(response, "deres forbrug på 10,00 kr. vises som ikke fordelt.")
         self.assertEqual(Forbrug.objects.filter(kontoplan__isnull=True).count(), 1)

@@ -140,7 +140,9 @@ def _csv(n_rammer: int) -> bytes:
 
 def _aar(aar: int, n_rammer: int) -> tuple[Opfoelgning, Opfoelgning]:
     """A year of `n_rammer` rammer: round 1 locked, round 2 open."""
-    foerste = importer_budget(data=_csv(n_rammer), filnavn="x.csv", aar=aar, nummer=1).opfoelgning
+    foerste = importer_budget(
+        data=_csv(n_rammer), filnavn="x.csv", aar=aar, nummer=1, pr_dato=date(aar, 4, 30)
+    ).opfoelgning
     laas_opfoelgning(opfoelgning=foerste)
     anden = aabn_opfoelgning(aar=foerste.aar, pr_dato=date(aar, 8, 31), dokumentdato=date(aar, 8, 16))
     return Opfoelgning.objects.get(pk=foerste.pk), anden

@@ -25,13 +25,24 @@ class Command(BaseCommand):
                             "udvalg;ramme;ramme_navn;serviceramme;oprindeligt_budget;korrektioner;forventet_forbrug")
         parser.add_argument("--aar", type=int, required=True, help="Budgetåret, fx 2024")
         parser.add_argument("--opfolgning", type=int, required=True, help="Budgetopfølgningens nummer, fx 1")
-        parser.add_argument("--pr-dato", type=_dato, help="Opfølgningens pr.-dato (ÅÅÅÅ-MM-DD)")
+        parser.add_argument(
+            "--pr-dato",
+            type=_dato,
+            help="Opfølgningens pr.-dato (ÅÅÅÅ-MM-DD), i budgetåret. Uden den: sidste dag i måneden før i dag, hvis "
+            "den ligger i budgetåret",
+        )
         parser.add_argument("--dato", type=_dato, help="Dokumentets dato (ÅÅÅÅ-MM-DD)")
         parser.add_argument("--sagsnr", default="")
         parser.add_argument("--center", default="")
         parser.add_argument("--kontakt", default="", help="Kontaktpersonens navn")
         parser.add_argument("--telefon", default="")
         parser.add_argument("--email", default="")
+        parser.add_argument(
+            "--laas",
+            action="store_true",
+            help="Lås budgetopfølgningen med det samme (med kontrolsum og bilag), fx for at indlæse et tidligere års "
+            "opfølgninger i rækkefølge",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["fil"])
@@ -57,6 +68,7 @@ class Command(BaseCommand):
                 pr_dato=options["pr_dato"],
                 dokumentdato=options["dato"],
                 metadata=metadata,
+                laas=options["laas"],
             )
         except ImportFejl as exc:
             for linje in exc.fejl:
@@ -65,6 +77,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name} blev ikke importeret ({antal}); intet er ændret.") from exc
         self.stdout.write(
             self.style.SUCCESS(
-                f"{resultat.opfoelgning}: {resultat.oprettet} linjer oprettet, {resultat.opdateret} opdateret."
+                f"{resultat.opfoelgning}: {resultat.oprettet} linjer oprettet, {resultat.opdateret} opdateret"
+                + (", og den er låst." if options["laas"] else ".")
             )
         )

@@ -1,0 +1,123 @@
+"""Writing many rows at once, for the imports: tens of thousands of lines in a constant number of queries per batch.
+
+A model instance (and Django's bulk_create, which prepares every cell through its field) costs more than reading the
+file does, and the rows need none of a model's behaviour: the import checked them already. So rows go in as plain
+tuples: COPY on PostgreSQL, one prepared statement run over each batch (`executemany`) on SQLite. Columns the caller
+leaves out get their field's default, so a model that gains a field with a default needs no change here.
+
+History (django-simple-history) is written the same way, as the rows `bulk_history_create` would write: one per row,
+with the time, the kind ("+" created, "~" changed) and the user.
+"""
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import connection, models
+
+BATCH = 5_000
+
+Raekke = Sequence[Any]
+
+
+def _forbered(felt: models.Field) -> Callable[[Any], Any] | None:
+    """How a value of this field is handed to the database driver, when it is not as it is (dates and times)."""
+    if isinstance(felt, models.DateTimeField):
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(felt, models.DateField):
+        return connection.ops.adapt_datefield_value
+    return None
+
+
+def _kolonner(model: type[models.Model], kolonner: Sequence[str]) -> tuple[list[models.Field], tuple[Any, ...]]:
+    """The fields named (by attname), and the prepared defaults of the others (the auto primary key left out)."""
+    felter = {f.attname: f for f in model._meta.concrete_fields}
+    navngivne = [felter[k] for k in kolonner]
+    oevrige = [f for f in model._meta.concrete_fields if f.attname not in kolonner and f is not model._meta.auto_field]
+    navngivne += oevrige
+    standard = tuple(f.get_db_prep_save(f.get_default(), connection) for f in oevrige)
+    return navngivne, standard
+
+
+def _forberedte(felter: list[models.Field], raekker: Iterable[Raekke], standard: tuple[Any, ...]) -> Iterable[Raekke]:
+    forbered = [(i, f) for i, felt in enumerate(felter[: len(felter) - len(standard)]) if (f := _forbered(felt))]
+    if not forbered and not standard:
+        return raekker
+    if not forbered:
+        return (tuple(r) + standard for r in raekker)
+
+    # An import stamps every row with the same time: each distinct value is prepared once.
+    forberedte: dict[tuple[int, Any], Any] = {}
+
+    def forberedt(raekke: Raekke) -> tuple[Any, ...]:
+        vaerdier = list(raekke)
+        for i, f in forbered:
+            noegle = (i, vaerdier[i])
+            if noegle not in forberedte:
+                if len(forberedte) > 1_000:
+                    forberedte.clear()
+                forberedte[noegle] = f(vaerdier[i])
+            vaerdier[i] = forberedte[noegle]
+        return tuple(vaerdier) + standard
+
+    return (forberedt(r) for r in raekker)
+
+
+def indsaet(model: type[models.Model], kolonner: Sequence[str], raekker: Sequence[Raekke]) -> None:
+    """Insert rows of `model`, each a tuple of the values of `kolonner` (attnames, e.g. `rammedel_id`)."""
+    if not raekker:
+        return
+    felter, standard = _kolonner(model, kolonner)
+    tabel = connection.ops.quote_name(model._meta.db_table)
+    navne = ", ".join(connection.ops.quote_name(f.column) for f in felter)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {tabel} ({navne}) FROM STDIN") as copy:
+                for raekke in _forberedte(felter, raekker, standard):
+                    copy.write_row(raekke)
+        else:
+            pladser = ", ".join(["%s"] * len(felter))
+            sql = f"INSERT INTO {tabel} ({navne}) VALUES ({pladser})"
+            for start in range(0, len(raekker), BATCH):
+                cursor.executemany(sql, list(_forberedte(felter, raekker[start : start + BATCH], standard)))
+
+
+def opdater(model: type[models.Model], kolonner: Sequence[str], raekker: Sequence[Raekke]) -> None:
+    """Update rows of `model` by primary key: each row is the new values of `kolonner`, then the pk."""
+    if not raekker:
+        return
+    alle = {f.attname: f for f in model._meta.concrete_fields}
+    felter = [alle[k] for k in kolonner]
+    tabel = connection.ops.quote_name(model._meta.db_table)
+    saet = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in felter)
+    noegle = connection.ops.quote_name(model._meta.pk.column)
+    sql = f"UPDATE {tabel} SET {saet} WHERE {noegle} = %s"
+    with connection.cursor() as cursor:
+        for start in range(0, len(raekker), BATCH):
+            cursor.executemany(sql, list(_forberedte([*felter, model._meta.pk], raekker[start : start + BATCH], ())))
+
+
+def historik(
+    model: type[models.Model],
+    raekker: Iterable[Mapping[str, Any]],
+    *,
+    hvad: str,
+    tidspunkt: datetime,
+    bruger_id: int | None,
+) -> None:
+    """The history rows of `model` for rows written by `indsaet` or `opdater`: each row given as {attname: value},
+    with its pk under the pk's attname; `hvad` is "+" (created) or "~" (changed)."""
+    historisk: type[models.Model] = model.history.model  # type: ignore[attr-defined]
+    sporede = [
+        f
+        for f in historisk._meta.concrete_fields
+        if not f.name.startswith("history_") and f is not historisk._meta.auto_field
+    ]
+    # A column the caller left out was written with its default by `indsaet`; the history records the same.
+    standard = {f.attname: f.get_default() for f in sporede}
+    kolonner = [*(f.attname for f in sporede), "history_date", "history_type", "history_user_id"]
+    indsaet(
+        historisk,
+        kolonner,
+        [(*(r.get(k, v) for k, v in standard.items()), tidspunkt, hvad, bruger_id) for r in raekker],
+    )
