@@ -322,6 +322,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "budgetopfolgning")
+# An import job not done this long after its upload has lost its worker: the next upload to the same round marks it
+# failed instead of being refused (kerne/jobs.py). A 20.000-line budget takes seconds.
+IMPORTJOB_MAKS_MINUTTER = env_int("IMPORTJOB_MAKS_MINUTTER", 30)
 # `make beat` (one process per installation) sends the deadline reminders every morning; cron with
 # `manage.py send_paamindelser` does the same without it.
 CELERY_BEAT_SCHEDULE = {

@@ -12,9 +12,11 @@ above this one, and the job only calls what is registered.
 import logging
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from celery import shared_task
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -55,6 +57,7 @@ def opret(
 ) -> Importjob:
     """Store an upload as a job and ask for it to run once the current transaction commits. Refused with
     ImportIGang while another job for the same `noegle` waits or runs."""
+    _opgiv_haengende(noegle)
     try:
         with transaction.atomic():
             job = Importjob.objects.create(
@@ -88,6 +91,24 @@ def opret(
 
     transaction.on_commit(bestil)
     return job
+
+
+def _opgiv_haengende(noegle: str) -> None:
+    """A job still waiting or running IMPORTJOB_MAKS_MINUTTER after it was started has lost its worker (stopped,
+    killed, or no worker ever took it): it is marked failed, so it no longer blocks the round. Nothing of it was
+    written, because an import commits all or nothing; and a job marked so never starts later (`koer_importjob`
+    only starts a waiting one)."""
+    graense = timezone.now() - timedelta(minutes=settings.IMPORTJOB_MAKS_MINUTTER)
+    haengende = Importjob.objects.filter(noegle=noegle, status__in=Importjob.AKTIVE, oprettet__lt=graense)
+    for job_id in haengende.values_list("pk", flat=True):
+        logger.warning("Importjob %s opgivet efter %s minutter", job_id, settings.IMPORTJOB_MAKS_MINUTTER)
+        Importjob.objects.filter(pk=job_id, status__in=Importjob.AKTIVE).update(
+            status=Importjob.FEJLET,
+            afsluttet=timezone.now(),
+            fil=b"",
+            resultat=f"Opgivet: jobbet var ikke færdigt efter {settings.IMPORTJOB_MAKS_MINUTTER} minutter (stoppede "
+            "baggrundsjobbet?). Intet er ændret; indlæs filen igen.",
+        )
 
 
 def _afslut(job_id: int, status: str, **felter: Any) -> None:

@@ -86,6 +86,29 @@ class ImportjobTests(BaseTestCase):
         with self.captureOnCommitCallbacks(execute=False):
             self.assertEqual(_upload(self.client).status_code, 302)
 
+    def test_a_job_that_lost_its_worker_stops_blocking_the_round_after_the_time_limit(self):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        with self.captureOnCommitCallbacks(execute=False):
+            _upload(self.client)
+        haengende = Importjob.objects.get()
+        Importjob.objects.filter(pk=haengende.pk).update(status=Importjob.KOERER)
+        # Within the limit it still blocks.
+        self.assertEqual(_upload(self.client).status_code, 400)
+        Importjob.objects.filter(pk=haengende.pk).update(oprettet=timezone.now() - timedelta(minutes=31))
+        with self.captureOnCommitCallbacks(execute=True):
+            self.assertEqual(_upload(self.client).status_code, 302)
+        haengende.refresh_from_db()
+        self.assertEqual(haengende.status, Importjob.FEJLET)
+        self.assertIn("Opgivet: jobbet var ikke færdigt efter 30 minutter", haengende.resultat)
+        self.assertEqual(Importjob.objects.filter(status=Importjob.FAERDIG).count(), 1)
+        # Delivered late after all, the given-up job does not run.
+        jobs.koer_importjob(haengende.pk)
+        haengende.refresh_from_db()
+        self.assertEqual(haengende.status, Importjob.FEJLET)
+
     def test_the_database_refuses_two_active_jobs_for_one_round(self):
         def job(status: str) -> Importjob:
             return Importjob.objects.create(art="budget", noegle="budget:2031:1", beskrivelse="x", filnavn="f.csv",
