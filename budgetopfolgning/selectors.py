@@ -362,7 +362,8 @@ def historik(opfoelgning: Opfoelgning, ramme: Bevillingsramme) -> list[Linjeaend
 
     for record in records:
         before = forrige.get(record.id)
-        hvem = record.history_user.get_username() if record.history_user else "system"
+        bruger = record.history_user
+        hvem = (bruger.get_full_name() or bruger.get_username()) if bruger else "system"
         for felt, navn in HISTORIK_FELTER.items():
             ny = getattr(record, felt)
             gammel = getattr(before, felt) if before is not None else None

@@ -71,6 +71,10 @@ else:
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 KOMMUNE_NAVN = env_str("KOMMUNE_NAVN", "Ballerup Kommune")
+# Who answers accessibility feedback (the accessibility statement must name a written and a telephone contact).
+TILGAENGELIGHED_ANSVARLIG = env_str("TILGAENGELIGHED_ANSVARLIG", "Center for Økonomi")
+TILGAENGELIGHED_EMAIL = env_str("TILGAENGELIGHED_EMAIL", "økonomi@balk.dk")
+TILGAENGELIGHED_TELEFON = env_str("TILGAENGELIGHED_TELEFON", "4477 2000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -230,6 +234,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kerne.context_processors.kommune",
+                "kerne.context_processors.hovedmenu",
             ],
         },
     },

@@ -30,7 +30,7 @@ from omstilling.models import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
-FORTEGN_OVERSIGT = ("+ = Merudgifter eller mindreindtægter", "- = Mindreudgifter eller merindtægter")
+FORTEGN_OVERSIGT = ("+ = Merudgifter eller mindreindtægter", "\u2212 = Mindreudgifter eller merindtægter")
 BELOEB: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=15, decimal_places=2)
 
 

@@ -65,3 +65,66 @@ class FormErrorTests(BrowserTestCase):
         expect(self.page.get_by_role("group", name="Status for indsatsen")).to_have_accessible_description(
             "Vælg en status."
         )
+
+
+class ReflowTests(BrowserTestCase):
+    """WCAG 1.4.10: at 320 px (1280 px at 400 %) no page scrolls sideways; wide tables scroll in their own region."""
+
+    SIDER = {
+        "konsulent": [
+            "/", "/opfolgning/2024/1/", "/opfolgning/2024/2/", "/opfolgning/2024/2/udvalg/BSU/",
+            "/opfolgning/2024/2/ramme/30.46/", "/opfolgning/2024/2/ramme/30.46/rediger/",
+            "/opfolgning/2024/2/ramme/30.36/rediger/", "/opfolgning/2024/2/indtastning/",
+            "/opfolgning/2024/2/rammer/", "/opfolgning/2024/praecision/", "/omstilling/", "/omstilling/2019/",
+            "/omstilling/2019/TMU-07/", "/omstilling/2019/TMU-07/rediger/", "/omstilling/opfolgning/2024/1/",
+            "/rammer/", "/rammer/2024/30.46/", "/rammer/2018/30.46/regnskab/",
+            "/rammer/2023/30.46/ledelsesinformation/",
+            "/rammer/2018/20.02/budgetmodel/", "/tilgaengelighed/", "/findes/ikke/",
+        ],
+        "okonomi": ["/opfolgning/2024/2/laas/", "/opfolgning/ny/", "/forbrug/indlaes/"],
+    }
+
+    def test_every_page_type_fits_320_px(self):
+        for bruger, sider in self.SIDER.items():
+            self.context.clear_cookies()
+            self.page.set_viewport_size({"width": 1280, "height": 800})
+            self.login(bruger)
+            self.page.set_viewport_size({"width": 320, "height": 800})
+            for sti in sider:
+                with self.subTest(bruger=bruger, sti=sti):
+                    self.page.goto(f"{self.live_server_url}{sti}")
+                    bredder = self.page.evaluate(
+                        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+                    )
+                    self.assertLessEqual(bredder[0], bredder[1], sti)
+
+    def test_the_long_heading_wraps_and_captions_stay_in_view(self):
+        self.login("konsulent")
+        self.page.set_viewport_size({"width": 320, "height": 800})
+        self.page.goto(f"{self.live_server_url}/rammer/2023/30.46/ledelsesinformation/")
+        h1 = self.page.locator("h1")
+        self.assertLessEqual(h1.bounding_box()["x"] + h1.bounding_box()["width"], 320)
+        self.page.goto(f"{self.live_server_url}/opfolgning/2024/2/")
+        caption = self.page.locator(".tabel-ramme caption").first
+        boks = caption.bounding_box()
+        self.assertLessEqual(boks["x"] + boks["width"], 320)
+
+
+class TableSemanticsTests(BrowserTestCase):
+    def test_tabel_1_reads_with_its_unit_signs_and_without_the_number_row(self):
+        self.login("konsulent")
+        self.page.goto(f"{self.live_server_url}/opfolgning/2024/1/")
+        tabel = self.page.get_by_role("table", name=re.compile(r"^Tabel 1\..*\(1\.000 kr\.\)$"))
+        expect(tabel).to_have_accessible_description(re.compile(r"bevillingsrammen opskrives.*mindreforbrug"))
+        snapshot = tabel.aria_snapshot()
+        self.assertNotIn("(5)=(4)", snapshot)  # the column-number row is for the eye only
+        self.assertIn("\u22121.554", snapshot)
+        self.assertNotIn("-1.554", snapshot)
+
+    def test_the_main_menu_marks_the_current_section(self):
+        self.login("konsulent")
+        self.page.goto(f"{self.live_server_url}/omstilling/2019/")
+        menu = self.page.get_by_role("navigation", name="Hovedmenu")
+        aktuel = menu.locator("[aria-current=page]")
+        expect(aktuel).to_have_text("Omstillingsforslag")
+        self.assertEqual(aktuel.evaluate("e => getComputedStyle(e).fontWeight"), "700")
