@@ -3,10 +3,12 @@
 Runs Debian's Chromium through Playwright as tests/test_browser.py does.
 """
 
+import io
 import re
 from datetime import date
 
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from budgetopfolgning.models import Opfoelgning
 from rammer.models import Budgetaar
@@ -128,3 +130,28 @@ class TableSemanticsTests(BrowserTestCase):
         aktuel = menu.locator("[aria-current=page]")
         expect(aktuel).to_have_text("Omstillingsforslag")
         self.assertEqual(aktuel.evaluate("e => getComputedStyle(e).fontWeight"), "700")
+
+
+class PrintTests(BrowserTestCase):
+    def test_the_printed_round_page_has_every_column_and_no_menu_or_buttons(self):
+        self.login("okonomi")
+        self.page.goto(f"{self.live_server_url}/opfolgning/2024/2/")
+        self.page.emulate_media(media="print")
+        self.assertEqual(self.page.locator("nav[aria-label=Hovedmenu]").evaluate("e => getComputedStyle(e).display"),
+                         "none")
+        self.assertEqual(self.page.locator(".skip-link").evaluate("e => getComputedStyle(e).display"), "none")
+        data = self.page.pdf(prefer_css_page_size=True)
+        reader = PdfReader(io.BytesIO(data))
+        side = reader.pages[0]
+        self.assertGreater(float(side.mediabox.width), float(side.mediabox.height))  # landscape
+        tekst = " ".join(s.extract_text() for s in reader.pages)
+        for kolonne in ("Forventet", "Afvigelse", "Udvikling i"):
+            self.assertIn(kolonne, tekst)
+        self.assertNotIn("Log ud", tekst)
+        self.assertNotIn("Gå til indholdet", tekst)
+        # No column is clipped: the widest table fits the printed page.
+        self.page.set_viewport_size({"width": 1040, "height": 700})
+        bredder = self.page.evaluate(
+            "() => [...document.querySelectorAll('.tabel-ramme')].map(r => r.scrollWidth - r.clientWidth)"
+        )
+        self.assertTrue(all(b <= 0 for b in bredder), bredder)
