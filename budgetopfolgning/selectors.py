@@ -418,3 +418,12 @@ def aktivitetslinjer_for(opfoelgning: Opfoelgning, dele_qs: QuerySet[Aktivitetsd
     return [
         AktivitetLinje(aktivitetsdel=del_, linje=egne.get(del_.pk), tal=tal(del_, egne.get(del_.pk))) for del_ in dele
     ]
+
+
+KONTAKTFELTER = ("kontakt_center", "kontakt_navn", "kontakt_telefon", "kontakt_email")
+
+
+def kontakt_fra_forrige_runde() -> dict[str, str]:
+    """The letterhead's contact of the latest round, to start a new round's form from: it rarely changes."""
+    forrige = Opfoelgning.objects.order_by("-aar__aar", "-nummer").values(*KONTAKTFELTER).first()
+    return dict(forrige) if forrige else {}

@@ -309,7 +309,7 @@ def dan_bilag(request: AuthenticatedHttpRequest, aar: int, nr: int) -> HttpRespo
 def ny_opfoelgning(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not rules.has_perm("budgetopfolgning.aabn_opfoelgning", request.user):
         raise PermissionDenied
-    form = NyOpfoelgningForm(request.POST or None)
+    form = NyOpfoelgningForm(request.POST or None, initial=selectors.kontakt_fra_forrige_runde())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
