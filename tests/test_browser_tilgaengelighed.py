@@ -27,7 +27,7 @@ class FormErrorTests(BrowserTestCase):
             re.compile(r"^Det forventede forbrug ved årets udgang.*»1\.50« er ikke et gyldigt beløb")
         )
         expect(felt).to_have_attribute("aria-invalid", "true")
-        self.assertEqual(self.page.evaluate("() => document.activeElement.id"), "fejl")
+        expect(self.page.locator("#fejl")).to_be_focused()
         self.assertTrue(self.page.title().startswith("Fejl: "), self.page.title())
         # The summary's link jumps to the field and leaves its label in view.
         self.page.locator("#fejl a").first.click()
@@ -45,7 +45,7 @@ class FormErrorTests(BrowserTestCase):
         expect(self.page.locator("#id_pr_dato")).to_have_accessible_description(
             re.compile(r"^Datoen tallene opgøres pr\., fx 29\. april\. .+")
         )
-        self.assertEqual(self.page.evaluate("() => document.activeElement.id"), "fejl")
+        expect(self.page.locator("#fejl")).to_be_focused()
         self.assertTrue(self.page.title().startswith("Fejl: "))
 
     def test_the_omstilling_follow_up_links_field_and_radio_group_errors(self):
@@ -59,7 +59,7 @@ class FormErrorTests(BrowserTestCase):
         self.page.fill("#id_realiseret", "abc")
         self.page.evaluate("() => document.querySelectorAll('input[type=radio]').forEach(r => r.checked = false)")
         self.page.locator("main form button[type=submit]").last.click()
-        self.assertEqual(self.page.evaluate("() => document.activeElement.id"), "fejl")
+        expect(self.page.locator("#fejl")).to_be_focused()
         self.assertTrue(self.page.title().startswith("Fejl: "))
         expect(self.page.locator("#id_realiseret")).to_have_accessible_description(
             re.compile(r"^Besparelser som positive tal\..*»abc«")
