@@ -55,10 +55,15 @@ def _skriv_tabelark(ark, t: dict, opfoelgning: Opfoelgning, fortegn: dict) -> No
     tekstcelle(ark, 2, 1, "(1.000 kr.)")
     for i, (_, overskrift) in enumerate(kolonner, start=2):
         tekstcelle(ark, 2, i, overskrift)
-    # The column numbers as numbers (1, 2, …); the last figure column's rule, "(5)=(4)−(3)", is a note below.
-    beloebskolonner = [navn for navn, _ in kolonner if navn != "udvikling"]
-    for i, _ in enumerate(beloebskolonner, start=2):
-        ark.cell(row=3, column=i, value=i - 1).alignment = Alignment(horizontal="right")
+    # The column numbers as numbers (1, 2, …); the rules such as "(5)=(4)−(3)" are notes below the table.
+    regler = []
+    for i, nummer in enumerate(table.kolonnenumre(), start=2):
+        if nummer:
+            ark.cell(row=3, column=i, value=int(nummer.split(")")[0].lstrip("("))).alignment = Alignment(
+                horizontal="right"
+            )
+            if "=" in nummer:
+                regler.append(nummer)
     for kolonne in range(1, len(kolonner) + 2):
         for raekke in (2, 3):
             celle = ark.cell(row=raekke, column=kolonne)
@@ -78,9 +83,8 @@ def _skriv_tabelark(ark, t: dict, opfoelgning: Opfoelgning, fortegn: dict) -> No
         raekke += 1
 
     raekke += 1
-    n = len(beloebskolonner)
     for note in (
-        f"Kolonne {n} = kolonne {n - 1} \u2212 kolonne {n - 2}.",
+        *(f"Kolonne {regel}" for regel in regler),
         f"*) {fortegn['korrektioner'][0]}",
         f"    {fortegn['korrektioner'][1]}",
         f"Afvigelse: {fortegn['afvigelse'][0]}, {fortegn['afvigelse'][1]}",

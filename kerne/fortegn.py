@@ -7,12 +7,8 @@ Every afvigelse in the application (a round's Tabel 1 and 2, a ledelsesinformati
 
 from decimal import Decimal
 
-# With the minus sign U+2212, as the figures they explain.
-FORTEGN_KORREKTIONER = (
-    "+ = bevillingsrammen opskrives med beløbet",
-    "\u2212 = bevillingsrammen nedskrives med beløbet",
-)
-FORTEGN_AFVIGELSE = ("+ = merforbrug", "\u2212 = mindreforbrug")
+FORTEGN_KORREKTIONER = ("+ = bevillingsrammen opskrives med beløbet", "- = bevillingsrammen nedskrives med beløbet")
+FORTEGN_AFVIGELSE = ("+ = merforbrug", "- = mindreforbrug")
 
 
 def afvigelse(forventet: Decimal, budget: Decimal) -> Decimal:

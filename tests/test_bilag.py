@@ -106,8 +106,8 @@ class BilagPdfTests(DemoTestCase):
             "Tabel 2. Uden for servicerammen – resultatet af første budgetopfølgning af driftsbudgettet",
             "Særlige budgetmæssige udfordringer på driftsbudgettet uden for servicerammen",
             "1 2 3 4 (5)=(4)−(3)",
-            "*) + = bevillingsrammen opskrives med beløbet − = bevillingsrammen nedskrives med beløbet",
-            "Afvigelse: + = merforbrug, − = mindreforbrug",
+            "*) + = bevillingsrammen opskrives med beløbet - = bevillingsrammen nedskrives med beløbet",
+            "Afvigelse: + = merforbrug, - = mindreforbrug",
             "Afvigelsen (kolonne 5) viser forskellen mellem forventet forbrug (kolonne 4)",
         ):
             self.assertIn(tekst, self.tekst_1)

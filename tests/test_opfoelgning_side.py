@@ -50,7 +50,7 @@ class RoundPageTests(DemoTestCase):
         )
         self.assertIn("Samlet set viser det forventede forbrug på 3.247,6 mio. kr.", html)
         self.assertIn("+ = bevillingsrammen opskrives med beløbet", html)
-        self.assertIn("− = bevillingsrammen nedskrives med beløbet", html)
+        self.assertIn("- = bevillingsrammen nedskrives med beløbet", html)
         self.assertIn("+ = merforbrug", html)
         self.assertIn("Børne- og Skoleudvalget – 30.46 Forebyggelse/anbringelse af børn og unge uden for hjemmet", html)
 

@@ -112,7 +112,7 @@ class RegnskabTests(RammedataTestCase):
         self.assertContains(response, "Resultatet efter overførsler er et merforbrug på 7,7 mio. kr.")
         self.assertContains(response, "Foregribende indsatser med et merforbrug på 11,6 mio. kr.")
         self.assertNotContains(response, "kr..")
-        self.assertContains(response, "+ = merforbrug, − = mindreforbrug")
+        self.assertContains(response, "+ = merforbrug, - = mindreforbrug")
         self.assertContains(response, "budget pr. 26. november 2018")
 
     def test_the_overfoersel_shows_in_next_years_korrigeret_budget(self):

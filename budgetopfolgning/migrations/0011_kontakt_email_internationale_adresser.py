@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgetopfolgning', '0008_gennemgang_og_frist'),
+        ('budgetopfolgning', '0010_rundenavn_bilagsnummer_og_overfoersel'),
     ]
 
     operations = [
