@@ -172,12 +172,12 @@ class EksempelkommuneTests(BaseTestCase):
         linje = Opfoelgningslinje.objects.get(opfoelgning__aar__aar=2026, opfoelgning__nummer=3,
                                               rammedel__ramme__nummer="2.10")
         self.assertEqual(linje.forventet_overfoersel, Decimal("1250000.50"))
-        # The ramme's history names who changed it, from what to what.
+        # The ramme's history names who changed it (full name, issue #13), from what to what.
         historik = selectors.historik(linje.opfoelgning, linje.rammedel.ramme)
         # (Newest first; the line's start value, carried over when the round was opened, is its first entry.)
         self.assertEqual(
             [(h.bruger, h.foer, h.efter) for h in historik if h.felt == "Forventet overførsel"][0],
-            ("konsulent", Decimal("800000.00"), Decimal("1250000.50")),
+            ("Karim Jensen", Decimal("800000.00"), Decimal("1250000.50")),
         )
         # The same form again, opened before that save: refused as a conflict, nothing overwritten.
         data["inden_forventet_overfoersel"] = "0"
