@@ -1,4 +1,4 @@
-# Budgetopfølgning: `make run` starts the app, `make test` runs the whole suite.
+# Budgetopfølgning: `make run` starts the app (`make run PORT=8013` on another port), `make test` runs the whole suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -27,8 +27,10 @@ endif
 demo: migrate
 	$(BIN)/python manage.py demo --kommune $(KOMMUNE)
 
+PORT ?= 8000
+
 run: demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production: gunicorn with DJANGO_ENV=production; SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS and the GUNICORN_*
 # variables come from the environment (docs/drift.md, docs/env.example).

@@ -50,11 +50,13 @@ def _papirtabeller(opfoelgning: Opfoelgning, tabeller: list[dict]) -> list[dict]
     return result
 
 
-def _faelles_kontekst(opfoelgning: Opfoelgning, *, kladde: bool, titel: str) -> dict:
+def _faelles_kontekst(opfoelgning: Opfoelgning, *, kladde: bool, titel: str, tabeller: list[dict]) -> dict:
     # Fixed metadata dates (the document's own date), so rendering the same round twice gives the same bytes.
     dato = opfoelgning.dokumentdato.isoformat()
     kommune = Kommune.hent()
     return {
+        # Seven or more columns (earlier korrektioner, Udvikling, overførsler) are printed landscape (print.css).
+        "bred": any(len(t["table"].columns) >= 7 for t in tabeller),
         "KOMMUNE_NAVN": kommune.visningsnavn,
         "kommune": kommune,
         "bilagsbetegnelse": opfoelgning.bilagsbetegnelse or kommune.bilagsbetegnelse,
@@ -83,7 +85,9 @@ def render_bilag(opfoelgning: Opfoelgning, *, kladde: bool) -> bytes:
     """The round's Bilag as published: letterhead, summary, Tabel 1 and 2 with their explanations."""
     kontekst = opfoelgning_kontekst(opfoelgning)
     kontekst["tabeller"] = _papirtabeller(opfoelgning, kontekst["tabeller"])
-    kontekst.update(_faelles_kontekst(opfoelgning, kladde=kladde, titel=bilag_titel(opfoelgning)))
+    kontekst.update(
+        _faelles_kontekst(opfoelgning, kladde=kladde, titel=bilag_titel(opfoelgning), tabeller=kontekst["tabeller"])
+    )
     return _pdf("budgetopfolgning/bilag.html", kontekst, opfoelgning)
 
 
@@ -101,7 +105,7 @@ def render_udvalg_bilag(
         kontekst["grafer"] = udvalgets_grafer(opfoelgning, kontekst["linjer"], runder or [opfoelgning])
     kontekst["tabeller"] = _papirtabeller(opfoelgning, kontekst["tabeller"])
     titel = f"{udvalg.navn} – {opfoelgning.titel.lower()}"
-    kontekst.update(_faelles_kontekst(opfoelgning, kladde=kladde, titel=titel))
+    kontekst.update(_faelles_kontekst(opfoelgning, kladde=kladde, titel=titel, tabeller=kontekst["tabeller"]))
     return _pdf("budgetopfolgning/udvalg_bilag.html", kontekst, opfoelgning)
 
 

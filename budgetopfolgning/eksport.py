@@ -22,8 +22,8 @@ from budgetopfolgning.tables import OpfoelgningsTabel
 from kerne.beloeb import TUSIND
 from kerne.datoer import maanedsnavn
 from kerne.models import Kommune
-from kerne.tekst import csv_tekst, tekstcelle
-from rammer.models import Rammedel
+from kerne.tekst import csv_tekst, tekstcelle, udskriftsopsaetning
+from rammer.models import Aktivitetsdel, Rammedel
 
 TAL_FORMAT = "#,##0"
 OVERSKRIFT = Font(bold=True)
@@ -55,9 +55,15 @@ def _skriv_tabelark(ark, t: dict, opfoelgning: Opfoelgning, fortegn: dict) -> No
     tekstcelle(ark, 2, 1, "(1.000 kr.)")
     for i, (_, overskrift) in enumerate(kolonner, start=2):
         tekstcelle(ark, 2, i, overskrift)
+    # The column numbers as numbers (1, 2, …); the rules such as "(5)=(4)−(3)" are notes below the table.
+    regler = []
     for i, nummer in enumerate(table.kolonnenumre(), start=2):
         if nummer:
-            tekstcelle(ark, 3, i, nummer).alignment = Alignment(horizontal="right")
+            ark.cell(row=3, column=i, value=int(nummer.split(")")[0].lstrip("("))).alignment = Alignment(
+                horizontal="right"
+            )
+            if "=" in nummer:
+                regler.append(nummer)
     for kolonne in range(1, len(kolonner) + 2):
         for raekke in (2, 3):
             celle = ark.cell(row=raekke, column=kolonne)
@@ -78,6 +84,7 @@ def _skriv_tabelark(ark, t: dict, opfoelgning: Opfoelgning, fortegn: dict) -> No
 
     raekke += 1
     for note in (
+        *(f"Kolonne {regel}" for regel in regler),
         f"*) {fortegn['korrektioner'][0]}",
         f"    {fortegn['korrektioner'][1]}",
         f"Afvigelse: {fortegn['afvigelse'][0]}, {fortegn['afvigelse'][1]}",
@@ -90,6 +97,7 @@ def _skriv_tabelark(ark, t: dict, opfoelgning: Opfoelgning, fortegn: dict) -> No
     for i in range(2, len(kolonner) + 2):
         ark.column_dimensions[get_column_letter(i)].width = 16
     ark.row_dimensions[2].height = 60
+    udskriftsopsaetning(ark, gentag_raekker="2:3")
 
 
 def _overskriftsraekke(ark, overskrifter: list[str]) -> None:
@@ -119,8 +127,17 @@ def _skriv_rammeark(ark, kolonner: list[tuple[str, str]], alle: list[selectors.L
             celle.number_format = TAL_FORMAT
         forklaring = tekstcelle(ark, raekke, len(kolonner) + 5, linje.forklaring)
         forklaring.alignment = Alignment(wrap_text=True, vertical="top")
+    # The totals as formulas, so they follow when someone filters or edits the sheet's figures.
+    total = len(alle) + 2
+    tekstcelle(ark, total, 1, "I alt").font = OVERSKRIFT
+    for i in range(5, len(kolonner) + 5):
+        bogstav = get_column_letter(i)
+        celle = ark.cell(row=total, column=i, value=f"=SUM({bogstav}2:{bogstav}{total - 1})")
+        celle.number_format = TAL_FORMAT
+        celle.font = OVERSKRIFT
     ark.freeze_panes = "E2"
     ark.auto_filter.ref = f"A1:{get_column_letter(len(overskrifter))}{max(len(alle) + 1, 2)}"
+    udskriftsopsaetning(ark, gentag_raekker="1:1")
     bredder = [34, 8, 40, 12] + [16] * len(kolonner) + [80]
     for i, bredde in enumerate(bredder, start=1):
         ark.column_dimensions[get_column_letter(i)].width = bredde
@@ -136,6 +153,28 @@ FORBRUGSKOLONNER = [
     ("korrigeret", "Korrigeret budget"),
     ("forventet", "Forventet forbrug"),
 ]
+
+
+def _skriv_aktivitetsark(ark, kolonner: list[tuple[str, str]], linjer: list[selectors.AktivitetLinje]) -> None:
+    """The activities' own figures, one row per activity part, beside the Rammer sheet whose parts they make up."""
+    overskrifter = ["Udvalg", "Ramme", "Aktivitet", "Servicerammen"]
+    overskrifter += [f"{tekst} (1.000 kr.)" for _, tekst in kolonner]
+    _overskriftsraekke(ark, overskrifter)
+    for raekke, a in enumerate(linjer, start=2):
+        ramme = a.aktivitetsdel.aktivitet.ramme
+        tekstcelle(ark, raekke, 1, ramme.udvalg.navn)
+        tekstcelle(ark, raekke, 2, ramme.nummer)
+        tekstcelle(ark, raekke, 3, a.aktivitetsdel.aktivitet.navn)
+        tekstcelle(ark, raekke, 4, "Inden for" if a.aktivitetsdel.placering == Rammedel.INDEN else "Uden for")
+        for i, (navn, _) in enumerate(kolonner, start=5):
+            celle = ark.cell(row=raekke, column=i, value=_tusind(getattr(a.tal, navn, None)))
+            celle.number_format = TAL_FORMAT
+    ark.freeze_panes = "E2"
+    ark.auto_filter.ref = f"A1:{get_column_letter(len(overskrifter))}{max(len(linjer) + 1, 2)}"
+    udskriftsopsaetning(ark, gentag_raekker="1:1")
+    for i, bredde in enumerate([34, 8, 40, 12] + [16] * len(kolonner), start=1):
+        ark.column_dimensions[get_column_letter(i)].width = bredde
+    ark.row_dimensions[1].height = 45
 
 
 def _skriv_forbrugsark(ark, opfoelgning: Opfoelgning, dele: list[forbrugstal.Forbrugsdel]) -> None:
@@ -159,6 +198,7 @@ def _skriv_forbrugsark(ark, opfoelgning: Opfoelgning, dele: list[forbrugstal.For
     note = f"Til dato: januar-{maaned} {opfoelgning.aar.aar}. + = merforbrug, − = mindreforbrug."
     tekstcelle(ark, len(dele) + 3, 1, note)
     ark.freeze_panes = "E2"
+    udskriftsopsaetning(ark, gentag_raekker="1:1")
     bredder = [34, 8, 40, 12, 30, 10] + [16] * len(FORBRUGSKOLONNER)
     for i, bredde in enumerate(bredder, start=1):
         ark.column_dimensions[get_column_letter(i)].width = bredde
@@ -174,7 +214,14 @@ has forbrug, a sheet of forbrug and prognose per ramme part."""
     wb.remove(wb.active)
     for t in kontekst["tabeller"]:
         _skriv_tabelark(wb.create_sheet(f"Tabel {t['tabel'].nummer}"), t, opfoelgning, fortegn)
-    _skriv_rammeark(wb.create_sheet("Rammer"), _rammekolonner(kontekst["tabeller"][0]["table"]), kontekst["linjer"])
+    kolonner = _rammekolonner(kontekst["tabeller"][0]["table"])
+    _skriv_rammeark(wb.create_sheet("Rammer"), kolonner, kontekst["linjer"])
+    aktiviteter = selectors.aktivitetslinjer_for(
+        opfoelgning,
+        Aktivitetsdel.objects.filter(aktivitet__ramme__aar=opfoelgning.aar).select_related("aktivitet__ramme__udvalg"),
+    )
+    if aktiviteter:
+        _skriv_aktivitetsark(wb.create_sheet("Aktiviteter"), kolonner, aktiviteter)
     if forbrugstal.har_forbrug(opfoelgning):
         # Read live, like the page: forbrug is not among a locked round's frozen figures.
         dele = forbrugstal.forbrugsdele(opfoelgning, kontekst["linjer"])

@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from kerne import roller
 from kerne.beloeb import BeloebField
+from kerne.email import EmailFelt
 from kerne.versioner import Versioneret
 from rammer.models import Aktivitetsdel, Budgetaar, Rammedel
 
@@ -58,7 +59,7 @@ class Opfoelgning(models.Model):
     kontakt_center = models.CharField("center", max_length=200, blank=True)
     kontakt_navn = models.CharField("kontaktperson", max_length=200, blank=True)
     kontakt_telefon = models.CharField("telefon", max_length=50, blank=True)
-    kontakt_email = models.EmailField("e-mail", blank=True)
+    kontakt_email = EmailFelt("e-mail", blank=True)  # økonomi@balk.dk, as the Bilag prints it
     frist = models.DateField(
         "frist", null=True, blank=True,
         help_text="Den dag økonomikonsulenterne senest skal have meldt deres rammer klar til godkendelse.",

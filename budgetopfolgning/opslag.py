@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.rules import RammeIOpfoelgning
 from rammer.models import Bevillingsramme
+from rammer.rules import ingen_adgang_til
 
 
 def hent_opfoelgning(request: HttpRequest, aar: int, nr: int, perm: str | None = None) -> Opfoelgning:
@@ -27,5 +28,7 @@ def hent_ramme_i_opfoelgning(request: HttpRequest, aar: int, nr: int, ramme_nr: 
     if rediger and not rules.has_perm(
         "budgetopfolgning.rediger_ramme", request.user, RammeIOpfoelgning(opfoelgning, ramme)
     ):
-        raise PermissionDenied
+        if opfoelgning.er_laast:
+            raise PermissionDenied(f"{opfoelgning} er låst. Ændringer hører til i næste budgetopfølgning.")
+        raise PermissionDenied(ingen_adgang_til(ramme))
     return opfoelgning, ramme

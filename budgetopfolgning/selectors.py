@@ -365,7 +365,8 @@ def historik(opfoelgning: Opfoelgning, ramme: Bevillingsramme) -> list[Linjeaend
 
     for record in records:
         before = forrige.get(record.id)
-        hvem = record.history_user.get_username() if record.history_user else "system"
+        bruger = record.history_user
+        hvem = (bruger.get_full_name() or bruger.get_username()) if bruger else "system"
         for felt, navn in HISTORIK_FELTER.items():
             ny = getattr(record, felt)
             gammel = getattr(before, felt) if before is not None else None
@@ -420,3 +421,12 @@ def aktivitetslinjer_for(opfoelgning: Opfoelgning, dele_qs: QuerySet[Aktivitetsd
     return [
         AktivitetLinje(aktivitetsdel=del_, linje=egne.get(del_.pk), tal=tal(del_, egne.get(del_.pk))) for del_ in dele
     ]
+
+
+KONTAKTFELTER = ("kontakt_center", "kontakt_navn", "kontakt_telefon", "kontakt_email")
+
+
+def kontakt_fra_forrige_runde() -> dict[str, str]:
+    """The letterhead's contact of the latest round, to start a new round's form from: it rarely changes."""
+    forrige = Opfoelgning.objects.order_by("-aar__aar", "-nummer").values(*KONTAKTFELTER).first()
+    return dict(forrige) if forrige else {}

@@ -21,7 +21,7 @@ def _tabelkontekst(
     for tabel in tabeller:
         del_tekst = "Inden for servicerammen" if tabel.inden else "Uden for servicerammen"
         caption = f"Tabel {tabel.nummer}. {del_tekst} – resultatet af {opfoelgning.runde_navn_uden_aar}"
-        caption += f" af driftsbudgettet{navn}"
+        caption += f" af driftsbudgettet{navn} (1.000 kr.)"
         result.append(
             {
                 "tabel": tabel,

@@ -62,6 +62,7 @@ class OpfoelgningsTabel(tables.Table):
         self.opfoelgning = opfoelgning
         self.rammer = rammer
         self.caption = caption
+        self.nummer = tabel.nummer  # names the sign notes below the table (aria-describedby)
         self.columns["oprindeligt"].column.verbose_name = f"Oprindeligt budget {aar}"
         self.columns["korrektioner"].column.verbose_name = f"Korrektioner ved {opfoelgning.runde_navn} *)"
         if opfoelgning.aar.vis_overfoersler:
@@ -77,7 +78,7 @@ class OpfoelgningsTabel(tables.Table):
         beloeb = [n for n in navne if n not in ("navn", "udvikling", *OVERFOERSELSKOLONNER)]
         numre = [str(i) for i in range(1, len(beloeb))]
         n = len(beloeb)
-        numre.append(f"({n})=({n - 1})-({n - 2})")
+        numre.append(f"({n})=({n - 1})\u2212({n - 2})")
         if "resultat_inkl_overfoersler" in navne:
             numre += [str(n + 1), f"({n + 2})=({n})+({n + 1})"]
         if "udvikling" in navne:

@@ -1,4 +1,5 @@
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -348,7 +349,7 @@ def dan_bilag(request: AuthenticatedHttpRequest, aar: int, nr: int) -> HttpRespo
 def ny_opfoelgning(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not rules.has_perm("budgetopfolgning.aabn_opfoelgning", request.user):
         raise PermissionDenied
-    form = NyOpfoelgningForm(request.POST or None)
+    form = NyOpfoelgningForm(request.POST or None, initial=selectors.kontakt_fra_forrige_runde())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -367,7 +368,12 @@ def ny_opfoelgning(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_safe
 def tilgaengelighed(request: HttpRequest) -> HttpResponse:
     """The accessibility statement Danish public bodies must publish; public, like the login page."""
-    return render(request, "budgetopfolgning/tilgaengelighed.html")
+    kontakt = {
+        "ansvarlig": settings.TILGAENGELIGHED_ANSVARLIG,
+        "email": settings.TILGAENGELIGHED_EMAIL,
+        "telefon": settings.TILGAENGELIGHED_TELEFON,
+    }
+    return render(request, "budgetopfolgning/tilgaengelighed.html", {"TILGAENGELIGHED": kontakt})
 
 
 # --- Downloads: the Bilag, the workbook and the CSV files ---------------------------------------------------

@@ -19,6 +19,7 @@ from budgetopfolgning.services import OpfoelgningsFejl
 from budgetopfolgning.sider import fortegn
 from forbrug import selectors as forbrug_selectors
 from kerne.beloeb import redigerbart
+from kerne.datoer import kort_dato
 from kerne.roller import AuthenticatedHttpRequest, kun_laeser
 from kerne.tekst import antal
 from rammer.rules import redigerbare_rammer
@@ -46,7 +47,7 @@ def _konfliktbesked(k: indtastning.Raekkekonflikt) -> str:
     if isinstance(k.linje, Aktivitetslinje):
         hvad += f" ({k.linje.aktivitetsdel.aktivitet.navn})"
     tid = timezone.localtime(k.linje.aendret)
-    return f"{hvad} er ændret af {_navn(k.linje.aendret_af)} kl. {tid:%H.%M} den {tid:%d.%m.%Y}"
+    return f"{hvad} er ændret af {_navn(k.linje.aendret_af)} den {kort_dato(tid)} kl. {tid:%H.%M}"
 
 
 def _forbrugstal(

@@ -69,8 +69,13 @@ if PRODUCTION:
 else:
     SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+DEBUG_404_SIDE = env_bool("DEBUG_404_SIDE", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 KOMMUNE_NAVN = env_str("KOMMUNE_NAVN", "Ballerup Kommune")
+# Who answers accessibility feedback (the accessibility statement must name a written and a telephone contact).
+TILGAENGELIGHED_ANSVARLIG = env_str("TILGAENGELIGHED_ANSVARLIG", "Center for Økonomi")
+TILGAENGELIGHED_EMAIL = env_str("TILGAENGELIGHED_EMAIL", "økonomi@balk.dk")
+TILGAENGELIGHED_TELEFON = env_str("TILGAENGELIGHED_TELEFON", "4477 2000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -96,6 +101,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: the request id and the one log line per request cover everything below, redirects included.
     "kerne.logning.RequestLogMiddleware",
+    # With DEBUG on, a 404 still shows the Danish page, unless DEBUG_404_SIDE asks for Django's technical one.
+    "kerne.fejlsider.DanskFejlsideMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -231,6 +238,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kerne.context_processors.kommune",
+                "kerne.context_processors.hovedmenu",
             ],
         },
     },

@@ -49,10 +49,17 @@ def rund(value: Decimal, decimaler: int = 0) -> Decimal:
     return result
 
 
-def dansk_tal(value: Decimal, decimaler: int = 0) -> str:
-    """Danish notation with a dot between thousands and a comma for decimals: 3.292.768, -1.554, 45,2."""
+MINUS = "\u2212"  # the typographic minus: a hyphen reads as a dash to screen readers and breaks lines
+
+
+def dansk_tal(value: Decimal, decimaler: int = 0, *, minus: str = MINUS) -> str:
+    """Danish notation with a dot between thousands and a comma for decimals: 3.292.768, −1.554, 45,2.
+
+    Negative figures get the minus sign U+2212, as shown on pages and paper; `minus="-"` gives the hyphen-minus
+    for text a person edits. Exports keep numbers as numbers and never come here.
+    """
     rounded = rund(value, decimaler)
-    return number_format(
+    tekst = number_format(
         rounded,
         decimal_sep=",",
         decimal_pos=decimaler,
@@ -61,6 +68,7 @@ def dansk_tal(value: Decimal, decimaler: int = 0) -> str:
         force_grouping=True,
         use_l10n=False,
     )
+    return minus + tekst[1:] if tekst.startswith("-") else tekst
 
 
 def tusind_kr(value: Decimal) -> str:
@@ -245,4 +253,4 @@ def beloeb_fra_json(value: object) -> Decimal:
 def redigerbart(value: Decimal) -> str:
     """An amount as an edit field shows it: kroner with thousands dots, øre only when there are any."""
     value = Decimal(value)
-    return dansk_tal(value, 2 if value != value.to_integral_value() else 0)
+    return dansk_tal(value, 2 if value != value.to_integral_value() else 0, minus="-")

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 import weasyprint
 import weasyprint.text.ffi
@@ -54,6 +55,26 @@ def _fast_fonttidspunkt(dato: date | None) -> Iterator[None]:
                 os.environ["SOURCE_DATE_EPOCH"] = tidligere
 
 
+def _scope_paa_overskrifter(_document: weasyprint.Document, pdf: Any) -> None:
+    """PDF/UA wants every table header cell to say what it heads (/Scope); WeasyPrint writes only /O /Table.
+
+    A header in the table head heads its column; one in the body (the udvalg or ramme name) heads its row.
+    """
+    objekter = {o.number: o for o in pdf.objects if hasattr(o, "number") and o.number is not None}
+
+    def foraelder(element: Any) -> Any:
+        ref = element.get("P") if isinstance(element, dict) else None
+        if not isinstance(ref, bytes):
+            return None
+        return objekter.get(int(ref.split()[0]))
+
+    for objekt in list(objekter.values()):
+        if isinstance(objekt, dict) and objekt.get("S") == "/TH" and isinstance(objekt.get("A"), dict):
+            raekke = foraelder(objekt)
+            del_ = foraelder(raekke) if raekke is not None else None
+            objekt["A"]["Scope"] = "/Column" if del_ is not None and del_.get("S") == "/THead" else "/Row"
+
+
 def render_pdf(
     skabelon: str, kontekst: dict, *, dato: date | None = None, mellemlager_sekunder: int | None = None
 ) -> bytes:
@@ -80,4 +101,4 @@ def _html_til_pdf(html: str, dato: date | None) -> bytes:
     fetcher = DjangoURLFetcher(allowed_protocols=("file", "data"), fail_on_errors=True)
     dokument = weasyprint.HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
     with _fast_fonttidspunkt(dato):
-        return dokument.write_pdf(**PDF_OPTIONS)
+        return dokument.write_pdf(finisher=_scope_paa_overskrifter, **PDF_OPTIONS)

@@ -127,3 +127,14 @@ def tekstcelle(ark: "Worksheet", raekke: int, kolonne: int, value: str) -> "Cell
 def antal(n: int, ental: str, flertal: str) -> str:
     """A count with its noun in Danish: "1 ramme", "3 rammer", "0 påmindelser"."""
     return f"{n} {ental if n == 1 else flertal}"
+
+
+def udskriftsopsaetning(ark: "Worksheet", *, gentag_raekker: str) -> None:
+    """A sheet printed as the tables are read: landscape, every column on the page's width (as many pages down as
+    needed), the header rows (`gentag_raekker`, e.g. "1:1") repeated at the top of each printed page."""
+    ark.page_setup.orientation = "landscape"
+    ark.page_setup.paperSize = ark.PAPERSIZE_A4
+    ark.page_setup.fitToWidth = 1
+    ark.page_setup.fitToHeight = 0
+    ark.sheet_properties.pageSetUpPr.fitToPage = True
+    ark.print_title_rows = gentag_raekker

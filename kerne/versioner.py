@@ -20,6 +20,8 @@ from django.db import models
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
+from kerne.datoer import kort_dato
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
@@ -57,11 +59,9 @@ class Konflikt(Exception):
             # The row was created or removed by someone else meanwhile: there is no save of it to point at.
             besked = f"{navn} er ændret af en anden bruger, efter du åbnede {pronomen}."
         else:
-            hvem = objekt.aendret_af.get_username() if objekt.aendret_af is not None else "en anden bruger"
+            hvem = fuldt_navn(objekt.aendret_af) if objekt.aendret_af is not None else "en anden bruger"
             tid = timezone.localtime(objekt.aendret)
-            besked = (
-                f"{navn} er ændret af {hvem} kl. {tid:%H.%M} den {tid:%d.%m.%Y}, efter du åbnede {pronomen}."
-            )
+            besked = f"{navn} er ændret af {hvem} den {kort_dato(tid)} kl. {tid:%H.%M}, efter du åbnede {pronomen}."
         super().__init__(besked)
 
 
@@ -81,6 +81,11 @@ class VersionFelt(forms.IntegerField):
             return int(value)
         except (TypeError, ValueError):
             return UKENDT
+
+
+def fuldt_navn(bruger: "User") -> str:
+    """How a person is named to other people: their full name, the username only for a user without one."""
+    return bruger.get_full_name() or bruger.get_username()
 
 
 def version_af(objekt: Versioneret | None) -> int:
@@ -149,6 +154,40 @@ def _vist(felt: forms.BoundField) -> str:
             if str(getattr(noegle, "value", noegle)) == vaerdi and vaerdi != "":
                 return str(tekst)
     return vaerdi
+
+
+def _vist_vaerdi(felt: forms.BoundField, vaerdi: Any) -> str:
+    """A value of the field as the user knows it: a choice's label, Ja/Nej for a tick box."""
+    if isinstance(felt.field.widget, forms.CheckboxInput):
+        return "Ja" if vaerdi else "Nej"
+    if isinstance(vaerdi, list):
+        vaerdi = ", ".join(str(v) for v in vaerdi)
+    vaerdi = "" if vaerdi is None else str(vaerdi)
+    valg = getattr(felt.field, "choices", None)
+    if valg is not None:
+        for noegle, tekst in valg:
+            if str(getattr(noegle, "value", noegle)) == vaerdi and vaerdi != "":
+                return str(tekst)
+    return vaerdi
+
+
+def sammenlign(indsendte: Iterable[tuple[str, str]], formular: forms.BaseForm | None) -> list[dict[str, Any]]:
+    """Per field: what is saved now (as the re-shown `formular` holds it) beside what the user submitted, so the
+    conflict page can show the two side by side. A field the form does not hold has no saved value to show."""
+    gemt: dict[str, str] = {}
+    if formular is not None:
+        for felt in formular:
+            if not felt.is_hidden:
+                gemt.setdefault(str(felt.label), _vist_vaerdi(felt, felt.value()))
+    return [
+        {
+            "label": label,
+            "indsendt": vaerdi,
+            "gemt": gemt.get(label),
+            "forskellig": label in gemt and gemt[label] != vaerdi,
+        }
+        for label, vaerdi in indsendte
+    ]
 
 
 def indsendt(formularer: Iterable[forms.BaseForm]) -> list[tuple[str, str]]:

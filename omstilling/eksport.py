@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from kerne import pdf
 from kerne.beloeb import MIO
 from kerne.models import Kommune
-from kerne.tekst import rens, tekstcelle
+from kerne.tekst import rens, tekstcelle, udskriftsopsaetning
 
 
 def render_pdf(skabelon: str, kontekst: dict, *, titel: str) -> bytes:
@@ -107,6 +107,7 @@ def oversigt_workbook(kontekst: dict) -> bytes:
     for kolonne in "CDEFGH":
         ark.column_dimensions[kolonne].width = 14
     ark.freeze_panes = "C4"
+    udskriftsopsaetning(ark, gentag_raekker="3:3")
 
     _forslagsark(wb.create_sheet("Forslag"), katalog)
     # Fixed document dates, so the same catalogue gives the same workbook.
@@ -153,6 +154,7 @@ def _forslagsark(ark, katalog) -> None:
                 celle.number_format = "#,##0.00"
             r += 1
     ark.freeze_panes = "C2"
+    udskriftsopsaetning(ark, gentag_raekker="1:1")
     ark.auto_filter.ref = f"A1:K{max(r - 1, 2)}"
     for kolonne, bredde in zip("ABCDEFGHIJK", [10, 60, 34, 14, 8, 16, 16, 16, 16, 16, 16], strict=True):
         ark.column_dimensions[kolonne].width = bredde

@@ -6,7 +6,7 @@ Totals are summed from the exact kroner by the database and rounded only when sh
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,7 @@ from django.db.models import DecimalField, F, Sum
 
 from budgetopfolgning.models import Opfoelgning
 from kerne.beloeb import NUL, dansk_tal
+from kerne.datoer import kort_dato
 from omstilling.models import (
     AARSFELTER,
     FORSLAGSFELTER,
@@ -30,7 +31,7 @@ from omstilling.models import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
-FORTEGN_OVERSIGT = ("+ = Merudgifter eller mindreindtægter", "- = Mindreudgifter eller merindtægter")
+FORTEGN_OVERSIGT = ("+ = Merudgifter eller mindreindtægter", "\u2212 = Mindreudgifter eller merindtægter")
 BELOEB: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=15, decimal_places=2)
 
 
@@ -211,8 +212,8 @@ def _vis(model: type[models.Model], felt: str, value: object, udvalg: dict[int, 
         return "Ja" if value else "Nej"
     if isinstance(value, Decimal):
         return dansk_tal(value, 2)
-    if hasattr(value, "strftime"):
-        return value.strftime("%d-%m-%Y")
+    if isinstance(value, date):
+        return kort_dato(value)  # "17. apr. 2018", as dates read elsewhere in the app
     return str(value)
 
 

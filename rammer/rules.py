@@ -29,3 +29,21 @@ def redigerbare_rammer(user, aar_id: int) -> set[int] | None:
     if not er_konsulent(user):
         return set()
     return set(Rammeansvar.objects.filter(bruger=user, ramme__aar_id=aar_id).values_list("ramme_id", flat=True))
+
+
+def ingen_adgang_til(ramme: Bevillingsramme) -> str:
+    """The 403 message for someone who may not edit the ramme: it names who is responsible, so the user knows whom
+    to ask (full names; the username only for a user without one)."""
+    navne = [
+        a.bruger.get_full_name() or a.bruger.get_username()
+        for a in Rammeansvar.objects.filter(ramme=ramme).select_related("bruger").order_by("bruger__first_name",
+                                                                                            "bruger__username")
+    ]
+    hvad = f"{ramme.nummer} {ramme.navn}"
+    if not navne:
+        return f"Du kan ikke redigere {hvad}. Ingen økonomikonsulent er ansvarlig for den; kontakt Center for Økonomi."
+    if len(navne) == 1:
+        hvem = navne[0]
+    else:
+        hvem = ", ".join(navne[:-1]) + " og " + navne[-1]
+    return f"Du kan ikke redigere {hvad}. Ansvarlig for rammen: {hvem}. Kontakt dem eller Center for Økonomi."

@@ -22,3 +22,13 @@ TABEL_2 = {
     "Sundheds- og Ældreudvalget": ["236.020", "0", "236.020", "234.072", "-1.948"],
     "Økonomiudvalget": ["1.638", "0", "1.638", "1.638", "0"],
 }
+
+
+def vist(tal: str) -> str:
+    """A published figure as the app shows it on pages and in PDFs: negative with the minus sign U+2212 (issue #13),
+    the same digits. The oracle above keeps the figures as the seed prints them."""
+    return "\u2212" + tal[1:] if tal.startswith("-") else tal
+
+
+TABEL_1_VIST = {navn: [vist(t) for t in tal] for navn, tal in TABEL_1.items()}
+TABEL_2_VIST = {navn: [vist(t) for t in tal] for navn, tal in TABEL_2.items()}

@@ -38,7 +38,7 @@ class ActivityTests(DemoTestCase):
         # oprindeligt, tidligere korrektioner, korrektioner, forslag, forventet, afvigelse (1.000 kr.)
         self.assertEqual(
             rows["Specialskoler og specialklasser"],
-            ["Inden for servicerammen", "70.000", "-1.500", "0", "68.500", "64.000", "-4.500"],
+            ["Inden for servicerammen", "70.000", "−1.500", "0", "68.500", "64.000", "−4.500"],
         )
 
     def test_forecast_per_activity_sums_to_the_ramme_and_tabel_1(self):
@@ -55,7 +55,7 @@ class ActivityTests(DemoTestCase):
         self.assertEqual(self.client.post(REDIGER, data).status_code, 302)
         self.assertEqual(self._linje().forventet_forbrug, Decimal("108600000"))
         t1 = raekker(tabeller(self.client.get("/opfolgning/2024/2/").content.decode())[0])
-        self.assertEqual(t1["Børne- og Skoleudvalget"][4:6], ["1.212.060", "-9.362"])
+        self.assertEqual(t1["Børne- og Skoleudvalget"][4:6], ["1.212.060", "−9.362"])
 
     def test_a_stale_activity_form_changes_nothing(self):
         stale = _form_data(self.client.get(REDIGER))

@@ -35,13 +35,13 @@ class TalTests(SimpleTestCase):
 class RoundingTests(SimpleTestCase):
     def test_ties_round_half_away_from_zero(self):
         self.assertEqual(tusind_kr(Decimal("2500")), "3")
-        self.assertEqual(tusind_kr(Decimal("-2500")), "-3")
+        self.assertEqual(tusind_kr(Decimal("-2500")), "−3")
         self.assertEqual(tusind_kr(Decimal("1500")), "2")
-        self.assertEqual(tusind_kr(Decimal("-1500")), "-2")
+        self.assertEqual(tusind_kr(Decimal("-1500")), "−2")
         self.assertEqual(tusind_kr(Decimal("2499.99")), "2")
         self.assertEqual(mio_kr(Decimal("45250000")), "45,3")
-        self.assertEqual(mio_kr(Decimal("-45250000")), "-45,3")
-        self.assertEqual(mio_kr(Decimal("-6725000"), 2), "-6,73")
+        self.assertEqual(mio_kr(Decimal("-45250000")), "−45,3")
+        self.assertEqual(mio_kr(Decimal("-6725000"), 2), "−6,73")
 
     def test_it_never_shows_minus_zero(self):
         self.assertEqual(tusind_kr(Decimal("-499.99")), "0")
@@ -50,7 +50,7 @@ class RoundingTests(SimpleTestCase):
 
     def test_it_groups_thousands_with_dots(self):
         self.assertEqual(tusind_kr(Decimal("3292768400")), "3.292.768")
-        self.assertEqual(tusind_kr(Decimal("-1554100")), "-1.554")
+        self.assertEqual(tusind_kr(Decimal("-1554100")), "−1.554")
         self.assertEqual(mio_kr(Decimal("3292768400")), "3.292,8")
         self.assertEqual(dansk_tal(Decimal("1234567.891"), 2), "1.234.567,89")
 
@@ -73,3 +73,14 @@ class ParseTests(SimpleTestCase):
         for text in ("1.50", "12.34.567", "1,234.56", "1.2345", "abc", "", "1,234", "--5", "1e5", "12,3,4"):
             with self.assertRaises(UgyldigtBeloeb, msg=text):
                 parse_dansk(text)
+
+
+class MinusTests(SimpleTestCase):
+    def test_shown_figures_use_the_minus_sign_and_edit_fields_the_hyphen(self):
+        self.assertEqual(tusind_kr(Decimal("-1554100")), "\u22121.554")
+        self.assertEqual(dansk_tal(Decimal("-1554100"), minus="-"), "-1.554.100")
+        from kerne.beloeb import parse_dansk, redigerbart
+
+        self.assertEqual(redigerbart(Decimal("-1500000")), "-1.500.000")
+        # What the page shows can be typed back.
+        self.assertEqual(parse_dansk(dansk_tal(Decimal("-1500000"))), Decimal("-1500000"))

@@ -20,7 +20,7 @@ from kerne import pdf
 from kerne.beloeb import dansk_tal, rund
 from rammer.models import Rammedel
 from tests.base import BaseTestCase, DemoTestCase
-from tests.seed000 import TABEL_1, TABEL_2
+from tests.seed000 import TABEL_1, TABEL_1_VIST, TABEL_2, TABEL_2_VIST
 
 # The rammer seed 000 explains, inside and outside the serviceramme.
 FORKLARET_INDEN = ["10.30", "30.36", "30.46", "40.35", "50.54", "51.56", "60.62"]
@@ -72,12 +72,12 @@ class BilagPdfTests(DemoTestCase):
     def test_it_prints_every_row_of_tabel_1_and_2_with_its_five_figures(self):
         tabel_1, tabel_2 = self.tekst_1.split("Tabel 2. Uden for servicerammen")
         tabel_1 = tabel_1.split("Tabel 1. Inden for servicerammen")[1]
-        for tekst, forventet in ((tabel_1, TABEL_1), (tabel_2, TABEL_2)):
+        for tekst, forventet in ((tabel_1, TABEL_1_VIST), (tabel_2, TABEL_2_VIST)):
             for navn, tal in forventet.items():
                 self.assertIn(raekke(navn, tal), tekst, navn)
 
     def test_it_puts_i_alt_first_and_then_the_distribution_in_both_tables(self):
-        for forventet in (TABEL_1, TABEL_2):
+        for forventet in (TABEL_1_VIST, TABEL_2_VIST):
             self.assertIn(raekke("I alt", forventet["I alt"]) + " Som fordeler sig således: Klima- og Miljøudvalget",
                           self.tekst_1)
 
@@ -105,13 +105,13 @@ class BilagPdfTests(DemoTestCase):
             "Påvirkning af driftsbudgettet uden for servicerammen 2024",
             "Tabel 2. Uden for servicerammen – resultatet af første budgetopfølgning af driftsbudgettet",
             "Særlige budgetmæssige udfordringer på driftsbudgettet uden for servicerammen",
-            "1 2 3 4 (5)=(4)-(3)",
+            "1 2 3 4 (5)=(4)−(3)",
             "*) + = bevillingsrammen opskrives med beløbet - = bevillingsrammen nedskrives med beløbet",
             "Afvigelse: + = merforbrug, - = mindreforbrug",
             "Afvigelsen (kolonne 5) viser forskellen mellem forventet forbrug (kolonne 4)",
         ):
             self.assertIn(tekst, self.tekst_1)
-        self.assertEqual(self.tekst_1.count("1 2 3 4 (5)=(4)-(3)"), 2)
+        self.assertEqual(self.tekst_1.count("1 2 3 4 (5)=(4)−(3)"), 2)
 
     def test_it_heads_each_explanation_with_udvalg_and_ramme(self):
         inden, uden = self.tekst_1.split("Særlige budgetmæssige udfordringer på driftsbudgettet uden for")
@@ -171,9 +171,9 @@ class BilagPdfTests(DemoTestCase):
 
     def test_it_prints_the_open_rounds_extra_columns(self):
         tekst = " ".join(sider(self.pdf_2))
-        self.assertIn("1 2 3 4 5 (6)=(5)-(4)", tekst)
+        self.assertIn("1 2 3 4 5 (6)=(5)−(4)", tekst)
         # Round 2 starts from round 1's forecast: nothing has moved yet, so every udvikling is 0.
-        self.assertIn("I alt 3.292.768 -1.554 0 3.291.214 3.247.568 -43.646 0", tekst)
+        self.assertIn("I alt 3.292.768 −1.554 0 3.291.214 3.247.568 −43.646 0", tekst)
 
 
 class FrysBilagTests(DemoTestCase):
@@ -234,17 +234,17 @@ class UdvalgBilagTests(DemoTestCase):
     def test_it_holds_the_udvalgs_ramme_rows(self):
         tabel_1, tabel_2 = self.tekst.split("Tabel 2. Uden for servicerammen")
         for raekke_tekst in (
-            "I alt 1.249.782 -28.360 1.221.421 1.211.060 -10.362",
-            "30.30 Folkeskole 612.400 -12.100 600.300 600.300 0",
+            "I alt 1.249.782 −28.360 1.221.421 1.211.060 −10.362",
+            "30.30 Folkeskole 612.400 −12.100 600.300 600.300 0",
             "30.33 Pædagogisk psykologisk rådgivning 27.510 0 27.510 27.510 0",
-            "30.36 Tilbud til børn og unge med særlige behov 118.900 -2.300 116.600 107.600 -9.000",
-            "30.46 Forebyggelse/anbringelse af børn og unge uden for hjemmet 176.900 -4.100 172.800 174.800 2.000",
-            "30.50 Dagtilbud 314.072 -9.860 304.211 300.850 -3.362",
+            "30.36 Tilbud til børn og unge med særlige behov 118.900 −2.300 116.600 107.600 −9.000",
+            "30.46 Forebyggelse/anbringelse af børn og unge uden for hjemmet 176.900 −4.100 172.800 174.800 2.000",
+            "30.50 Dagtilbud 314.072 −9.860 304.211 300.850 −3.362",
         ):
             self.assertIn(raekke_tekst, tabel_1)
         for raekke_tekst in (
-            "I alt -15.075 0 -15.075 -11.953 3.122",
-            "30.36 Tilbud til børn og unge med særlige behov -29.575 0 -29.575 -29.953 -378",
+            "I alt −15.075 0 −15.075 −11.953 3.122",
+            "30.36 Tilbud til børn og unge med særlige behov −29.575 0 −29.575 −29.953 −378",
             "30.46 Forebyggelse/anbringelse af børn og unge uden for hjemmet 14.500 0 14.500 18.000 3.500",
         ):
             self.assertIn(raekke_tekst, tabel_2)
@@ -301,7 +301,7 @@ class AdgangTests(DemoTestCase):
 
 def i_tusind(value) -> str:
     """A workbook number (1.000 kr., unrounded) as the Bilag prints it."""
-    return dansk_tal(rund(Decimal(str(value))))
+    return dansk_tal(rund(Decimal(str(value))), minus="-")
 
 
 class WorkbookTests(DemoTestCase):
@@ -314,8 +314,8 @@ class WorkbookTests(DemoTestCase):
         self.wb = load_workbook(io.BytesIO(self.xlsx))
 
     def test_it_has_the_three_sheets_and_one_of_forbrug(self):
-        # The demo has forbrug for 2024, so the workbook has its sheet too.
-        self.assertEqual(self.wb.sheetnames, ["Tabel 1", "Tabel 2", "Rammer", "Forbrug"])
+        # The demo has forbrug for 2024, so the workbook has its sheet too; activities have their own (issue #13).
+        self.assertEqual(self.wb.sheetnames, ["Tabel 1", "Tabel 2", "Rammer", "Aktiviteter", "Forbrug"])
 
     def test_it_holds_tabel_1s_i_alt_as_a_number(self):
         ark = self.wb["Tabel 1"]
@@ -343,7 +343,10 @@ class WorkbookTests(DemoTestCase):
     def test_it_lists_every_ramme_part(self):
         ark = self.wb["Rammer"]
         rows = list(ark.iter_rows(min_row=2, values_only=True))
-        self.assertEqual(len(rows), Rammedel.objects.filter(ramme__aar__aar=2024).count())
+        # Every ramme part, then the totals row (issue #13).
+        self.assertEqual(len(rows), Rammedel.objects.filter(ramme__aar__aar=2024).count() + 1)
+        self.assertEqual(rows[-1][0], "I alt")
+        rows = rows[:-1]
         header = [c.value for c in ark[1]]
         self.assertEqual(header[:4], ["Udvalg", "Ramme", "Rammens navn", "Servicerammen"])
         folkeskole = next(r for r in rows if r[1] == "30.30")
@@ -404,11 +407,15 @@ class FormelTests(BaseTestCase):
         self.assertEqual(forklaring.value, '=HYPERLINK("http://example.invalid","klik")')
         self.assertEqual(forklaring.data_type, "s")
         self.assertTrue(forklaring.quotePrefix)
-        # openpyxl reads a real formula back with data_type "f": no cell of the workbook is one.
+        # openpyxl reads a real formula back with data_type "f": no cell of the workbook is one, except the Rammer
+        # sheet's own totals (issue #13), which are sums of the figure columns above them and nothing typed.
         for ark in wb:
             for row in ark.iter_rows():
                 for celle in row:
-                    self.assertNotEqual(celle.data_type, "f", celle.coordinate)
+                    if celle.data_type == "f":
+                        self.assertEqual((ark.title, celle.row), ("Rammer", ark.max_row), celle.coordinate)
+                        self.assertRegex(celle.value, rf"^=SUM\({celle.column_letter}2:{celle.column_letter}"
+                                                      rf"{ark.max_row - 1}\)$")
 
     def test_it_prefixes_formula_looking_text_in_csv(self):
         response = self.client.get("/opfolgning/2030/1/tabel-1.csv")
@@ -419,3 +426,50 @@ class FormelTests(BaseTestCase):
         tekst = " ".join(sider(bilag.render_bilag(self.runde, kladde=True)))
         self.assertIn("-x – 10.01 @SUM(A1)", tekst)
         self.assertIn("Kladde", tekst)
+
+
+class WorkbookLayoutTests(DemoTestCase):
+    """tabeller.xlsx and the omstilling workbook as printed and read in Excel (issue #13)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        klient = Client()
+        klient.force_login(cls.okonomi)
+        cls.wb = load_workbook(io.BytesIO(klient.get("/opfolgning/2024/2/tabeller.xlsx").content))
+        cls.omstilling = load_workbook(io.BytesIO(klient.get("/omstilling/2019/oversigt.xlsx").content))
+
+    def test_every_sheet_prints_landscape_on_the_page_width_with_its_header_repeated(self):
+        for wb, gentag in ((self.wb, {"Tabel 1": "$2:$3", "Tabel 2": "$2:$3", "Rammer": "$1:$1"}),
+                           (self.omstilling, {"Oversigt": "$3:$3", "Forslag": "$1:$1"})):
+            for ark in wb.worksheets:
+                with self.subTest(ark=ark.title):
+                    self.assertEqual(ark.page_setup.orientation, "landscape")
+                    self.assertTrue(ark.sheet_properties.pageSetUpPr.fitToPage)
+                    self.assertEqual(ark.page_setup.fitToWidth, 1)
+                    self.assertEqual(ark.page_setup.fitToHeight, 0)
+                    self.assertTrue(ark.freeze_panes)
+                    if ark.title in gentag:
+                        self.assertEqual(ark.print_title_rows, gentag[ark.title])
+
+    def test_the_column_numbers_are_numbers(self):
+        ark = self.wb["Tabel 1"]
+        numre = [ark.cell(row=3, column=i).value for i in range(2, 8)]
+        self.assertEqual(numre, [1, 2, 3, 4, 5, 6])
+
+    def test_the_rammer_sheet_ends_with_totals_as_formulas(self):
+        ark = self.wb["Rammer"]
+        sidste = ark.max_row
+        self.assertEqual(ark.cell(row=sidste, column=1).value, "I alt")
+        self.assertEqual(ark.cell(row=sidste, column=5).value, f"=SUM(E2:E{sidste - 1})")
+        # The formula adds what the sheet holds: the sum of the rows above.
+        rows = [ark.cell(row=r, column=5).value for r in range(2, sidste)]
+        self.assertTrue(all(isinstance(v, (int, float)) for v in rows))
+
+    def test_activity_lines_have_their_own_sheet(self):
+        self.assertIn("Aktiviteter", self.wb.sheetnames)
+        ark = self.wb["Aktiviteter"]
+        self.assertEqual(ark.cell(row=1, column=3).value, "Aktivitet")
+        rammer = {ark.cell(row=r, column=2).value for r in range(2, ark.max_row + 1)}
+        self.assertIn("30.36", rammer)
+        self.assertEqual(ark.freeze_panes, "E2")

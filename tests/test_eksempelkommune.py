@@ -14,6 +14,7 @@ from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
 from kerne.fortegn import resultat_efter_overfoersler
 from rammer.models import Bevillingsramme, Rammedel, Regnskabslinje
 from tests.base import BaseTestCase, formular, raekker, tabeller
+from tests.seed000 import vist
 
 # The July round (2) by hand, per ramme part, in kroner:
 #              oprindeligt  tidligere   korr.      forslag      forventet    afvigelse   forv. overførsel
@@ -87,11 +88,12 @@ class EksempelkommuneTests(BaseTestCase):
         self.assertEqual(t1["rows"][0][7:10], ["Forventet overførsel", "Forventet resultat inkl. overførsler",
                                               "Udvikling i forventet forbrug siden sidst"])
         self.assertEqual(t1["rows"][0][6], "Forventet resultat ekskl. overførsler (afvigelse)")
-        self.assertEqual(t1["rows"][1], ["", "1", "2", "3", "4", "5", "(6)=(5)-(4)", "7", "(8)=(6)+(7)", ""])
+        self.assertEqual(t1["rows"][1], ["", "1", "2", "3", "4", "5", "(6)=(5)\u2212(4)", "7", "(8)=(6)+(7)", ""])
         for tabel, forventet in ((t1, TABEL_1), (t2, TABEL_2)):
             fundne = raekker(tabel)
             for udvalg, tal in forventet.items():
-                self.assertEqual(fundne[udvalg], tal, udvalg)
+                # Shown with the minus sign U+2212 (issue #13).
+                self.assertEqual(fundne[udvalg], [vist(t) for t in tal], udvalg)
         self.assertIn("Budgetopfølgning pr. 31. juli 2026 viser et merforbrug på ca. 10 mio. kr. i forhold til "
                       "servicerammen, som i 2026 udgør ca. 574 mio. kr.", html)
         self.assertIn("<h1>Tabeloversigter for budgetopfølgning pr. 31. juli 2026 for Fjordby Kommune</h1>", html)
@@ -157,9 +159,9 @@ class EksempelkommuneTests(BaseTestCase):
         html = self.client.get(JULI + "ramme/2.10/").content.decode()
         rammens = [t for t in tabeller(html) if t["caption"].startswith("Rammens tal")][0]
         # 2.10: forslag 121.500.000, forventet 120.200.000, overførsel 800.000: inkl. = −500.000.
-        self.assertEqual(rammens["rows"][1][6:9], ["-1.300", "800", "-500"])
+        self.assertEqual(rammens["rows"][1][6:9], ["\u22121.300", "800", "\u2212500"])
         html = self.client.get(JULI + "ramme/2.20/").content.decode()
-        self.assertIn("Overført fra sidste år, inden for servicerammen: -800 t.kr.", html)
+        self.assertIn("Overført fra sidste år, inden for servicerammen: \u2212800 t.kr.", html)
 
     def test_the_konsulent_enters_the_expected_carry_over_in_the_open_round(self):
         self.client.force_login(self.konsulent)
@@ -172,12 +174,12 @@ class EksempelkommuneTests(BaseTestCase):
         linje = Opfoelgningslinje.objects.get(opfoelgning__aar__aar=2026, opfoelgning__nummer=3,
                                               rammedel__ramme__nummer="2.10")
         self.assertEqual(linje.forventet_overfoersel, Decimal("1250000.50"))
-        # The ramme's history names who changed it, from what to what.
+        # The ramme's history names who changed it (full name, issue #13), from what to what.
         historik = selectors.historik(linje.opfoelgning, linje.rammedel.ramme)
         # (Newest first; the line's start value, carried over when the round was opened, is its first entry.)
         self.assertEqual(
             [(h.bruger, h.foer, h.efter) for h in historik if h.felt == "Forventet overførsel"][0],
-            ("konsulent", Decimal("800000.00"), Decimal("1250000.50")),
+            ("Karim Jensen", Decimal("800000.00"), Decimal("1250000.50")),
         )
         # The same form again, opened before that save: refused as a conflict, nothing overwritten.
         data["inden_forventet_overfoersel"] = "0"

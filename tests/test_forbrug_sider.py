@@ -238,7 +238,7 @@ class ForbrugSiderTests(BaseTestCase):
                 ["10.10 Veje", "Inden for servicerammen", "8,3", "8,3", "systematisk for højt"],
                 ["10.10 Veje", "Uden for servicerammen", "0,0", "0,0", ""],
                 # 2023: (2.400.000 − 2.500.000) / 2.500.000 × 100 = −4,0; 2024: 0.
-                ["20.20 Skoler", "Inden for servicerammen", "-4,0", "0,0", ""],
+                ["20.20 Skoler", "Inden for servicerammen", "−4,0", "0,0", ""],
             ],
         )
 

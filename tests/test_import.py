@@ -88,15 +88,15 @@ class ImportCommandTests(BaseTestCase):
         # forslag 1.251.250,00 → 1.251 ... exactly 1.251.250,00 is a tie → 1.251 (1.251,25 thousand)
         # forventet 1.001.000 + 250.000 = 1.251.000 → 1.251; afvigelse −250,00 → 0
         # udvikling: 1.251.000 − (998.000,25 + 255.000) = −2.000,25 → −2
-        self.assertEqual(rows["Teknik- og Havneudvalget"], ["1.251", "0", "1", "1.251", "1.251", "0", "-2"])
+        self.assertEqual(rows["Teknik- og Havneudvalget"], ["1.251", "0", "1", "1.251", "1.251", "0", "−2"])
         # SUU: 5.000.000,01 → 5.000; tidligere −1.499,99 → −1; korr 0; forslag 4.998.500,02 → 4.999 (tie+);
         # forventet 4.998.500,50 → 4.999 (tie, away from zero); afvigelse 0,48 → 0; udvikling 1.000,50 → 1
-        self.assertEqual(rows["Skole- og Ungeudvalget"], ["5.000", "-1", "0", "4.999", "4.999", "0", "1"])
-        self.assertEqual(rows["I alt"], ["6.251", "-1", "1", "6.250", "6.250", "0", "-1"])
+        self.assertEqual(rows["Skole- og Ungeudvalget"], ["5.000", "−1", "0", "4.999", "4.999", "0", "1"])
+        self.assertEqual(rows["I alt"], ["6.251", "−1", "1", "6.250", "6.250", "0", "−1"])
         rows2 = raekker(t2)
         # Veje outside: −10.000,50 → −10 (−10,0005); korr −2.500 → −3 (tie, away from zero);
         # forslag −12.500,50 → −13; forventet −12.500 → −13 (tie); afvigelse 0,50 → 0; udvikling −2.500,51 → −3
-        self.assertEqual(rows2["Teknik- og Havneudvalget"], ["-10", "0", "-3", "-13", "-13", "0", "-3"])
+        self.assertEqual(rows2["Teknik- og Havneudvalget"], ["−10", "0", "−3", "−13", "−13", "0", "−3"])
         self.assertEqual(rows2["Skole- og Ungeudvalget"], ["0", "0", "0", "0", "0", "0", "0"])
 
     def test_importing_the_same_round_again_replaces_its_figures(self):

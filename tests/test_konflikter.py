@@ -85,7 +85,12 @@ class KonfliktTestCase(DemoTestCase):
         response = self.anden.post(gem, indsendt)
         self.assertEqual(response.status_code, 409)
         self.assertContains(response, besked, status_code=409)
-        self.assertRegex(response.content.decode(), r"ændret af okonomi kl\. \d\d\.\d\d den \d\d\.\d\d\.\d{4}, efter")
+        # Full name, and the date as the rest of the app writes it ("2. dec. 2026").
+        self.assertRegex(
+            response.content.decode(),
+            r"ændret af Olivia Østergaard den \d{1,2}\. (jan|feb|mar|apr|jun|jul|aug|sep|okt|nov|dec)?\.?(maj)? \d{4} "
+            r"kl\. \d\d\.\d\d, efter",
+        )
         self.assertContains(response, 'id="konflikt"', status_code=409)
         self.assertEqual(tilstand(), efter_foerste, "the refused save wrote something")
         # The second person's own input is listed beside the form, which shows what is saved now.
@@ -125,7 +130,7 @@ class RammeKonfliktTests(KonfliktTestCase):
             foerste=_med(inden_forventet_forbrug="175.800.000"),
             anden=_med(uden_forventet_forbrug="17.000.000", uden_forklaring="Færre anbringelser."),
             tilstand=self._linjer,
-            besked="Rammen er ændret af okonomi kl.",
+            besked="Rammen er ændret af Olivia Østergaard den ",
         )
         self.assertContains(response, "efter du åbnede den.", status_code=409)
         self.assertIn(("Forklaring uden for servicerammen", "Færre anbringelser."), response.context["indsendt"])
@@ -149,7 +154,7 @@ class ForslagKonfliktTests(KonfliktTestCase):
             foerste=_med(**{"aar2021-driftsbesparelse": "400.000"}),
             anden=_med(titel="Ny titel fra konsulenten"),
             tilstand=self._forslag,
-            besked="Forslaget er ændret af okonomi kl.",
+            besked="Forslaget er ændret af Olivia Østergaard den ",
         )
         self.assertContains(response, "efter du åbnede det.", status_code=409)
         # The form shows the saved figures again: 400.000 is what is saved now.
@@ -178,7 +183,7 @@ class OpfoelgningKonfliktTests(KonfliktTestCase):
             foerste=_med(indsats="glad", oekonomi="glad", kommentar="På sporet."),
             anden=_med(indsats="sur", oekonomi="mellemfornoejet", kommentar="Udbuddet er forsinket."),
             tilstand=self._opfoelgning,
-            besked="Opfølgningen er ændret af okonomi kl.",
+            besked="Opfølgningen er ændret af Olivia Østergaard den ",
         )
         self.assertIn(("Status for indsatsen", "Sur – kan ikke nås"), response.context["indsendt"])
 
@@ -189,7 +194,7 @@ class OpfoelgningKonfliktTests(KonfliktTestCase):
             foerste=_med(realiseret="20.000"),
             anden=_med(realiseret="30.000"),
             tilstand=self._opfoelgning,
-            besked="Opfølgningen er ændret af okonomi kl.",
+            besked="Opfølgningen er ændret af Olivia Østergaard den ",
         )
 
 
@@ -215,7 +220,7 @@ class RegnskabKonfliktTests(KonfliktTestCase):
             foerste=foerste,
             anden=_med(forklaring="Merforbruget skyldes flere anbringelser."),
             tilstand=self._regnskab,
-            besked="Årsregnskabet er ændret af okonomi kl.",
+            besked="Årsregnskabet er ændret af Olivia Østergaard den ",
         )
         self.assertContains(response, "efter du åbnede det.", status_code=409)
 
@@ -229,7 +234,7 @@ class RegnskabKonfliktTests(KonfliktTestCase):
             foerste=udfyldt("Først"),
             anden=udfyldt("Sidst"),
             tilstand=lambda: self._regnskab("20.02"),
-            besked="Årsregnskabet er ændret af okonomi kl.",
+            besked="Årsregnskabet er ændret af Olivia Østergaard den ",
         )
         self.assertEqual(Aarsregnskab.objects.filter(ramme__aar__aar=2018, ramme__nummer="20.02").count(), 1)
 
@@ -250,7 +255,7 @@ class LedelsesinformationKonfliktTests(KonfliktTestCase):
             foerste=_med(**{f"k{a.pk}_enhedspris": "420.000", f"k{a.pk}_helaarsbrugere": "30"}),
             anden=_med(**{f"k{b.pk}_enhedspris": "555.000", f"k{b.pk}_helaarsbrugere": "2"}),
             tilstand=self._kategorier,
-            besked="Ledelsesinformationen er ændret af okonomi kl.",
+            besked="Ledelsesinformationen er ændret af Olivia Østergaard den ",
         )
 
     def test_it_refuses_the_second_save_of_the_estimate_table(self):
@@ -260,7 +265,7 @@ class LedelsesinformationKonfliktTests(KonfliktTestCase):
             foerste=_med(**{f"e{ppr.pk}_forventet_forbrug": "27.509.700"}),
             anden=_med(estimat_pr="2023-03-31"),
             tilstand=self._estimat,
-            besked="Ledelsesinformationen er ændret af okonomi kl.",
+            besked="Ledelsesinformationen er ændret af Olivia Østergaard den ",
         )
 
     def test_it_refuses_the_second_monthly_snapshot(self):
@@ -270,7 +275,7 @@ class LedelsesinformationKonfliktTests(KonfliktTestCase):
             anden=_med(maaned="4", forventet_forbrug="160.000.000"),
             tilstand=lambda: list(Maanedsstatus.objects.order_by("maaned").values_list("maaned",
                                                                                       "forventet_forbrug")),
-            besked="Ledelsesinformationen er ændret af okonomi kl.",
+            besked="Ledelsesinformationen er ændret af Olivia Østergaard den ",
         )
 
     def test_it_refuses_the_second_count_of_underretninger(self):
@@ -280,7 +285,7 @@ class LedelsesinformationKonfliktTests(KonfliktTestCase):
             anden=_med(aar="2023", maaned="4", antal="99"),
             tilstand=lambda: list(Underretningstal.objects.order_by("aar", "maaned").values_list("aar", "maaned",
                                                                                                 "antal")),
-            besked="Ledelsesinformationen er ændret af okonomi kl.",
+            besked="Ledelsesinformationen er ændret af Olivia Østergaard den ",
         )
 
     def test_a_save_on_one_page_makes_the_other_pages_open_forms_stale(self):
@@ -292,7 +297,7 @@ class LedelsesinformationKonfliktTests(KonfliktTestCase):
         foer = self._kategorier()
         k = Aktivitetskategori.objects.order_by("pk").first()
         response = self.anden.post(SKOEN, {**skoen, f"k{k.pk}_enhedspris": "1", f"k{k.pk}_helaarsbrugere": "1"})
-        self.assertContains(response, "Ledelsesinformationen er ændret af okonomi kl.", status_code=409)
+        self.assertContains(response, "Ledelsesinformationen er ændret af Olivia Østergaard den ", status_code=409)
         self.assertEqual(self._kategorier(), foer)
 
     def test_a_form_without_its_version_is_stale(self):
@@ -328,7 +333,7 @@ class BudgetmodelKonfliktTests(KonfliktTestCase):
             foerste=_med(**{f"y{a.pk}_gennemsnitspris": "220.000"}),
             anden=_med(**{f"y{s.pk}_helaarspersoner": "700"}),
             tilstand=self._ydelser,
-            besked="Budgetmodellen er ændret af okonomi kl.",
+            besked="Budgetmodellen er ændret af Olivia Østergaard den ",
         )
 
     def test_a_what_if_keeps_the_versions_the_page_was_opened_at(self):
@@ -339,6 +344,6 @@ class BudgetmodelKonfliktTests(KonfliktTestCase):
         provet = self.anden.post(BUDGETMODEL, {**data, f"y{a.pk}_helaarspersoner": "650"})
         self.assertContains(provet, "Intet er gemt.")
         response = self.anden.post(BUDGETMODEL + "gem/", formular(provet.content.decode()))
-        self.assertContains(response, "Budgetmodellen er ændret af okonomi kl.", status_code=409)
+        self.assertContains(response, "Budgetmodellen er ændret af Olivia Østergaard den ", status_code=409)
         a.refresh_from_db()
         self.assertEqual(a.helaarspersoner, 600)

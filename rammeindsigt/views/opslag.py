@@ -8,8 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from rammeindsigt.selectors.ledelsesinformation import hent_li
 from rammer.models import Bevillingsramme, Ledelsesinformation
-
-INGEN_ADGANG = "Du kan kun redigere tal for rammer, du er ansvarlig for."
+from rammer.rules import ingen_adgang_til
 
 
 def hent_ramme(request: HttpRequest, aar: int, ramme_nr: str, *, rediger: bool = False) -> Bevillingsramme:
@@ -19,7 +18,7 @@ def hent_ramme(request: HttpRequest, aar: int, ramme_nr: str, *, rediger: bool =
         Bevillingsramme.objects.select_related("aar", "udvalg"), aar__aar=aar, nummer=ramme_nr
     )
     if rediger and not rules.has_perm("rammer.rediger_rammedata", request.user, ramme):
-        raise PermissionDenied(INGEN_ADGANG)
+        raise PermissionDenied(ingen_adgang_til(ramme))
     return ramme
 
 

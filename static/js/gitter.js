@@ -26,7 +26,7 @@
     var a = neg ? -v : v;
     var q = (a + 50000n) / 100000n;
     var s = q.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ".");
-    return (neg && q !== 0n ? "-" : "") + s;
+    return (neg && q !== 0n ? "\u2212" : "") + s;
   }
 
   function visTkr(input) {
