@@ -3,16 +3,19 @@
 Used by the Bilag, the omstilling PDFs and the ledelsesinformation PDF.
 """
 
+import functools
 import hashlib
 import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any
 
 import weasyprint
 import weasyprint.text.ffi
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -89,12 +92,25 @@ def render_pdf(
         html = render_to_string(skabelon, kontekst)
     if mellemlager_sekunder is None:
         return _html_til_pdf(html, dato)
-    noegle = "pdf:" + hashlib.sha256(f"{dato}|{html}".encode()).hexdigest()
+    noegle = "pdf:" + hashlib.sha256(f"{dato}|{_stilarter()}|{html}".encode()).hexdigest()
     data = cache.get(noegle)
     if data is None:
         data = _html_til_pdf(html, dato)
         cache.set(noegle, data, mellemlager_sekunder)
     return data
+
+
+@functools.cache
+def _stilarter() -> str:
+    """What the page does not say but the PDF depends on: the stylesheets and fonts it links to and WeasyPrint's
+    version. Part of the cache key, so a release that changes them never serves a PDF drawn by the old ones (from a
+    shared cache that outlives the processes). Read once per process: static files change only with a release."""
+    h = hashlib.sha256(weasyprint.__version__.encode())
+    for sti in sorted(Path(settings.BASE_DIR, "static").rglob("*")):
+        if sti.is_file() and sti.suffix in {".css", ".ttf", ".otf", ".woff", ".woff2", ".svg", ".png"}:
+            h.update(str(sti.relative_to(settings.BASE_DIR)).encode())
+            h.update(sti.read_bytes())
+    return h.hexdigest()
 
 
 def _html_til_pdf(html: str, dato: date | None) -> bytes:

@@ -156,3 +156,14 @@ class PageBreakTests(PdfTestCase):
         self.assertGreater(float(side.mediabox.width), float(side.mediabox.height))
         side = PdfReader(io.BytesIO(self.pdfer["Bilag 2024/1"])).pages[0]
         self.assertLess(float(side.mediabox.width), float(side.mediabox.height))
+
+    def test_every_bilag_starts_tabel_1_on_its_first_page(self):
+        # As the published Bilag does; a landscape page is short, and there the sign notes may follow on page 2
+        # rather than leave page 1 to the letterhead and the summary.
+        for navn, data in self.pdfer.items():
+            if not navn.startswith("Bilag"):
+                continue
+            with self.subTest(pdf=navn):
+                forside = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+                self.assertIn("Tabel 1. Inden for servicerammen", forside)
+                self.assertIn("Økonomiudvalget", forside)

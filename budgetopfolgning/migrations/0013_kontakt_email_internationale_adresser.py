@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgetopfolgning', '0010_rundenavn_bilagsnummer_og_overfoersel'),
+        ('budgetopfolgning', '0012_opfoelgning_laast_ved_import'),
     ]
 
     operations = [
