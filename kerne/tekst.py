@@ -125,8 +125,8 @@ def tekstcelle(ark: "Worksheet", raekke: int, kolonne: int, value: str) -> "Cell
 
 
 def antal(n: int, ental: str, flertal: str) -> str:
-    """A count with its noun in Danish: "1 ramme", "3 rammer", "0 påmindelser"."""
-    return f"{n} {ental if n == 1 else flertal}"
+    """A count with its noun in Danish: "1 ramme", "3 rammer", "0 påmindelser", "20.000 linjer"."""
+    return f"{n:,}".replace(",", ".") + f" {ental if n == 1 else flertal}"
 
 
 def udskriftsopsaetning(ark: "Worksheet", *, gentag_raekker: str) -> None:

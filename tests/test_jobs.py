@@ -240,4 +240,4 @@ class RigtigWorkerTests(TransactionTestCase):
         self.assertEqual((job.linjer_gjort, job.linjer_i_alt), (20_000, 20_000))
         self.assertTrue(set_undervejs, "the page saw no progress while the job ran")
         self.assertEqual(Opfoelgningslinje.objects.filter(opfoelgning__aar__aar=2031).count(), 20_000)
-        self.assertContains(okonomi.get(f"/import/{job.pk}/"), "20000 linjer oprettet")
+        self.assertContains(okonomi.get(f"/import/{job.pk}/"), "20.000 linjer oprettet")

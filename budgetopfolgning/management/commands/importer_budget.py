@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from budgetopfolgning.indlaesning import MAKS_FEJL
 from budgetopfolgning.services import ImportFejl, importer_budget
+from kerne.tekst import antal
 
 
 def _dato(value: str) -> date:
@@ -73,11 +74,12 @@ class Command(BaseCommand):
         except ImportFejl as exc:
             for linje in exc.fejl:
                 self.stderr.write(linje)
-            antal = f"de første {MAKS_FEJL} fejl er vist" if len(exc.fejl) >= MAKS_FEJL else f"{len(exc.fejl)} fejl"
-            raise CommandError(f"{path.name} blev ikke importeret ({antal}); intet er ændret.") from exc
+            vist = f"de første {MAKS_FEJL} fejl er vist" if len(exc.fejl) >= MAKS_FEJL else f"{len(exc.fejl)} fejl"
+            raise CommandError(f"{path.name} blev ikke importeret ({vist}); intet er ændret.") from exc
         self.stdout.write(
             self.style.SUCCESS(
-                f"{resultat.opfoelgning}: {resultat.oprettet} linjer oprettet, {resultat.opdateret} opdateret"
+                f"{resultat.opfoelgning}: {antal(resultat.oprettet, 'linje', 'linjer')} oprettet, "
+                f"{antal(resultat.opdateret, 'linje', 'linjer')} opdateret"
                 + (", og den er låst." if options["laas"] else ".")
             )
         )
