@@ -187,6 +187,8 @@ class NyOpfoelgningForm(TekstValidering, forms.ModelForm):
         model = Opfoelgning
         fields = [
             "aar",
+            "navn",
+            "bilagsbetegnelse",
             "pr_dato",
             "dokumentdato",
             "sagsnr",

@@ -443,10 +443,13 @@ def aabn_opfoelgning(
     kontakt_telefon: str = "",
     kontakt_email: str = "",
     frist: date | None = None,
+    navn: str = "",
+    bilagsbetegnelse: str = "",
     bruger: "User | None" = None,
 ) -> Opfoelgning:
     """Open the year's next round. Forecasts and explanations start from the previous round's; korrektioner
-    start from 0, since they are decided anew at every round."""
+    start from 0, since they are decided anew at every round. Without a `navn` the round is called by its ordinal
+    ("Anden budgetopfølgning 2024")."""
     forrige = Opfoelgning.objects.select_for_update().filter(aar=aar).order_by("-nummer").first()
     if forrige and not forrige.er_laast:
         raise OpfoelgningsFejl(f"{forrige} er stadig åben. Lås den, før en ny budgetopfølgning åbnes.")
@@ -461,6 +464,8 @@ def aabn_opfoelgning(
         kontakt_telefon=kontakt_telefon,
         kontakt_email=kontakt_email,
         frist=frist,
+        navn=navn,
+        bilagsbetegnelse=bilagsbetegnelse,
     )
     _fortsaet_fra_forrige(opfoelgning, forrige, bruger=bruger)
     mellemlager.tal_aendret(aar_id=aar.pk)  # the bulk insert above sends no signals

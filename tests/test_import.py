@@ -391,6 +391,14 @@ class RundeReglerTests(BaseTestCase):
         # Importing the open round itself again is still allowed.
         self._kald(AAR_2031_RUNDE_1, aar=2031, opfolgning=1)
 
+    def test_a_round_can_be_named_and_numbered_by_the_kommune(self):
+        self._kald(AAR_2031_RUNDE_1, aar=2031, opfolgning=1, pr_dato=date(2031, 3, 31),
+                   navn="Budgetopfølgning pr. 31. marts 2031", bilag="Bilag 4")
+        runde = Opfoelgning.objects.get(aar__aar=2031, nummer=1)
+        self.assertEqual((runde.titel, runde.bilagsbetegnelse), ("Budgetopfølgning pr. 31. marts 2031", "Bilag 4"))
+        with self.assertRaisesMessage(CommandError, "--navn må højst have 200 tegn."):
+            self._kald(AAR_2031_RUNDE_1, aar=2031, opfolgning=1, navn="x" * 201)
+
     def test_a_pr_dato_outside_the_year_is_refused(self):
         fejl = self._afvist(AAR_2031_RUNDE_1, aar=2031, opfolgning=1, pr_dato=date(2030, 12, 31))
         self.assertIn("Pr.-datoen 31.12.2030 ligger ikke i budgetåret 2031.", fejl)

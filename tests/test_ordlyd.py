@@ -62,6 +62,17 @@ class NyRundeTests(DemoTestCase):
         ny = Opfoelgning.objects.get(aar__aar=2024, nummer=3)
         self.assertEqual(ny.kontakt_email, "økonomi@balk.dk")
 
+    def test_a_new_round_can_be_named_by_its_date_and_get_its_own_bilag_number(self):
+        Opfoelgning.objects.filter(aar__aar=2024, nummer=2).update(status=Opfoelgning.LAAST)
+        felter = ny_runde_felter(self.client)
+        felter.update({"pr_dato": "2024-10-31", "dokumentdato": "2024-11-10",
+                       "navn": "Budgetopfølgning pr. 31. oktober", "bilagsbetegnelse": "Bilag 3"})
+        self.assertEqual(self.client.post("/opfolgning/ny/", felter).status_code, 302)
+        side = self.client.get("/opfolgning/2024/3/").content.decode()
+        self.assertIn("Tabeloversigter for budgetopfølgning pr. 31. oktober for Ballerup Kommune", side)
+        ny = Opfoelgning.objects.get(aar__aar=2024, nummer=3)
+        self.assertEqual(ny.bilagsbetegnelse, "Bilag 3")
+
     def test_it_refuses_a_broken_address_with_a_danish_message(self):
         felter = ny_runde_felter(self.client)
         felter.update({"pr_dato": "2024-10-31", "dokumentdato": "2024-11-10", "kontakt_email": "økonomi@@balk"})

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from budgetopfolgning.indlaesning import MAKS_FEJL
+from budgetopfolgning.models import Opfoelgning
 from budgetopfolgning.services import ImportFejl, importer_budget
 from kerne.tekst import antal
 
@@ -39,6 +40,12 @@ class Command(BaseCommand):
         parser.add_argument("--telefon", default="")
         parser.add_argument("--email", default="")
         parser.add_argument(
+            "--navn", default="",
+            help="Budgetopfølgningens navn, fx »Budgetopfølgning pr. 31. marts 2025« (uden: »Første budgetopfølgning "
+            "2025« osv.)",
+        )
+        parser.add_argument("--bilag", default="", help="Bilagets nummer, fx »Bilag 3« (uden: kommunens standard)")
+        parser.add_argument(
             "--laas",
             action="store_true",
             help="Lås budgetopfølgningen med det samme (med kontrolsum og bilag), fx for at indlæse et tidligere års "
@@ -59,7 +66,13 @@ class Command(BaseCommand):
             "kontakt_navn": options["kontakt"],
             "kontakt_telefon": options["telefon"],
             "kontakt_email": options["email"],
+            "navn": options["navn"],
+            "bilagsbetegnelse": options["bilag"],
         }
+        for felt, navn in (("navn", "--navn"), ("bilagsbetegnelse", "--bilag")):
+            graense = getattr(Opfoelgning._meta.get_field(felt), "max_length", None) or 0
+            if len(metadata[felt]) > graense:
+                raise CommandError(f"{navn} må højst have {graense} tegn.")
         try:
             resultat = importer_budget(
                 data=data,
