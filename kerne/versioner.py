@@ -144,16 +144,7 @@ def _vist(felt: forms.BoundField) -> str:
     widget = felt.field.widget
     if isinstance(widget, forms.CheckboxInput):
         return "Ja" if widget.value_from_datadict(felt.form.data, felt.form.files, felt.html_name) else "Nej"
-    vaerdi = felt.data
-    if isinstance(vaerdi, list):
-        vaerdi = ", ".join(vaerdi)
-    vaerdi = "" if vaerdi is None else str(vaerdi)
-    valg = getattr(felt.field, "choices", None)
-    if valg is not None:
-        for noegle, tekst in valg:
-            if str(getattr(noegle, "value", noegle)) == vaerdi and vaerdi != "":
-                return str(tekst)
-    return vaerdi
+    return _vist_vaerdi(felt, felt.data)
 
 
 def _vist_vaerdi(felt: forms.BoundField, vaerdi: Any) -> str:
