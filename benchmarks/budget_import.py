@@ -13,8 +13,6 @@ same file with pandas (`python -c "import pandas; pandas.read_csv(…)"`: start,
 """
 
 import io
-import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,21 +20,12 @@ import time
 from datetime import date
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# The same throwaway database and timing as the forbrug benchmark beside this file (on sys.path as the script's own
+# folder).
+from forbrug_import import median_tid, opsaet_django
+
 STOERRELSER = [1_000, 10_000, 20_000]
 MAAL = 5.0
-
-
-def opsaet_django(mappe: str) -> str:
-    sys.path.insert(0, str(BASE_DIR))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ.setdefault("DEBUG", "0")  # as in production: no query log kept in memory
-    url = os.environ.get("BENCHMARK_DATABASE_URL") or f"sqlite:///{mappe}/benchmark.sqlite3"
-    os.environ["DATABASE_URL"] = url
-    import django
-
-    django.setup()
-    return url.split(":")[0]
 
 
 def budgetfil(antal_linjer: int) -> bytes:
@@ -73,15 +62,6 @@ def budgetfil(antal_linjer: int) -> bytes:
 def _dansk(kroner: int) -> str:
     tekst = f"{abs(kroner):,}".replace(",", ".") + f",{abs(kroner) % 97:02d}"
     return ("-" if kroner < 0 else "") + tekst
-
-
-def median_tid(funktion, gange: int) -> float:
-    tider = []
-    for _ in range(gange):
-        start = time.perf_counter()
-        funktion()
-        tider.append(time.perf_counter() - start)
-    return statistics.median(tider)
 
 
 def pandas_proces(sti: str) -> None:
