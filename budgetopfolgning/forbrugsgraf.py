@@ -17,11 +17,12 @@ from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.selectors import Linje
 from forbrug import selectors as forbrug_selectors
 from kerne.beloeb import NUL, mio_kr
+from kerne.datoer import KORTE_MAANEDER
 from rammer.models import Bevillingsramme
 
 BREDDE, HOEJDE = 640, 300
 VENSTRE, HOEJRE, TOP, BUND = 70, 90, 20, 40
-KORT_MAANED = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+KORT_MAANED = [m.rstrip(".") for m in KORTE_MAANEDER]  # axis labels: "jan", "feb", …
 
 
 @dataclass

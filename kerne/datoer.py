@@ -22,12 +22,19 @@ KORTE_MAANEDER = [
 ]
 
 
+def _lokal(tidspunkt: datetime) -> datetime:
+    return timezone.localtime(tidspunkt) if timezone.is_aware(tidspunkt) else tidspunkt
+
+
 def kort_dato(dato: date) -> str:
-    """2026-12-02 → '2. dec. 2026' (Django's "M" gives "Dec", English capitalisation)."""
+    """2026-12-02 → '2. dec. 2026' (Django's "M" gives "Dec", English capitalisation); an aware moment by its
+    local date."""
+    if isinstance(dato, datetime):
+        dato = _lokal(dato)
     return f"{dato.day}. {KORTE_MAANEDER[dato.month - 1]} {dato.year}"
 
 
 def dato_og_tid(tidspunkt: datetime) -> str:
     """An aware moment in local time: '2. dec. 2026 kl. 14.05'."""
-    lokal = timezone.localtime(tidspunkt) if timezone.is_aware(tidspunkt) else tidspunkt
+    lokal = _lokal(tidspunkt)
     return f"{kort_dato(lokal)} kl. {lokal:%H.%M}"

@@ -11,11 +11,7 @@ register = template.Library()
 
 @register.filter
 def kort_dato(value: date | datetime | None) -> str:
-    if not value:
-        return ""
-    if isinstance(value, datetime):
-        return datoer.kort_dato(datoer.timezone.localtime(value) if datoer.timezone.is_aware(value) else value)
-    return datoer.kort_dato(value)
+    return datoer.kort_dato(value) if value else ""
 
 
 @register.filter
