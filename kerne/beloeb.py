@@ -196,9 +196,10 @@ def parse_dansk(text: str) -> Decimal:
 
 # The plain amounts that fill a large file (no spaces, at most two decimals, under 10^12 kroner), which the fast
 # path below reads straight to the same Decimal parse_dansk gives; anything else takes parse_dansk itself.
-# PLAIN_BELOEB is the same grammar as a pattern source, for a reader that checks a whole column in one pass.
-PLAIN_BELOEB = r"[+-]?(?:\d{1,3}(?:\.\d{3}){0,3}|\d{1,12})(?:,\d\d?)?"
-_HURTIG = re.compile(r"([+-]?)(\d{1,3}(?:\.\d{3}){0,3}|\d{1,12})(?:,(\d\d?))?", re.ASCII)
+# PLAIN_BELOEB is the grammar as a pattern source, also for a reader that checks a whole column in one pass; its
+# groups are the sign, the kroner and the øre.
+PLAIN_BELOEB = r"([+-]?)(\d{1,3}(?:\.\d{3}){0,3}|\d{1,12})(?:,(\d\d?))?"
+_HURTIG = re.compile(PLAIN_BELOEB, re.ASCII)
 
 
 def parse_dansk_fil(text: str) -> Decimal:
