@@ -126,12 +126,19 @@ def main() -> None:
             forespoergsler[0] += 1
             return execute(sql, params, many, context)
 
-        with connection.execute_wrapper(tael):
-            start = time.perf_counter()
-            resultat = importer_forbrug(data=data, filnavn="forbrug.csv", aar=AAR)
-            import_tid = time.perf_counter() - start
+        # Three imports of the same file: the first into a year with no forbrug, then twice replacing its 12 months.
+        # The median is the figure; a single run on a shared machine moves by a third.
+        import_tider = []
+        for _ in range(3):
+            forespoergsler[0] = 0
+            with connection.execute_wrapper(tael):
+                start = time.perf_counter()
+                resultat = importer_forbrug(data=data, filnavn="forbrug.csv", aar=AAR)
+                import_tider.append(time.perf_counter() - start)
+        import_tid = statistics.median(import_tider)
         linjer = f"{resultat.linjer:,}".replace(",", ".")
-        print(f"importer_forbrug: {dansk(import_tid)} s for {linjer} linjer, {forespoergsler[0]} forespørgsler; "
+        print(f"importer_forbrug: {dansk(import_tid)} s for {linjer} linjer (median af 3: "
+              f"{'; '.join(dansk(t) for t in import_tider)} s), {forespoergsler[0]} forespørgsler; "
               f"{dansk(import_tid / pandas_tid, 1)} × pandas.read_csv (mål: højst 10 ×), "
               f"{dansk(import_tid / csv_tid, 1)} × csv-modulet")
         # Again, replacing all 12 months, with the memory traced (tracing slows it, so it is timed apart above).
@@ -141,7 +148,7 @@ def main() -> None:
         tracemalloc.stop()
         print(f"Hukommelse under importen (tracemalloc, top): {top // 1_000_000} MB; filen selv: "
               f"{len(data) // 1_000_000} MB")
-        assert Forbrug.objects.filter(aar__aar=AAR).count() == resultat.linjer
+        assert sum(len(f.maanedsbeloeb()) for f in Forbrug.objects.filter(aar__aar=AAR)) == resultat.linjer
 
         assert klient.get(url).status_code == 200
         med_tid = median_tid(lambda: klient.get(url), 5)

@@ -20,6 +20,9 @@ from django.db.models.signals import post_delete, post_save
 
 from budgetopfolgning import selectors
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje, ny_tal_version
+from forbrug import selectors as forbrug_selectors
+from forbrug.models import Aarsperiodisering, Konto, Rammeperiodisering
+from forbrug.signaler import forbrug_aendret
 from kerne.models import Kommune
 from rammer.models import Aktivitet, Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg
 
@@ -64,6 +67,13 @@ def linjer(opfoelgning: Opfoelgning) -> list[selectors.Linje]:
         while len(_I_PROCESSEN) > _I_PROCESSEN_ANTAL:
             _I_PROCESSEN.popitem(last=False)
     return alle
+
+
+def toem() -> None:
+    """Forget every cached figure (tests: a rolled-back transaction brings back a round's old version)."""
+    cache.clear()
+    with _i_processen_laas:
+        _I_PROCESSEN.clear()
 
 
 def tal_aendret(*, aar_id: int) -> None:
@@ -117,9 +127,34 @@ def _aendret(sender: type, instance: Any, **kwargs: Any) -> None:
         runder.update(tal_version=ny_tal_version())
 
 
+def _forbrug_aendret(*, aar: int, **kwargs: Any) -> None:
+    """Forbrug, the kontoplan or a periodisering of year `aar` changed: it shows on that year's rounds (forbrug til
+    dato) and, as the periodisering's earlier years, on the next TIDLIGERE_AAR years' rounds. One query."""
+    if kwargs.get("raw"):
+        return
+    Opfoelgning.objects.filter(aar__aar__gte=aar, aar__aar__lte=aar + forbrug_selectors.TIDLIGERE_AAR).update(
+        tal_version=ny_tal_version()
+    )
+
+
+def _forbrug_gemt(sender: type, instance: Any, **kwargs: Any) -> None:
+    """A konto or a periodisering saved or deleted one at a time (the admin)."""
+    if isinstance(instance, Rammeperiodisering):
+        aar = Budgetaar.objects.filter(rammer__dele__pk=instance.rammedel_id).values_list("aar", flat=True).first()
+    else:
+        aar = Budgetaar.objects.filter(pk=instance.aar_id).values_list("aar", flat=True).first()
+    if aar is not None:
+        _forbrug_aendret(aar=aar, **kwargs)
+
+
 def forbind() -> None:
     """Called from the app's ready(): every model the round's figures are made from."""
     for model in (Opfoelgning, Opfoelgningslinje, Aktivitetslinje, Budgetaar, Udvalg, Bevillingsramme, Rammedel,
                   Aktivitet, Aktivitetsdel, Kommune):
         post_save.connect(_aendret, sender=model, dispatch_uid=f"mellemlager_gem_{model.__name__}")
         post_delete.connect(_aendret, sender=model, dispatch_uid=f"mellemlager_slet_{model.__name__}")
+    forbrug_aendret.connect(_forbrug_aendret, dispatch_uid="mellemlager_forbrug")
+    for forbrugsmodel in (Konto, Aarsperiodisering, Rammeperiodisering):
+        navn = forbrugsmodel.__name__
+        post_save.connect(_forbrug_gemt, sender=forbrugsmodel, dispatch_uid=f"mellemlager_gem_{navn}")
+        post_delete.connect(_forbrug_gemt, sender=forbrugsmodel, dispatch_uid=f"mellemlager_slet_{navn}")

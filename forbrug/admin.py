@@ -4,6 +4,7 @@ ERP's files (the import) and is read-only here. None of it is among a locked rou
 from django.contrib import admin
 
 from forbrug.models import Aarsperiodisering, Forbrug, Konto, Rammeperiodisering
+from kerne.beloeb import NUL, dansk_tal
 from kerne.tekst import TekstAdmin
 from rammer.models import Aktivitet, Rammedel
 
@@ -30,10 +31,18 @@ class KontoAdmin(TekstAdmin, RammedelValg, admin.ModelAdmin):
 
 @admin.register(Forbrug)
 class ForbrugAdmin(admin.ModelAdmin):
-    list_display = ["konto", "aar", "maaned", "beloeb", "kontoplan"]
-    list_filter = ["aar", "maaned"]
+    list_display = ["konto", "aar", "kontoplan", "maaneder", "i_alt"]
+    list_filter = ["aar"]
     search_fields = ["konto"]
     list_select_related = ["aar", "kontoplan__aar"]
+
+    @admin.display(description="måneder")
+    def maaneder(self, obj: Forbrug) -> str:
+        return ", ".join(str(m) for m in obj.maanedsbeloeb()) or "–"
+
+    @admin.display(description="i alt (kr.)")
+    def i_alt(self, obj: Forbrug) -> str:
+        return dansk_tal(sum(obj.maanedsbeloeb().values(), NUL), 2)
 
     def has_add_permission(self, request):
         return False

@@ -40,27 +40,58 @@ class Konto(models.Model):
             raise ValidationError({"aktivitet": "Aktiviteten hører ikke til rammen."})
 
 
-class Forbrug(models.Model):
-    """What the ERP booked on a konto in a month. `kontoplan` is empty for a konto left out of the mapping on
-    purpose (the import's --udelad-ukendte): its forbrug is "ikke fordelt"."""
+# The months' columns of a Forbrug row, in order: maaned_1 (januar) … maaned_12 (december).
+MAANEDSFELTER = tuple(f"maaned_{m}" for m in range(1, 13))
 
-    aar = models.ForeignKey(Budgetaar, on_delete=models.CASCADE, related_name="forbrug", verbose_name="år")
-    maaned = models.PositiveSmallIntegerField("måned")
+
+class Forbrug(models.Model):
+    """What the ERP booked on a konto in a year, month by month: one row per konto and year, a column per month,
+    empty (NULL) where no forbrug for that month has been imported for the konto. `kontoplan` is empty for a konto not
+    in the year's kontoplan, left out on purpose (the import's --udelad-ukendte): its forbrug is "ikke fordelt".
+
+    A year's file of 12 months × 8.300 konti is 8.300 rows here, not 100.000: the import writes, and every page sums,
+    a twelfth of the rows a row per konto and month would take.
+    """
+
+    # No index of its own: the unique constraint's index (aar, konto) finds a year's rows, one index less to write.
+    aar = models.ForeignKey(
+        Budgetaar, on_delete=models.CASCADE, related_name="forbrug", verbose_name="år", db_index=False
+    )
     konto = models.CharField("konto", max_length=50)
-    kontoplan = models.ForeignKey(Konto, on_delete=models.SET_NULL, null=True, blank=True, related_name="forbrug")
-    beloeb = BeloebField("beløb (kr.)")
+    # The konto's mapping, found by year and konto (no column of its own): a konto mapped, moved or taken out of the
+    # kontoplan after its forbrug was imported takes its forbrug along, and writing forbrug checks no key per row.
+    kontoplan = models.ForeignObject(
+        Konto,
+        on_delete=models.DO_NOTHING,
+        from_fields=["aar", "konto"],
+        to_fields=["aar", "konto"],
+        related_name="forbrug",
+        null=True,
+    )
+    maaned_1 = BeloebField("januar", null=True, blank=True, default=None)
+    maaned_2 = BeloebField("februar", null=True, blank=True, default=None)
+    maaned_3 = BeloebField("marts", null=True, blank=True, default=None)
+    maaned_4 = BeloebField("april", null=True, blank=True, default=None)
+    maaned_5 = BeloebField("maj", null=True, blank=True, default=None)
+    maaned_6 = BeloebField("juni", null=True, blank=True, default=None)
+    maaned_7 = BeloebField("juli", null=True, blank=True, default=None)
+    maaned_8 = BeloebField("august", null=True, blank=True, default=None)
+    maaned_9 = BeloebField("september", null=True, blank=True, default=None)
+    maaned_10 = BeloebField("oktober", null=True, blank=True, default=None)
+    maaned_11 = BeloebField("november", null=True, blank=True, default=None)
+    maaned_12 = BeloebField("december", null=True, blank=True, default=None)
 
     class Meta:
         verbose_name = "forbrug"
         verbose_name_plural = "forbrug"
-        indexes = [models.Index(fields=["aar", "maaned"], name="forbrug_aar_maaned")]
-        constraints = [
-            models.UniqueConstraint(fields=["aar", "konto", "maaned"], name="forbrug_unik"),
-            models.CheckConstraint(condition=models.Q(maaned__gte=1, maaned__lte=12), name="forbrug_maaned"),
-        ]
+        constraints = [models.UniqueConstraint(fields=["aar", "konto"], name="forbrug_konto_unik")]
 
     def __str__(self):
-        return f"{self.konto} {self.maaned}/{self.aar}"
+        return f"{self.konto} {self.aar}"
+
+    def maanedsbeloeb(self) -> dict[int, Decimal]:
+        """The imported months' amounts, {month: kroner}."""
+        return {m: b for m, felt in enumerate(MAANEDSFELTER, 1) if (b := getattr(self, felt)) is not None}
 
 
 class Periodiseringsvalg(models.Model):

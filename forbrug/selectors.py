@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import BigIntegerField, F, Sum
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Cast, Round
 
-from forbrug.models import Aarsperiodisering, Forbrug, Konto, Periodiseringsvalg, Rammeperiodisering
+from forbrug.models import MAANEDSFELTER, Aarsperiodisering, Forbrug, Konto, Periodiseringsvalg, Rammeperiodisering
 from kerne.beloeb import NUL
 from rammer.models import Budgetaar, Rammedel
 
@@ -46,6 +46,22 @@ def kroner(oere: int | None) -> Decimal:
     return NUL if oere is None else Decimal(oere).scaleb(-2) + NUL
 
 
+def _maanedssummer() -> dict[str, Sum]:
+    """Each month's sum in øre, as s1 … s12: None for a month no row has."""
+    return {f"s{m}": oere_sum(felt) for m, felt in enumerate(MAANEDSFELTER, 1)}
+
+
+def _maaneder(raekke: dict) -> dict[int, Decimal]:
+    """{month: kroner} of the months that have forbrug in a row of `_maanedssummer`."""
+    return {m: kroner(raekke[f"s{m}"]) for m in MAANEDER if raekke[f"s{m}"] is not None}
+
+
+# Forbrug on a konto of the year's kontoplan, and on one that is not (left out on purpose). The mapping is found by
+# year and konto (Forbrug.kontoplan has no column), so "not mapped" is a konto with no match, not an empty column.
+KORTLAGT = Q(kontoplan__rammedel__isnull=False)
+IKKE_KORTLAGT = ~Exists(Konto.objects.filter(aar=OuterRef("aar"), konto=OuterRef("konto")))
+
+
 # --- Forbrug per ramme part -------------------------------------------------------------------------------------
 
 
@@ -55,33 +71,33 @@ Noegle = tuple[str, str]  # (ramme number, placering): how a ramme part is recog
 def maanedsforbrug(aar: Iterable[int], *, nummer: str | None = None) -> dict[int, dict[Noegle, dict[int, Decimal]]]:
     """Mapped forbrug per year, ramme part and month, for the years given (and one ramme number). One query."""
     resultat: dict[int, dict[Noegle, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
-    qs = Forbrug.objects.filter(aar__aar__in=list(aar), kontoplan__isnull=False)
+    qs = Forbrug.objects.filter(KORTLAGT, aar__aar__in=list(aar))
     if nummer is not None:
         qs = qs.filter(kontoplan__rammedel__ramme__nummer=nummer)
-    raekker = (
-        qs
-        .values("aar__aar", "kontoplan__rammedel__ramme__nummer", "kontoplan__rammedel__placering", "maaned")
-        .annotate(s=oere_sum())
-        .values_list("aar__aar", "kontoplan__rammedel__ramme__nummer", "kontoplan__rammedel__placering", "maaned", "s")
-    )
-    for aar_, nummer, placering, maaned, s in raekker:
-        resultat[aar_][(nummer, placering)][maaned] = kroner(s)
+    noegle = ("aar__aar", "kontoplan__rammedel__ramme__nummer", "kontoplan__rammedel__placering")
+    for raekke in qs.values(*noegle).annotate(**_maanedssummer()).order_by():
+        if maaneder := _maaneder(raekke):
+            resultat[raekke[noegle[0]]][(raekke[noegle[1]], raekke[noegle[2]])] = maaneder
     return resultat
 
 
 def forbrug_til_dato(aar: Budgetaar, maaned: int, dele: Iterable[Rammedel] | None = None) -> dict[int, Decimal]:
-    """Mapped forbrug of months 1 … `maaned` per ramme part id (only `dele` when given). One query."""
-    qs = Forbrug.objects.filter(aar=aar, maaned__lte=maaned, kontoplan__isnull=False)
+    """Mapped forbrug of months 1 … `maaned` per ramme part id (only `dele` when given): the parts with forbrug in
+    any of those months. One query."""
+    qs = Forbrug.objects.filter(KORTLAGT, aar=aar)
     if dele is not None:
         qs = qs.filter(kontoplan__rammedel__in=[d.pk for d in dele])
-    raekker = qs.values("kontoplan__rammedel_id").annotate(s=oere_sum()).values_list("kontoplan__rammedel_id", "s")
-    return {rammedel_id: kroner(s) for rammedel_id, s in raekker}
+    resultat = {}
+    for raekke in qs.values("kontoplan__rammedel_id").annotate(**_maanedssummer()).order_by():
+        if til_dato := [b for m, b in _maaneder(raekke).items() if m <= maaned]:
+            resultat[raekke["kontoplan__rammedel_id"]] = sum(til_dato, NUL)
+    return resultat
 
 
 def ikke_fordelt(aar: Budgetaar, maaned: int = 12) -> Decimal:
     """Forbrug of months 1 … `maaned` on konti left out of the kontoplan on purpose. One query."""
-    qs = Forbrug.objects.filter(aar=aar, maaned__lte=maaned, kontoplan__isnull=True)
-    return kroner(qs.aggregate(s=oere_sum())["s"])
+    raekke = Forbrug.objects.filter(IKKE_KORTLAGT, aar=aar).aggregate(**_maanedssummer())
+    return sum((b for m, b in _maaneder(raekke).items() if m <= maaned), NUL)
 
 
 def kortlagte_dele(aar: Budgetaar) -> set[int]:
@@ -94,8 +110,11 @@ def har_forbrug(aar: Budgetaar) -> bool:
 
 
 def maaneder_med_forbrug(aar: Budgetaar) -> list[int]:
-    """The months of the year that have any forbrug imported."""
-    return sorted(set(Forbrug.objects.filter(aar=aar).values_list("maaned", flat=True).distinct()))
+    """The months of the year that have any forbrug imported. One query."""
+    antal = Forbrug.objects.filter(aar=aar).aggregate(
+        **{f"n{m}": Count(felt) for m, felt in enumerate(MAANEDSFELTER, 1)}
+    )
+    return [m for m in MAANEDER if antal[f"n{m}"]]
 
 
 def regnskab(aar: Budgetaar) -> dict[int, Decimal] | None:

@@ -6,15 +6,16 @@ so importing into a year whose rounds are locked, as the regnskab arrives, chang
 """
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import repeat
+from operator import itemgetter
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 
-from forbrug.indlaesning import laes_forbrug, laes_kontoplan
-from forbrug.models import Forbrug, Konto
+from forbrug.indlaesning import Maanedsbeloeb, laes_forbrug, laes_kontoplan
+from forbrug.models import MAANEDSFELTER, Forbrug, Konto
+from forbrug.signaler import forbrug_aendret
 from kerne import massevis
 from kerne.beloeb import NUL, dansk_tal
 from kerne.indlaesning import MAKS_FEJL, ImportFejl, linjefejl
@@ -95,9 +96,7 @@ def importer_kontoplan(*, data: bytes, filnavn: str, aar: int) -> Kontoplanresul
             aendrede.append(konto)
     Konto.objects.bulk_create(nye, batch_size=BATCH)
     Konto.objects.bulk_update(aendrede, ["rammedel", "aktivitet"], batch_size=BATCH)
-    Forbrug.objects.filter(aar=budgetaar, kontoplan__isnull=True).update(
-        kontoplan=Subquery(Konto.objects.filter(aar=OuterRef("aar"), konto=OuterRef("konto")).values("pk")[:1])
-    )
+    forbrug_aendret.send(sender=Konto, aar=aar)
     return Kontoplanresultat(oprettet=len(nye), opdateret=len(aendrede))
 
 
@@ -121,12 +120,13 @@ def importer_forbrug(
     Rows are written with COPY (PostgreSQL) or in batches (SQLite) by `kerne.massevis`, a constant number of queries
     per batch.
     """
-    fil = laes_forbrug(data, filnavn)
+    with massevis.uden_cyklisk_gc():
+        fil = laes_forbrug(data, filnavn)
     budgetaar = _budgetaar(aar)
-    konti = dict(Konto.objects.filter(aar=budgetaar).values_list("konto", "pk"))
+    konti = set(Konto.objects.filter(aar=budgetaar).values_list("konto", flat=True))
     ukendte_linjer: dict[str, list[int]] = defaultdict(list)
     ukendte_sum: dict[str, Decimal] = defaultdict(lambda: NUL)
-    if ukendte := set(fil.konto) - konti.keys():
+    if ukendte := fil.pr_konto.keys() - konti:
         for linjenr, konto, beloeb in zip(fil.linjenr, fil.konto, fil.beloeb, strict=True):
             if konto in ukendte:
                 ukendte_linjer[konto].append(linjenr)
@@ -151,13 +151,28 @@ def importer_forbrug(
 
     if fremdrift:
         fremdrift(0, len(fil))
-    maaneder = sorted(set(fil.maaned))
-    Forbrug.objects.filter(aar=budgetaar, maaned__in=maaneder).delete()
-    massevis.indsaet(
-        Forbrug,
-        ["aar_id", "maaned", "konto", "kontoplan_id", "beloeb"],
-        list(zip(repeat(budgetaar.pk), fil.maaned, fil.konto, map(konti.get, fil.konto), fil.beloeb, strict=False)),
+    maaneder = fil.maaneder
+    felter = [MAANEDSFELTER[m - 1] for m in maaneder]
+    aarets = Forbrug.objects.filter(aar=budgetaar)
+    # The file's months are replaced on every konto of the year: a konto the file leaves out loses them too. A row with
+    # no other month then holds nothing and goes; the rest have the file's months emptied, then the file's rows are
+    # written over them (a konto new to the year is inserted). A whole year's file is thus a delete and an insert.
+    aarets.filter(**{f"{felt}__isnull": True for felt in MAANEDSFELTER if felt not in felter}).delete()
+    aarets.update(**dict.fromkeys(felter))
+    # The file's months of a konto's row of 12: a slice when they follow one another (a month, a year, a quarter).
+    filens: Callable[[Sequence[Maanedsbeloeb]], Sequence[Maanedsbeloeb]] = (
+        itemgetter(slice(maaneder[0] - 1, maaneder[-1]))
+        if maaneder == list(range(maaneder[0], maaneder[-1] + 1))
+        else itemgetter(*(m - 1 for m in maaneder))
     )
+    kolonner = ["aar_id", "konto", *felter]
+    with massevis.uden_cyklisk_gc():
+        raekker = [(budgetaar.pk, konto, *filens(raekke)) for konto, raekke in fil.pr_konto.items()]
+    if aarets.exists():
+        massevis.indsaet_eller_opdater(Forbrug, kolonner, raekker, noegle=["aar_id", "konto"], opdater=felter)
+    else:
+        massevis.indsaet(Forbrug, kolonner, raekker)
+    forbrug_aendret.send(sender=Forbrug, aar=aar)
     if fremdrift:
         fremdrift(len(fil), len(fil))
     return Forbrugsresultat(

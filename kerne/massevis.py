@@ -9,7 +9,9 @@ History (django-simple-history) is written the same way, as the rows `bulk_histo
 with the time, the kind ("+" created, "~" changed) and the user.
 """
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import gc
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +20,20 @@ from django.db import connection, models
 BATCH = 5_000
 
 Raekke = Sequence[Any]
+
+
+@contextmanager
+def uden_cyklisk_gc() -> Iterator[None]:
+    """Reading a large file makes a hundred thousand small objects, none of which can be part of a reference cycle; each
+    few hundred of them would set CPython's cycle collector going, now and then over every object of the process (tens
+    of milliseconds each time). Inside this block it waits; reference counting frees memory as always."""
+    var_slaaet_til = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if var_slaaet_til:
+            gc.enable()
 
 
 def _forbered(felt: models.Field) -> Callable[[Any], Any] | None:
@@ -78,6 +94,43 @@ def indsaet(model: type[models.Model], kolonner: Sequence[str], raekker: Sequenc
         else:
             pladser = ", ".join(["%s"] * len(felter))
             sql = f"INSERT INTO {tabel} ({navne}) VALUES ({pladser})"
+            for start in range(0, len(raekker), BATCH):
+                cursor.executemany(sql, list(_forberedte(felter, raekker[start : start + BATCH], standard)))
+
+
+def indsaet_eller_opdater(
+    model: type[models.Model],
+    kolonner: Sequence[str],
+    raekker: Sequence[Raekke],
+    *,
+    noegle: Sequence[str],
+    opdater: Sequence[str],
+) -> None:
+    """`indsaet`, but a row whose `noegle` (the columns of a unique constraint) is already in the table has its
+    `opdater` columns set to the row's values instead (an upsert: INSERT … ON CONFLICT DO UPDATE, on SQLite and
+    PostgreSQL alike). On PostgreSQL the rows go by COPY into a temporary table first, so it is four queries in all."""
+    if not raekker:
+        return
+    felter, standard = _kolonner(model, kolonner)
+    q = connection.ops.quote_name
+    tabel = q(model._meta.db_table)
+    navne = ", ".join(q(f.column) for f in felter)
+    alle = {f.attname: f for f in model._meta.concrete_fields}
+    konflikt = ", ".join(q(alle[k].column) for k in noegle)
+    saet = ", ".join(f"{q(alle[k].column)} = excluded.{q(alle[k].column)}" for k in opdater)
+    ved_konflikt = f"ON CONFLICT ({konflikt}) DO UPDATE SET {saet}" if saet else f"ON CONFLICT ({konflikt}) DO NOTHING"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            midlertidig = q(f"massevis_{model._meta.db_table}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {midlertidig} AS SELECT {navne} FROM {tabel} WITH NO DATA")
+            with cursor.copy(f"COPY {midlertidig} ({navne}) FROM STDIN") as copy:
+                for raekke in _forberedte(felter, raekker, standard):
+                    copy.write_row(raekke)
+            cursor.execute(f"INSERT INTO {tabel} ({navne}) SELECT {navne} FROM {midlertidig} {ved_konflikt}")
+            cursor.execute(f"DROP TABLE {midlertidig}")
+        else:
+            pladser = ", ".join(["%s"] * len(felter))
+            sql = f"INSERT INTO {tabel} ({navne}) VALUES ({pladser}) {ved_konflikt}"
             for start in range(0, len(raekker), BATCH):
                 cursor.executemany(sql, list(_forberedte(felter, raekker[start : start + BATCH], standard)))
 

@@ -475,10 +475,16 @@ class HurtigLaesningTests(TestCase):
         linjer = _laes_forbrug_linjer(data, "f.csv")
         self.assertEqual(list(hurtigt.linjenr), [linje.linjenr for linje in linjer])
         self.assertEqual(hurtigt.konto, [linje.konto for linje in linjer])
-        self.assertEqual(hurtigt.maaned, [linje.maaned for linje in linjer])
+        self.assertEqual(hurtigt.maaneder, [1, 3, 12])
         self.assertEqual([Decimal(b) for b in hurtigt.beloeb], [linje.beloeb for linje in linjer])
+        self.assertEqual(
+            {k: [b if b is None else Decimal(b) for b in r] for k, r in hurtigt.pr_konto.items()},
+            {linje.konto: [linje.beloeb if m == linje.maaned else None for m in range(1, 13)] for linje in linjer},
+        )
         # Anything less plain is left to the line-by-line reader, which names the problem.
         for linje in ["K1;13;5", "K1;1;1.50", " K1;1;5", "K1;1;-0", '"K1";1;5', "K1;1", "K1;1;5;6", "", "K1\t;1;5"]:
             with self.subTest(linje=linje):
                 self.assertIsNone(_hele_filen(f"konto;maaned;beloeb\nK2;1;5\n{linje}\n".encode()))
         self.assertIsNone(_hele_filen(b"konto;maaned;beloeb\nK1;1;5\nK1;1;6\n"))
+        # A line with a field too many next to one with a field too few has as many semicolons as two plain lines.
+        self.assertIsNone(_hele_filen(b"konto;maaned;beloeb\nK1;1;5;2\n3;1\n"))
