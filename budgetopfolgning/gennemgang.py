@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from budgetopfolgning import selectors
 from budgetopfolgning.models import Opfoelgning, Rammekommentar, Rammestatus
-from kerne import historik
+from kerne import historik, massevis
 from kerne.beloeb import dansk_tal
 from rammer.models import Bevillingsramme
 
@@ -52,23 +51,46 @@ def _skift(status: Rammestatus, ny: str, bruger: "User | None") -> None:
 
 def saet_i_gang(*, opfoelgning: Opfoelgning, ramme_ids: set[int], bruger: "User | None") -> None:
     """After a save that changed a ramme's figures: *I gang*, whatever it was. Called inside the save's
-    transaction; three queries at most, however many rammer."""
-    eksisterende = {s.ramme_id: s for s in Rammestatus.objects.filter(opfoelgning=opfoelgning, ramme_id__in=ramme_ids)}
-    nye = [
-        Rammestatus(opfoelgning=opfoelgning, ramme_id=ramme_id, status=Rammestatus.I_GANG, aendret_af=bruger)
-        for ramme_id in sorted(ramme_ids - set(eksisterende))
-    ]
-    skiftede = []
+    transaction; a fixed handful of queries, however many rammer (an import may touch 10.000): the round's statuses
+    read once, new ones and changed ones written in bulk (`kerne.massevis`), each with its history row."""
+    eksisterende = {
+        s["ramme_id"]: s
+        for s in Rammestatus.objects.filter(opfoelgning=opfoelgning).values("id", "ramme_id", "status")
+        if s["ramme_id"] in ramme_ids
+    }
     nu = timezone.now()
-    for status in eksisterende.values():
-        if status.status != Rammestatus.I_GANG:
-            # A bulk update skips `auto_now`: the time is set here, so the page's "senest ændret" is true.
-            status.status, status.aendret_af, status.aendret = Rammestatus.I_GANG, bruger, nu
-            skiftede.append(status)
+    bruger_id = bruger.pk if bruger else None
+    felter = {"status": Rammestatus.I_GANG, "aendret_af_id": bruger_id}
+    nye = sorted(ramme_ids - eksisterende.keys())
     if nye:
-        bulk_create_with_history(nye, Rammestatus, default_user=bruger)
+        massevis.indsaet(
+            Rammestatus,
+            ["opfoelgning_id", "ramme_id", "status", "aendret", "aendret_af_id"],
+            [(opfoelgning.pk, ramme_id, Rammestatus.I_GANG, nu, bruger_id) for ramme_id in nye],
+        )
+        ids = dict(Rammestatus.objects.filter(opfoelgning=opfoelgning).values_list("ramme_id", "pk"))
+        massevis.historik(
+            Rammestatus,
+            ({"id": ids[r], "opfoelgning_id": opfoelgning.pk, "ramme_id": r, **felter} for r in nye),
+            hvad="+",
+            tidspunkt=nu,
+            bruger_id=bruger_id,
+        )
+    # A bulk update skips `auto_now`: the time is set here, so the page's "senest ændret" is true.
+    skiftede = [s for s in eksisterende.values() if s["status"] != Rammestatus.I_GANG]
     if skiftede:
-        bulk_update_with_history(skiftede, Rammestatus, ["status", "aendret_af", "aendret"], default_user=bruger)
+        massevis.opdater(
+            Rammestatus,
+            ["status", "aendret", "aendret_af_id"],
+            [(Rammestatus.I_GANG, nu, bruger_id, s["id"]) for s in skiftede],
+        )
+        massevis.historik(
+            Rammestatus,
+            ({**s, "opfoelgning_id": opfoelgning.pk, **felter} for s in skiftede),
+            hvad="~",
+            tidspunkt=nu,
+            bruger_id=bruger_id,
+        )
 
 
 @transaction.atomic

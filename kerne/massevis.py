@@ -98,6 +98,23 @@ def indsaet(model: type[models.Model], kolonner: Sequence[str], raekker: Sequenc
                 cursor.executemany(sql, list(_forberedte(felter, raekker[start : start + BATCH], standard)))
 
 
+def _kopier_midlertidigt(
+    cursor: Any, model: type[models.Model], felter: list[models.Field], raekker: Iterable[Raekke]
+) -> str:
+    """PostgreSQL: the rows COPY'd into a new temporary table of `felter`'s columns, for one statement to take them from
+    there. Its (quoted) name is returned; the caller drops it, so a transaction may do this more than once."""
+    q = connection.ops.quote_name
+    midlertidig = q(f"massevis_{model._meta.db_table}")
+    navne = ", ".join(q(f.column) for f in felter)
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {midlertidig} AS SELECT {navne} FROM {q(model._meta.db_table)} WITH NO DATA"
+    )
+    with cursor.copy(f"COPY {midlertidig} ({navne}) FROM STDIN") as copy:
+        for raekke in raekker:
+            copy.write_row(raekke)
+    return midlertidig
+
+
 def indsaet_eller_opdater(
     model: type[models.Model],
     kolonner: Sequence[str],
@@ -121,11 +138,7 @@ def indsaet_eller_opdater(
     ved_konflikt = f"ON CONFLICT ({konflikt}) DO UPDATE SET {saet}" if saet else f"ON CONFLICT ({konflikt}) DO NOTHING"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            midlertidig = q(f"massevis_{model._meta.db_table}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {midlertidig} AS SELECT {navne} FROM {tabel} WITH NO DATA")
-            with cursor.copy(f"COPY {midlertidig} ({navne}) FROM STDIN") as copy:
-                for raekke in _forberedte(felter, raekker, standard):
-                    copy.write_row(raekke)
+            midlertidig = _kopier_midlertidigt(cursor, model, felter, _forberedte(felter, raekker, standard))
             cursor.execute(f"INSERT INTO {tabel} ({navne}) SELECT {navne} FROM {midlertidig} {ved_konflikt}")
             cursor.execute(f"DROP TABLE {midlertidig}")
         else:
@@ -136,18 +149,28 @@ def indsaet_eller_opdater(
 
 
 def opdater(model: type[models.Model], kolonner: Sequence[str], raekker: Sequence[Raekke]) -> None:
-    """Update rows of `model` by primary key: each row is the new values of `kolonner`, then the pk."""
+    """Update rows of `model` by primary key: each row is the new values of `kolonner`, then the pk.
+
+    On PostgreSQL the rows go by COPY into a temporary table and one UPDATE … FROM sets them all (an UPDATE per row,
+    even pipelined, is a statement per row for the server); on SQLite one prepared UPDATE runs over each batch."""
     if not raekker:
         return
     alle = {f.attname: f for f in model._meta.concrete_fields}
-    felter = [alle[k] for k in kolonner]
-    tabel = connection.ops.quote_name(model._meta.db_table)
-    saet = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in felter)
-    noegle = connection.ops.quote_name(model._meta.pk.column)
-    sql = f"UPDATE {tabel} SET {saet} WHERE {noegle} = %s"
+    felter = [*(alle[k] for k in kolonner), model._meta.pk]
+    q = connection.ops.quote_name
+    tabel = q(model._meta.db_table)
+    noegle = q(model._meta.pk.column)
     with connection.cursor() as cursor:
-        for start in range(0, len(raekker), BATCH):
-            cursor.executemany(sql, list(_forberedte([*felter, model._meta.pk], raekker[start : start + BATCH], ())))
+        if connection.vendor == "postgresql":
+            midlertidig = _kopier_midlertidigt(cursor, model, felter, _forberedte(felter, raekker, ()))
+            saet = ", ".join(f"{q(f.column)} = ny.{q(f.column)}" for f in felter[:-1])
+            cursor.execute(f"UPDATE {tabel} SET {saet} FROM {midlertidig} AS ny WHERE {tabel}.{noegle} = ny.{noegle}")
+            cursor.execute(f"DROP TABLE {midlertidig}")
+        else:
+            saet = ", ".join(f"{q(f.column)} = %s" for f in felter[:-1])
+            sql = f"UPDATE {tabel} SET {saet} WHERE {noegle} = %s"
+            for start in range(0, len(raekker), BATCH):
+                cursor.executemany(sql, list(_forberedte(felter, raekker[start : start + BATCH], ())))
 
 
 def historik(
