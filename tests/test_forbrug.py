@@ -461,3 +461,51 @@ class KontoplanAdminTests(TestCase):
     def test_a_konsulent_has_no_access(self):
         self.client.force_login(self.konsulent)
         self.assertEqual(self.client.get("/admin/forbrug/konto/").status_code, 403)
+
+
+class CacheVersionTests(TestCase):
+    """Forbrug shows on the rounds of its year (til dato) and, through the periodisering, of the three years after:
+    every change to it renews those rounds' tal_version, so no page keeps showing figures from before."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from datetime import date
+
+        from budgetopfolgning.models import Opfoelgning
+
+        for aar in range(2023, 2029):
+            budgetaar = aar_med_rammer(aar) if aar == 2024 else Budgetaar.objects.create(aar=aar)
+            Opfoelgning.objects.create(aar=budgetaar, nummer=1, pr_dato=date(aar, 4, 30), dokumentdato=date(aar, 5, 1))
+        importer_kontoplan(data=KONTOPLAN.encode(), filnavn="kontoplan.csv", aar=2024)
+
+    def _versioner(self) -> dict[int, str]:
+        from budgetopfolgning.models import Opfoelgning
+
+        return dict(Opfoelgning.objects.values_list("aar__aar", "tal_version"))
+
+    def _fornyede(self, handling) -> list[int]:
+        foer = self._versioner()
+        handling()
+        efter = self._versioner()
+        return sorted(aar for aar in efter if efter[aar] != foer[aar])
+
+    def test_imports_and_admin_saves_renew_the_year_and_the_three_after_it(self):
+        self.assertEqual(
+            self._fornyede(lambda: importer_forbrug(data=forbrugsfil([("652820101", 1, "42")]), filnavn="f.csv",
+                                                    aar=2024)),
+            [2024, 2025, 2026, 2027],
+        )
+        self.assertEqual(
+            self._fornyede(lambda: importer_kontoplan(data=b"konto;ramme;placering\n9.99;30.50;uden\n",
+                                                      filnavn="k.csv", aar=2024)),
+            [2024, 2025, 2026, 2027],
+        )
+        konto = Konto.objects.get(konto="9.99")
+        konto.rammedel = rammedel(2024, "30.46", "uden")
+        self.assertEqual(self._fornyede(konto.save), [2024, 2025, 2026, 2027])
+        valg = Rammeperiodisering(rammedel=rammedel(2024, "30.46", "inden"), metode=Periodiseringsvalg.LIGELIG)
+        self.assertEqual(self._fornyede(valg.save), [2024, 2025, 2026, 2027])
+        self.assertEqual(self._fornyede(valg.delete), [2024, 2025, 2026, 2027])
+        aarsvalg = Aarsperiodisering(aar=Budgetaar.objects.get(aar=2026), metode=Periodiseringsvalg.LIGELIG)
+        self.assertEqual(self._fornyede(aarsvalg.save), [2026, 2027, 2028])
+        self.assertEqual(self._fornyede(konto.delete), [2024, 2025, 2026, 2027])

@@ -57,5 +57,5 @@ class ForbrugMigreringTests(TransactionTestCase):
         Forbrug = apps.get_model("forbrug", "Forbrug")
         self.assertEqual(
             sorted(Forbrug.objects.values_list("konto", "kontoplan_id", "maaned", "beloeb")),
-            sorted((nr, kontoplan.pk if kontoplan else None, maaned, beloeb) for nr, kontoplan, maaned, beloeb in gamle),
+            sorted((nr, k.pk if k else None, maaned, beloeb) for nr, k, maaned, beloeb in gamle),
         )

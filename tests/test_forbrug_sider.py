@@ -84,6 +84,25 @@ class ForbrugSiderTests(BaseTestCase):
         linje = self.runde.linjer.get(rammedel__ramme__nummer="10.10", rammedel__placering="inden")
         self.assertEqual(linje.forventet_forbrug, Decimal("1300000"))
 
+    def test_forbrug_imported_or_mapped_after_a_page_was_shown_shows_at_once(self):
+        def i_alt(url: str, caption: str) -> list[str]:
+            html = self.client.get(url).content.decode()
+            (tabel,) = [t for t in tabeller(html) if caption in t["caption"]]
+            return raekker(tabel)["I alt" if "I alt" in raekker(tabel) else "Forbrug til dato"]
+
+        runde, ramme = "/opfolgning/2024/1/", "/opfolgning/2024/1/ramme/10.10/"
+        self.assertEqual(i_alt(runde, "prognose efter forbrugsprofil")[1], "1.400")
+        self.assertEqual(i_alt(ramme, "mod periodiseret budget"), ["400", "200", "600"])
+        # April again, larger: both pages (whatever they keep cached) show it on the next load.
+        importer_forbrug(data=forbrug([4], k1="300.000"), filnavn="f.csv", aar=2024)
+        self.assertEqual(i_alt(runde, "prognose efter forbrugsprofil")[1], "1.600")
+        self.assertEqual(i_alt(ramme, "mod periodiseret budget"), ["600", "200", "800"])
+        # A konto moved to another ramme part in the admin takes its forbrug along.
+        konto = Konto.objects.get(konto="K2")
+        konto.rammedel = Rammedel.objects.get(ramme__nummer="10.10", placering="inden")
+        konto.save()
+        self.assertEqual(i_alt(ramme, "mod periodiseret budget")[0], "800")
+
     def test_the_round_page_shows_a_compact_view_per_udvalg_and_ikke_fordelt(self):
         importer_forbrug(data=forbrug([4], ekstra=["UKENDT;4;1.234,50"]), filnavn="f.csv", aar=2024,
                          udelad_ukendte=True)
