@@ -309,7 +309,10 @@ def importer_budget(
         if changed:
             opfoelgning.save()
         # The round's lines, fetched once: a line in the file either updates one of these or is new.
-        gemte = {g["rammedel_id"]: g for g in Opfoelgningslinje.objects.filter(opfoelgning=opfoelgning).values()}
+        gemte = {
+            g["rammedel_id"]: g
+            for g in Opfoelgningslinje.objects.filter(opfoelgning=opfoelgning).values("rammedel_id", "id", "version")
+        }
 
     nu = timezone.now()
     bruger_id = bruger.pk if bruger else None
@@ -330,7 +333,7 @@ def importer_budget(
         else:
             # An import is a save too (kerne.versioner): the version goes up, so a form opened before it cannot
             # overwrite the imported figures unseen.
-            opdaterede.append({**gemt, **vaerdier, "version": gemt["version"] + 1})
+            opdaterede.append({**vaerdier, "id": gemt["id"], "version": gemt["version"] + 1})
             reimporterede.add(ramme_ids[linje.ramme])
     kolonner = ["korrektioner", "forventet_forbrug", "forklaring", "aendret_af_id", "version", "aendret"]
     for batch in _i_batches(nye, fremdrift, 0, len(linjer)):
@@ -339,14 +342,10 @@ def importer_budget(
             ["opfoelgning_id", "rammedel_id", *kolonner],
             [(r["opfoelgning_id"], r["rammedel_id"], *(r[k] for k in kolonner[:-1]), nu) for r in batch],
         )
-        nye_ids = dict(
+        massevis.historik_af(
             Opfoelgningslinje.objects.filter(
                 opfoelgning=opfoelgning, rammedel_id__in=[r["rammedel_id"] for r in batch]
-            ).values_list("rammedel_id", "pk")
-        )
-        massevis.historik(
-            Opfoelgningslinje,
-            ({**r, "id": nye_ids[r["rammedel_id"]]} for r in batch),
+            ),
             hvad="+",
             tidspunkt=nu,
             bruger_id=bruger_id,
@@ -355,7 +354,12 @@ def importer_budget(
         massevis.opdater(
             Opfoelgningslinje, kolonner, [(*(r[k] for k in kolonner[:-1]), nu, r["id"]) for r in batch]
         )
-        massevis.historik(Opfoelgningslinje, batch, hvad="~", tidspunkt=nu, bruger_id=bruger_id)
+        massevis.historik_af(
+            Opfoelgningslinje.objects.filter(pk__in=[r["id"] for r in batch]),
+            hvad="~",
+            tidspunkt=nu,
+            bruger_id=bruger_id,
+        )
     if reimporterede:
         # Figures an import replaced in an open round are new figures: their review starts again.
         gennemgang.saet_i_gang(opfoelgning=opfoelgning, ramme_ids=reimporterede, bruger=bruger)

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection, models
+from django.db.models import QuerySet
 
 BATCH = 5_000
 
@@ -173,6 +174,32 @@ def opdater(model: type[models.Model], kolonner: Sequence[str], raekker: Sequenc
                 cursor.executemany(sql, list(_forberedte(felter, raekker[start : start + BATCH], ())))
 
 
+def _sporede(model: type[models.Model]) -> tuple[type[models.Model], list[models.Field]]:
+    """`model`'s history model (django-simple-history) and the fields it keeps of the model's own."""
+    historisk: type[models.Model] = model.history.model  # type: ignore[attr-defined]
+    sporede = [
+        f
+        for f in historisk._meta.concrete_fields
+        if not f.name.startswith("history_") and f is not historisk._meta.auto_field
+    ]
+    return historisk, sporede
+
+
+def historik_af(raekker: QuerySet, *, hvad: str, tidspunkt: datetime, bruger_id: int | None) -> None:
+    """The history rows of the rows `raekker` selects, as they are in the table now: one INSERT … SELECT, so the
+    values need neither be read into Python nor sent back. `hvad` is "+" (created) or "~" (changed)."""
+    historisk, sporede = _sporede(raekker.model)
+    sql, params = raekker.values_list(*(f.attname for f in sporede)).order_by().query.sql_with_params()
+    q = connection.ops.quote_name
+    kolonner = ", ".join(q(f.column) for f in sporede)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(historisk._meta.db_table)} ({kolonner}, history_date, history_type, history_user_id) "
+            f"SELECT kilde.*, %s, %s, %s FROM ({sql}) AS kilde",
+            [connection.ops.adapt_datetimefield_value(tidspunkt), hvad, bruger_id, *params],
+        )
+
+
 def historik(
     model: type[models.Model],
     raekker: Iterable[Mapping[str, Any]],
@@ -183,12 +210,7 @@ def historik(
 ) -> None:
     """The history rows of `model` for rows written by `indsaet` or `opdater`: each row given as {attname: value},
     with its pk under the pk's attname; `hvad` is "+" (created) or "~" (changed)."""
-    historisk: type[models.Model] = model.history.model  # type: ignore[attr-defined]
-    sporede = [
-        f
-        for f in historisk._meta.concrete_fields
-        if not f.name.startswith("history_") and f is not historisk._meta.auto_field
-    ]
+    historisk, sporede = _sporede(model)
     # A column the caller left out was written with its default by `indsaet`; the history records the same.
     standard = {f.attname: f.get_default() for f in sporede}
     kolonner = [*(f.attname for f in sporede), "history_date", "history_type", "history_user_id"]
