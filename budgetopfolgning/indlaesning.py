@@ -92,19 +92,26 @@ def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]], kommune
     linjer: list[Importlinje] = []
     set_dele: dict[tuple[str, str], int] = {}
     ramme_udvalg: dict[str, tuple[str, int]] = {}
+    nummerfejl_for: dict[str, str] = {}
     while len(fejl) < MAKS_FEJL and (naeste := next(raekker, None)) is not None:
         index, celler = naeste
-        if all(str(c).strip() == "" for c in celler):
+        try:
+            hele = "".join(celler)  # type: ignore[arg-type]
+        except TypeError:
+            hele = None  # a spreadsheet number among the cells: checked cell by cell
+        if (not hele.strip()) if hele is not None else all(str(c).strip() == "" for c in celler):
             continue  # blank lines at the end of a sheet are harmless
         if len(celler) > len(header) and any(str(c).strip() for c in celler[len(header) :]):
             fejl.append(linjefejl(index, None, f"Linjen har {len(celler)} felter, men overskriften har {len(header)}."))
             continue
         row = list(celler)
-        for kolonne, i in pos.items():
-            if i < len(row) and isinstance(tekst := row[i], str) and (besked := styretegn_fejl(tekst)):
-                fejl.append(linjefejl(index, kolonne, besked))
-                # The other checks see the text without it, so no message prints it to the terminal.
-                row[i] = rens(tekst)
+        # A control character anywhere on the line is looked for once; only then cell by cell, to name the column.
+        if hele is None or styretegn_fejl(hele):
+            for kolonne, i in pos.items():
+                if i < len(row) and isinstance(tekst := row[i], str) and (besked := styretegn_fejl(tekst)):
+                    fejl.append(linjefejl(index, kolonne, besked))
+                    # The other checks see the text without it, so no message prints it to the terminal.
+                    row[i] = rens(tekst)
 
         # Every column's cell, read once; a column the header lacks (an optional one) or the line is short of is "".
         celler_ = {k: (row[i] if i < len(row) else "") for k, i in pos.items()}
@@ -115,7 +122,10 @@ def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]], kommune
             fejl.append(linjefejl(index, "udvalg", "Udvalgets navn mangler."))
         ramme_raw = celle("ramme", "")
         ramme = kode_fra_celle(ramme_raw, kommune.rammenummer_form)
-        if nummerfejl := kommune.rammenummer_fejl(ramme):
+        nummerfejl = nummerfejl_for.get(ramme)
+        if nummerfejl is None:
+            nummerfejl = nummerfejl_for[ramme] = kommune.rammenummer_fejl(ramme)  # a ramme has two lines
+        if nummerfejl:
             fejl.append(linjefejl(index, "ramme", nummerfejl))
         navn = str(celle("ramme_navn", "")).strip()
         if not navn:
