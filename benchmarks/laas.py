@@ -3,7 +3,7 @@ transaction (as before the Bilag became a job), and now (the lock's transaction 
 the Bilag is rendered after the commit and stored in a short transaction of its own).
 
 Run with `.venv/bin/python benchmarks/laas.py [--postgres]`. It builds a throwaway database (SQLite in a temporary
-folder; with `--postgres` a database `benchmark_laas` on the local PostgreSQL, dropped and created anew): migrations,
+folder; with `--postgres` a database `benchmark_laas` (or $BENCHMARK_DB) on the local PostgreSQL, dropped and created anew): migrations,
 `manage.py demo`, and a synthetic year of 300 rammer with long explanations (a Bilag of many pages) whose round is
 locked. Meanwhile another process saves a ramme in the demo's open round every 20 ms, as a konsulent would. Jobs run
 in the web process (no broker), as they do by default. Target (issue 15): no save waits 100 ms or more. Then the
@@ -12,6 +12,7 @@ draft Bilag of the open demo round is downloaded twice (the second time from the
 
 import io
 import multiprocessing
+import os
 import statistics
 import subprocess
 import sys
@@ -30,9 +31,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as mappe:
         database_url = None
         if "--postgres" in sys.argv:
-            for sql in ("DROP DATABASE IF EXISTS benchmark_laas", "CREATE DATABASE benchmark_laas"):
+            navn = os.environ.get("BENCHMARK_DB", "benchmark_laas")
+            for sql in (f"DROP DATABASE IF EXISTS {navn}", f"CREATE DATABASE {navn}"):
                 subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
-            database_url = "postgres://postgres@127.0.0.1:5432/benchmark_laas"
+            database_url = f"postgres://postgres@127.0.0.1:5432/{navn}"
         opsaet_django(mappe, database_url)
         from django.conf import settings
         from django.contrib.auth.models import User

@@ -2,7 +2,7 @@
 
 Run with `.venv/bin/python benchmarks/sider.py [--postgres] [--syntetisk] [--sekunder N] [--brugere N]`.
 
-It builds a throwaway database (SQLite in a temporary folder; with `--postgres` a database `benchmark_sider` on the
+It builds a throwaway database (SQLite in a temporary folder; with `--postgres` a database `benchmark_sider` (or $BENCHMARK_DB) on the
 local PostgreSQL, dropped and created anew): migrations and `manage.py demo`; with `--syntetisk` also a synthetic
 year of 300 rammer (400 parts, long explanations) imported, locked, and a second round opened. It then starts gunicorn
 (config/gunicorn.py, DJANGO_ENV=production, on a free port) with benchmarks/sider_indstillinger.py, which adds
@@ -187,9 +187,10 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as mappe:
         if args.postgres:
-            for sql in ("DROP DATABASE IF EXISTS benchmark_sider", "CREATE DATABASE benchmark_sider"):
+            navn = os.environ.get("BENCHMARK_DB", "benchmark_sider")
+            for sql in (f"DROP DATABASE IF EXISTS {navn}", f"CREATE DATABASE {navn}"):
                 subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
-            database_url = "postgres://postgres@127.0.0.1:5432/benchmark_sider"
+            database_url = f"postgres://postgres@127.0.0.1:5432/{navn}"
         else:
             database_url = f"sqlite:///{mappe}/benchmark.sqlite3"
         sessioner = opsaet_data(database_url, args.syntetisk)
