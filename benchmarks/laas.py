@@ -3,7 +3,7 @@ transaction (as before the Bilag became a job), and now (the lock's transaction 
 the Bilag is rendered after the commit and stored in a short transaction of its own).
 
 Run with `.venv/bin/python benchmarks/laas.py [--postgres]`. It builds a throwaway database (SQLite in a temporary
-folder; with `--postgres` a database `benchmark_laas` (or $BENCHMARK_DB) on the local PostgreSQL, dropped and created anew): migrations,
+folder; with `--postgres` a database `benchmark_laas` on the local PostgreSQL, dropped and created anew): migrations,
 `manage.py demo`, and a synthetic year of 300 rammer with long explanations (a Bilag of many pages) whose round is
 locked. Meanwhile another process saves a ramme in the demo's open round every 20 ms, as a konsulent would. Jobs run
 in the web process (no broker), as they do by default. Target (issue 15): no save waits 100 ms or more. Then the

@@ -2,7 +2,7 @@
 
 Run with `.venv/bin/python benchmarks/sider.py [--postgres] [--syntetisk] [--sekunder N] [--brugere N]`.
 
-It builds a throwaway database (SQLite in a temporary folder; with `--postgres` a database `benchmark_sider` (or $BENCHMARK_DB) on the
+It builds a throwaway database (SQLite in a temporary folder; with `--postgres` a database `benchmark_sider` on the
 local PostgreSQL, dropped and created anew): migrations and `manage.py demo`; with `--syntetisk` also a synthetic
 year of 300 rammer (400 parts, long explanations) imported, locked, and a second round opened. It then starts gunicorn
 (config/gunicorn.py, DJANGO_ENV=production, on a free port) with benchmarks/sider_indstillinger.py, which adds

@@ -124,6 +124,59 @@ class CacheIsNeverStaleTests(DemoTestCase):
         foer = _tabel_1(self.client.get(laast))
         self.assertEqual(_tabel_1(self.client.get(laast)), foer)
 
+    # The ramme page's cached fragments (forbrug and activities, the explanations' changes, the history).
+
+    def _ramme(self, nummer: str = "30.46", query: str = "") -> str:
+        svar = self.client.get(f"{AABEN}ramme/{nummer}/{query}")
+        self.assertEqual(svar.status_code, 200)
+        return svar.content.decode()
+
+    def _historik(self, html: str) -> list[list[str]]:
+        return [t for t in tabeller(html) if t["caption"].startswith("Ændringer")][0]["rows"][1:]
+
+    def test_a_ramme_form_save_shows_at_once_in_the_history_and_the_explanations_changes(self):
+        foer = self._ramme()
+        self.assertEqual(self._historik(self._ramme()), self._historik(foer))  # the second read is from the cache
+        linje = _linje(ramme="30.46")
+        indtastning.gem_ramme(
+            opfoelgning=linje.opfoelgning,
+            indtastninger={linje.pk: Indtastning(
+                korrektioner=linje.korrektioner, forventet_forbrug=linje.forventet_forbrug + Decimal("1000"),
+                forklaring="Helt ny forklaring fra konsulenten.", version=linje.version,
+            )},
+            bruger=self.konsulent,
+        )
+        efter = self._ramme()
+        nyeste = self._historik(efter)[:2]
+        self.assertEqual({r[3] for r in nyeste}, {"Forventet forbrug", "Forklaring"})
+        self.assertIn('<ins><span class="visuelt-skjult">[tilføjet:] </span>Helt</ins>', efter)
+        self.assertNotEqual(self._historik(self._ramme(query="?historik=40")), self._historik(foer))
+
+    def test_a_single_row_save_shows_at_once_in_the_history(self):
+        foer = self._historik(self._ramme())
+        linje = _linje(ramme="30.46")
+        linje.forventet_forbrug += Decimal("1000")
+        linje.save()
+        efter = self._historik(self._ramme())
+        self.assertNotEqual(efter, foer)
+        self.assertEqual(efter[0][3], "Forventet forbrug")
+
+    def test_an_activity_saved_alone_shows_at_once_on_the_ramme_page(self):
+        def aktiviteter() -> dict[str, list[str]]:
+            html = self._ramme("30.36")
+            return raekker([t for t in tabeller(html) if t["caption"].startswith("Rammens aktiviteter")][0])
+
+        foer = aktiviteter()
+        self.assertEqual(aktiviteter(), foer)
+        aktivitet = Aktivitetslinje.objects.get(
+            opfoelgning__aar__aar=2024, opfoelgning__nummer=2,
+            aktivitetsdel__aktivitet__navn="Støtte i almenskolen",
+        )
+        aktivitet.forventet_forbrug += Decimal("4000000")
+        aktivitet.save()
+        efter = aktiviteter()
+        self.assertEqual(_tal(efter["Støtte i almenskolen"][5]) - _tal(foer["Støtte i almenskolen"][5]), 4000)
+
 
 def _tal(celle: str) -> int:
     return int(celle.replace(".", "").replace("−", "-") or 0)
@@ -153,7 +206,8 @@ class QueryCountTests(DemoTestCase):
     the cache. (The counts include the session, the user and the kommune's settings.)"""
 
     LAAST_KOLD, LAAST_VARM = 13, 8
-    AABEN_KOLD, AABEN_VARM = 19, 13
+    AABEN_KOLD, AABEN_VARM = 17, 10
+    RAMME_KOLD, RAMME_VARM = 31, 13
 
     def setUp(self):
         self.client.force_login(self.okonomi)
@@ -173,6 +227,17 @@ class QueryCountTests(DemoTestCase):
             with self.assertNumQueries(self.AABEN_VARM):
                 svar = self.client.get(f"/opfolgning/{aar}/2/")
         self.assertEqual(len(tabeller(svar.content.decode())[0]["rows"]), 2 + 1 + 1 + 7)
+
+    def test_ramme_page_query_counts_are_fixed(self):
+        """The ramme page's forbrug, chart, activities, history and explanations' changes come from the cache
+        while their round is unchanged."""
+        cache.clear()
+        for url, kold, varm in (("/opfolgning/2024/2/ramme/30.36/", self.RAMME_KOLD, self.RAMME_VARM),):
+            with self.subTest(url=url):
+                with self.assertNumQueries(kold):
+                    self.client.get(url)
+                with self.assertNumQueries(varm):
+                    self.client.get(url)
 
 
 class ActivitySaveQueryCountTests(DemoTestCase):
@@ -298,3 +363,4 @@ class DraftBilagCacheTests(DemoTestCase):
         self.assertNotEqual(anden, foerste)
         self.assertNotIn("Helt ny forklaring om anbringelser", tekst(foerste))
         self.assertIn("Helt ny forklaring om anbringelser", tekst(anden))
+
