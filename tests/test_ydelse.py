@@ -10,8 +10,10 @@ from budgetopfolgning import indtastning, selectors
 from budgetopfolgning.indtastning import Aktivitetstal, Indtastning, Raekke, indfoer_aktiviteter
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.services import aabn_opfoelgning, importer_budget, laas_opfoelgning
+from omstilling.models import Forslag, Forslagsaar, Katalogudvalg, Krav
 from rammer.models import Bevillingsramme, Budgetaar, Rammedel, Udvalg
 from tests.base import DemoTestCase, raekker, tabeller
+from tests.test_omstilling import OmstillingTestCase, _formdata
 
 AABEN = "/opfolgning/2024/2/"
 BSU = "Børne- og Skoleudvalget"
@@ -208,6 +210,7 @@ class QueryCountTests(DemoTestCase):
     LAAST_KOLD, LAAST_VARM = 13, 8
     AABEN_KOLD, AABEN_VARM = 17, 10
     RAMME_KOLD, RAMME_VARM = 31, 13
+    OMSTILLING_KOLD, OMSTILLING_VARM = 16, 9
 
     def setUp(self):
         self.client.force_login(self.okonomi)
@@ -228,11 +231,12 @@ class QueryCountTests(DemoTestCase):
                 svar = self.client.get(f"/opfolgning/{aar}/2/")
         self.assertEqual(len(tabeller(svar.content.decode())[0]["rows"]), 2 + 1 + 1 + 7)
 
-    def test_ramme_page_query_counts_are_fixed(self):
-        """The ramme page's forbrug, chart, activities, history and explanations' changes come from the cache
-        while their round is unchanged."""
+    def test_ramme_and_omstilling_page_query_counts_are_fixed(self):
+        """The ramme page's forbrug, chart, activities, history and explanations' changes, and the catalogue
+        overview's tables, come from the cache while their round or catalogue is unchanged."""
         cache.clear()
-        for url, kold, varm in (("/opfolgning/2024/2/ramme/30.36/", self.RAMME_KOLD, self.RAMME_VARM),):
+        for url, kold, varm in (("/opfolgning/2024/2/ramme/30.36/", self.RAMME_KOLD, self.RAMME_VARM),
+                                ("/omstilling/2019/", self.OMSTILLING_KOLD, self.OMSTILLING_VARM)):
             with self.subTest(url=url):
                 with self.assertNumQueries(kold):
                     self.client.get(url)
@@ -364,3 +368,60 @@ class DraftBilagCacheTests(DemoTestCase):
         self.assertNotIn("Helt ny forklaring om anbringelser", tekst(foerste))
         self.assertIn("Helt ny forklaring om anbringelser", tekst(anden))
 
+
+class OverviewCacheIsNeverStaleTests(OmstillingTestCase):
+    """The catalogue overview's tables are cached under `Katalog.tal_version`: each way its figures change shows on
+    the next load."""
+
+    URL = "/omstilling/2019/"
+
+    def setUp(self):
+        cache.clear()
+        self.client.force_login(self.okonomi)
+
+    def _fagudvalg(self) -> dict[str, list[str]]:
+        svar = self.client.get(self.URL)
+        self.assertEqual(svar.status_code, 200)
+        return raekker(self.tabel(svar.content.decode(), "Besparelserne fordelt på fagudvalg"))
+
+    def _foer(self) -> dict[str, list[str]]:
+        foer = self._fagudvalg()
+        self.assertEqual(self._fagudvalg(), foer)  # the second read comes from the cache
+        return foer
+
+    def test_a_proposal_saved_through_its_form_shows_at_once(self):
+        self.assertEqual(self._foer()["Teknik- og Miljøudvalget"][1], "−0,40")
+        forslag = Forslag.objects.get(nr="TMU-07")
+        url = "/omstilling/2019/TMU-07/rediger/"
+        version = self.client.get(url).context["form"]["version"].value()
+        svar = self.client.post(url, _formdata(forslag, version=version, **{"aar2020-driftsbesparelse": "300.000"}))
+        self.assertRedirects(svar, "/omstilling/2019/TMU-07/")
+        self.assertEqual(self._fagudvalg()["Teknik- og Miljøudvalget"][1], "−0,43")
+
+    def test_single_rows_saved_as_the_admin_does_show_at_once(self):
+        foer = self._foer()
+        aar = Forslagsaar.objects.get(forslag__nr="TMU-07", aar=2020)
+        aar.driftsbesparelse += Decimal("30000")
+        aar.save()
+        self.assertEqual(self._fagudvalg()["Teknik- og Miljøudvalget"][1], "−0,43")
+        udvalg = Katalogudvalg.objects.get(katalog=self.katalog, navn="Teknik- og Miljøudvalget")
+        udvalg.navn = "Klima- og Miljøudvalget"
+        udvalg.save()
+        self.assertEqual(self._fagudvalg()["Klima- og Miljøudvalget"], ["−0,66", "−0,43", "−0,40", "−0,40"])
+        krav = Krav.objects.get(katalog=self.katalog, aar=2019)
+        krav.beloeb += Decimal("1000000")
+        krav.save()
+        svar = self.client.get(self.URL).content.decode()
+        self.assertEqual(raekker(self.tabel(svar, "Den samlede besparelse"))["Budget 2019 krav – minimum"][0], "40,40")
+        self.assertNotEqual(self._fagudvalg(), foer)
+
+    def test_a_proposal_dropped_or_deleted_shows_at_once(self):
+        self._foer()
+        forslag = Forslag.objects.get(nr="TMU-07")
+        forslag.status = Forslag.IKKE_MEDTAGET
+        forslag.save()
+        html = self.client.get(self.URL).content.decode()
+        self.assertIn("Forslag, der ikke er medtaget", html)
+        self.assertIn("TMU-07", html.split("Forslag, der ikke er medtaget")[1])
+        forslag.delete()
+        self.assertNotIn("TMU-07", self.client.get(self.URL).content.decode())
