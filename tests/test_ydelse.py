@@ -425,3 +425,49 @@ class OverviewCacheIsNeverStaleTests(OmstillingTestCase):
         self.assertIn("TMU-07", html.split("Forslag, der ikke er medtaget")[1])
         forslag.delete()
         self.assertNotIn("TMU-07", self.client.get(self.URL).content.decode())
+
+
+class LockReadsBeforeItWritesTests(DemoTestCase):
+    """The lock reads and hashes the figures before its short write transaction; a save landing in between is
+    seen (the round's tal_version moved), and the figures are read again, so the hash is always of what is locked."""
+
+    def test_a_save_while_the_lock_reads_is_in_the_locked_hash(self):
+        from unittest import mock
+
+        runde = Opfoelgning.objects.get(aar__aar=2024, nummer=2)
+        linje = _linje(ramme="30.46")
+        aegte = selectors.tal_sha256
+        kald = []
+
+        def imens(opfoelgning, alle=None):
+            kald.append(1)
+            if len(kald) == 1:  # another user saves right after the lock read the figures
+                linje.forventet_forbrug += Decimal("1000")
+                linje.save()
+            return aegte(opfoelgning, alle)
+
+        with mock.patch.object(selectors, "tal_sha256", imens):
+            laast = laas_opfoelgning(opfoelgning=runde)
+        self.assertEqual(len(kald), 2)
+        self.assertEqual(laast.tal_sha256, selectors.tal_sha256(Opfoelgning.objects.get(pk=runde.pk)))
+        self.assertEqual(Opfoelgning.objects.get(pk=runde.pk).status, Opfoelgning.LAAST)
+
+    def test_figures_that_keep_changing_refuse_the_lock(self):
+        from unittest import mock
+
+        from budgetopfolgning.services import OpfoelgningsFejl
+
+        runde = Opfoelgning.objects.get(aar__aar=2024, nummer=2)
+        linje = _linje(ramme="30.46")
+        aegte = selectors.tal_sha256
+
+        def altid(opfoelgning, alle=None):
+            linje.forventet_forbrug += Decimal("1000")
+            linje.save()
+            return aegte(opfoelgning, alle)
+
+        with mock.patch.object(selectors, "tal_sha256", altid), self.assertRaisesMessage(
+            OpfoelgningsFejl, "blev ændret, mens den blev låst. Prøv igen."
+        ):
+            laas_opfoelgning(opfoelgning=runde)
+        self.assertEqual(Opfoelgning.objects.get(pk=runde.pk).status, Opfoelgning.AABEN)
