@@ -66,6 +66,13 @@ def linjer(opfoelgning: Opfoelgning) -> list[selectors.Linje]:
     return alle
 
 
+def toem() -> None:
+    """Forget every cached figure (tests: a rolled-back transaction brings back a round's old version)."""
+    cache.clear()
+    with _i_processen_laas:
+        _I_PROCESSEN.clear()
+
+
 def tal_aendret(*, aar_id: int) -> None:
     """Every round of the year gets a new version: a round's figures also show the year's earlier rounds (tidligere
     korrektioner, the previous forecast), its rammer, udvalg and serviceramme. One query."""
