@@ -9,6 +9,7 @@ current whatever cache it has.
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from omstilling.models import Forslag, Forslagsaar, Forslagsramme, Katalog, Katalogudvalg, Krav, ny_tal_version
@@ -20,6 +21,22 @@ TIMEOUT = 60 * 60
 def noegle(katalog: Katalog) -> str:
     """The cache key of the catalogue's overview as it is now (read from its row, no query)."""
     return f"katalog:{katalog.pk}:{katalog.tal_version}"
+
+
+def forslag_for_ramme(nummer: str, aar: int) -> list[dict]:
+    """`selectors.forslag_for_ramme`, from the cache while no catalogue running in the year has changed (one small
+    query for their versions instead of the proposals' joins): a ramme's page shows it."""
+    from omstilling import selectors
+
+    versioner = list(Katalog.objects.filter(aar_fra__lte=aar, aar_til__gte=aar).order_by("pk").values_list(
+        "pk", "tal_version"
+    ))
+    key = f"forslag_for_ramme:{aar}:{nummer}:" + ",".join(f"{pk}.{v}" for pk, v in versioner)
+    forslag = cache.get(key)
+    if forslag is None:
+        forslag = selectors.forslag_for_ramme(nummer, aar) if versioner else []
+        cache.set(key, forslag, TIMEOUT)
+    return forslag
 
 
 def _aendret(sender: type, instance: Any, **kwargs: Any) -> None:

@@ -10,7 +10,7 @@ from budgetopfolgning import indtastning, selectors
 from budgetopfolgning.indtastning import Aktivitetstal, Indtastning, Raekke, indfoer_aktiviteter
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.services import aabn_opfoelgning, importer_budget, laas_opfoelgning
-from omstilling.models import Forslag, Forslagsaar, Katalogudvalg, Krav
+from omstilling.models import Forslag, Forslagsaar, Forslagsramme, Katalog, Katalogudvalg, Krav
 from rammer.models import Bevillingsramme, Budgetaar, Rammedel, Udvalg
 from tests.base import DemoTestCase, raekker, tabeller
 from tests.test_omstilling import OmstillingTestCase, _formdata
@@ -471,3 +471,34 @@ class LockReadsBeforeItWritesTests(DemoTestCase):
         ):
             laas_opfoelgning(opfoelgning=runde)
         self.assertEqual(Opfoelgning.objects.get(pk=runde.pk).status, Opfoelgning.AABEN)
+
+
+class RammeTagCacheIsNeverStaleTests(OmstillingTestCase):
+    """A ramme page's list of the proposals touching it is cached under the versions of the catalogues running in
+    the year: a proposal's rammer, years or status changed, or a catalogue added, show on the next load."""
+
+    def setUp(self):
+        aar = Budgetaar.objects.create(aar=2020)
+        tmu = Udvalg.objects.create(aar=aar, navn="Teknik- og Miljøudvalget", kode="TMU")
+        self.ramme = Bevillingsramme.objects.create(aar=aar, udvalg=tmu, nummer="10.22", navn="Trafik")
+
+    def _raekker(self) -> dict[str, list[str]]:
+        from django.template import Context, Template
+
+        html = Template("{% load omstilling %}{% forslag_for_ramme ramme %}").render(Context({"ramme": self.ramme}))
+        return raekker(tabeller(html)[0]) if "<table" in html else {}
+
+    def test_changes_to_the_proposals_show_at_once(self):
+        foer = self._raekker()
+        self.assertEqual(self._raekker(), foer)
+        self.assertEqual(foer["TMU-07"][-1], "270")
+        aar = Forslagsaar.objects.get(forslag__nr="TMU-07", aar=2020)
+        aar.driftsbesparelse += Decimal("30000")
+        aar.save()
+        self.assertEqual(self._raekker()["TMU-07"][-1], "300")
+        Forslagsramme.objects.filter(forslag__nr="TMU-07", nummer="10.22").delete()
+        self.assertNotIn("TMU-07", self._raekker())
+        katalog = Katalog.objects.get(aar=2019)
+        katalog.aar_til = 2019
+        katalog.save()
+        self.assertEqual(self._raekker(), {})
