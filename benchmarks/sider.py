@@ -187,9 +187,10 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as mappe:
         if args.postgres:
-            for sql in ("DROP DATABASE IF EXISTS benchmark_sider", "CREATE DATABASE benchmark_sider"):
+            navn = os.environ.get("BENCHMARK_DB", "benchmark_sider")
+            for sql in (f"DROP DATABASE IF EXISTS {navn}", f"CREATE DATABASE {navn}"):
                 subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
-            database_url = "postgres://postgres@127.0.0.1:5432/benchmark_sider"
+            database_url = f"postgres://postgres@127.0.0.1:5432/{navn}"
         else:
             database_url = f"sqlite:///{mappe}/benchmark.sqlite3"
         sessioner = opsaet_data(database_url, args.syntetisk)

@@ -25,6 +25,7 @@ def hent_ramme_i_opfoelgning(request: HttpRequest, aar: int, nr: int, ramme_nr: 
     """The one lookup of a ramme in a round; with `rediger`, 403 unless the user may edit it now."""
     opfoelgning = hent_opfoelgning(request, aar, nr)
     ramme = get_object_or_404(Bevillingsramme.objects.select_related("udvalg"), aar=opfoelgning.aar, nummer=ramme_nr)
+    ramme.aar = opfoelgning.aar  # the same year, already read with the round
     if rediger and not rules.has_perm(
         "budgetopfolgning.rediger_ramme", request.user, RammeIOpfoelgning(opfoelgning, ramme)
     ):

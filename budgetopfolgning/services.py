@@ -476,7 +476,10 @@ def aabn_opfoelgning(
     return opfoelgning
 
 
-@transaction.atomic
+# How often the lock reads the figures again when they changed while it read them, before it gives up.
+LAAS_FORSOEG = 3
+
+
 def laas_opfoelgning(
     *, opfoelgning: Opfoelgning, bruger: "User | None" = None, laas_alligevel: bool = True, ved_import: bool = False
 ) -> Opfoelgning:
@@ -487,8 +490,34 @@ def laas_opfoelgning(
     here under the round's row lock, so a save that lands after the lock page was shown is counted too.
     `ved_import` is a past round loaded from a file (`importer_budget --laas`): its figures are history, so no
     explanation is required, and the round records that it was locked so.
+
+    The figures are read, checked and hashed before the write transaction, which every save in the year's rounds
+    (and on SQLite every write) waits for: it only checks, under the round's row lock, that the round's
+    `tal_version` is the one read before the figures (every change to them renews it in its own transaction), and
+    writes. If they changed meanwhile, it reads them again.
     """
-    opfoelgning = Opfoelgning.objects.select_for_update().select_related("aar").get(pk=opfoelgning.pk)
+    for _ in range(LAAS_FORSOEG):
+        laest = Opfoelgning.objects.select_related("aar").get(pk=opfoelgning.pk)
+        if laest.er_laast:
+            raise OpfoelgningsFejl(f"{laest} er allerede låst.")
+        alle = selectors.linjer(laest)
+        mangler = [] if ved_import else selectors.manglende_forklaringer(laest, alle)
+        tal_sha256 = selectors.tal_sha256(laest, alle)
+        with transaction.atomic():
+            opfoelgning = Opfoelgning.objects.select_for_update().select_related("aar").get(pk=opfoelgning.pk)
+            if opfoelgning.tal_version != laest.tal_version:
+                continue  # a save landed while the figures were read: read them again
+            _laas(opfoelgning, bruger=bruger, laas_alligevel=laas_alligevel, ved_import=ved_import,
+                  alle=alle, mangler=mangler, tal_sha256=tal_sha256)
+            return opfoelgning
+    raise OpfoelgningsFejl(f"Tallene i {opfoelgning} blev ændret, mens den blev låst. Prøv igen.")
+
+
+def _laas(
+    opfoelgning: Opfoelgning, *, bruger: "User | None", laas_alligevel: bool, ved_import: bool,
+    alle: list[selectors.Linje], mangler: list[selectors.Linje], tal_sha256: str,
+) -> None:
+    """The lock's writes, in its transaction under the round's row lock, with the figures read before."""
     if opfoelgning.er_laast:
         raise OpfoelgningsFejl(f"{opfoelgning} er allerede låst.")
     tidligere_aabne = Opfoelgning.objects.filter(
@@ -496,16 +525,13 @@ def laas_opfoelgning(
     )
     if tidligere_aabne.exists():
         raise OpfoelgningsFejl(f"{tidligere_aabne.first()} er stadig åben og skal låses først.")
-    # The lines are read once, under the round's row lock: the check and the hash see the same figures, and the
-    # transaction (which every save in the round, and on SQLite every write, waits for) stays short.
-    alle = selectors.linjer(opfoelgning)
-    mangler = [] if ved_import else selectors.manglende_forklaringer(opfoelgning, alle)
     if mangler:
         navne = ", ".join(
             f"{linje.ramme.nummer} ({linje.rammedel.get_placering_display().lower()})" for linje in mangler
         )
         raise OpfoelgningsFejl(f"{opfoelgning} kan ikke låses: der mangler forklaring på {navne}.")
-    if not laas_alligevel and (ikke_godkendte := arbejdsliste.ikke_godkendte(opfoelgning)):
+    # Statuses are no figures (they renew no tal_version), so they are read here, under the lock.
+    if not laas_alligevel and (ikke_godkendte := arbejdsliste.ikke_godkendte_rammer(opfoelgning, alle)):
         raise OpfoelgningsFejl(
             f"{opfoelgning} er ikke låst: {antal(len(ikke_godkendte), 'ramme er', 'rammer er')} ikke godkendt."
         )
@@ -513,7 +539,7 @@ def laas_opfoelgning(
     opfoelgning.laast_tidspunkt = timezone.now()
     opfoelgning.laast_af = bruger
     opfoelgning.laast_ved_import = ved_import
-    opfoelgning.tal_sha256 = selectors.tal_sha256(opfoelgning, alle)
+    opfoelgning.tal_sha256 = tal_sha256
     opfoelgning.save(update_fields=["status", "laast_tidspunkt", "laast_af", "laast_ved_import", "tal_sha256"])
     # The Bilag is rendered once, by a job that starts when this transaction has committed (saves wait for the
     # lock, not for the PDF), and every later download serves those bytes.
@@ -522,4 +548,3 @@ def laas_opfoelgning(
     # transaction: a lock either freezes everything or nothing.
     for frysning in laasning.frysninger():
         frysning.frys(opfoelgning)
-    return opfoelgning

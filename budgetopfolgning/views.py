@@ -78,12 +78,25 @@ def opfoelgning_side(request: AuthenticatedHttpRequest, aar: int, nr: int) -> Ht
         context.update(views_gennemgang.arbejdsliste_kontekst(request, opfoelgning, alle()))
     # Forbrug is shown on the page only, never in the Bilag (opfoelgning_kontekst), which a lock freezes; and only
     # while the round is open, when it helps make the forecasts: a locked round's page shows what was locked.
-    if not opfoelgning.er_laast and forbrugstal.har_forbrug(opfoelgning):
-        dele = forbrugstal.forbrugsdele(opfoelgning, alle())
-        context["forbrug_udvalg"] = forbrugstal.forbrug_pr_udvalg(opfoelgning, dele)
-        context["ikke_fordelt"] = forbrugstal.ikke_fordelt(opfoelgning)
-        context["forbrugsmaaned"] = maanedsnavn(forbrugstal.forbrugsmaaned(opfoelgning))
+    # It is a cached fragment under the round's key too (built only when missing): the forbrug import, the kontoplan
+    # import and the admin's saves of konti and periodiseringer renew the tal_version of the years' rounds.
+    context["vis_forbrug"] = not opfoelgning.er_laast
+    if context["vis_forbrug"]:
+        context.update(udskudt(lambda: _forbrug_kontekst(opfoelgning, alle()),
+                               ["forbrug_udvalg", "ikke_fordelt", "forbrugsmaaned"]))
     return render(request, "budgetopfolgning/opfoelgning.html", context)
+
+
+def _forbrug_kontekst(opfoelgning: Opfoelgning, alle: list[selectors.Linje]) -> dict:
+    """The round page's forbrug per udvalg, or nothing while the year has no forbrug."""
+    if not forbrugstal.har_forbrug(opfoelgning):
+        return {"forbrug_udvalg": None, "ikke_fordelt": None, "forbrugsmaaned": None}
+    dele = forbrugstal.forbrugsdele(opfoelgning, alle)
+    return {
+        "forbrug_udvalg": forbrugstal.forbrug_pr_udvalg(opfoelgning, dele),
+        "ikke_fordelt": forbrugstal.ikke_fordelt(opfoelgning),
+        "forbrugsmaaned": maanedsnavn(forbrugstal.forbrugsmaaned(opfoelgning)),
+    }
 
 
 @require_safe
@@ -140,11 +153,20 @@ def ramme_side(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: s
     opfoelgning, valgt = hent_ramme_i_opfoelgning(request, aar, nr, ramme_nr)
     linjer = [linje for linje in mellemlager.linjer(opfoelgning) if linje.ramme.pk == valgt.pk]
     total = selectors.summer([linje.tal for linje in linjer], opfoelgning=opfoelgning)
-    andre = Opfoelgning.objects.for_user(request.user).filter(aar=opfoelgning.aar).exclude(pk=opfoelgning.pk)
-    forbrug = forbrugstal.forbrugsvisning(opfoelgning, linjer)
-    graf = None
-    if forbrug is not None and not forbrug.ingen_kortlagt:
-        graf = forbrugsgraf(opfoelgning, valgt, forbrug.dele, [opfoelgning, *andre])
+    andre = list(
+        Opfoelgning.objects.for_user(request.user).filter(aar=opfoelgning.aar).exclude(pk=opfoelgning.pk)
+        .select_related("aar")
+    )
+
+    def forbrug_og_aktiviteter() -> dict:
+        forbrug = forbrugstal.forbrugsvisning(opfoelgning, linjer)
+        graf = None
+        if forbrug is not None and not forbrug.ingen_kortlagt:
+            graf = forbrugsgraf(opfoelgning, valgt, forbrug.dele, [opfoelgning, *andre])
+        return {"forbrug": forbrug, "graf": graf, "aktiviteter": selectors.aktivitetslinjer(opfoelgning, valgt)}
+
+    historik_antal = _historik_antal(request)
+    gennemgaaet = not opfoelgning.er_laast and not kun_laeser(request.user)
     return render(
         request,
         "budgetopfolgning/ramme.html",
@@ -153,18 +175,25 @@ def ramme_side(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: s
             "ramme": valgt,
             "linjer": linjer,
             "total": total,
-            "andre_runder": andre.select_related("aar"),
-            **_historikside(request, selectors.historik(opfoelgning, valgt)),
-            "aktiviteter": selectors.aktivitetslinjer(opfoelgning, valgt),
-            "forbrug": forbrug,
-            "graf": graf,
+            "andre_runder": andre,
+            # The forbrug table and chart, the activities, the history and the explanations' changes are cached
+            # fragments under the round's key (mellemlager.noegle), built only when missing. The chart also shows the
+            # forecasts of the year's rounds the user may see, so their ids are part of its key.
+            "tal_noegle": mellemlager.noegle(opfoelgning),
+            "tal_timeout": mellemlager.timeout(opfoelgning),
+            "synlige_runder": ",".join(str(r.pk) for r in andre),
+            **udskudt(forbrug_og_aktiviteter, ["forbrug", "graf", "aktiviteter"]),
+            "historik_antal": historik_antal,
+            **udskudt(lambda: _historikside(historik_antal, selectors.historik(opfoelgning, valgt)),
+                      ["historik", "historik_i_alt", "historik_flere"]),
             "kan_redigere": rules.has_perm(
                 "budgetopfolgning.rediger_ramme", request.user, RammeIOpfoelgning(opfoelgning, valgt)
             ),
             **fortegn(),
+            "vis_forklaringsaendringer": gennemgaaet,
             **(
                 views_gennemgang.ramme_gennemgang_kontekst(request, opfoelgning, valgt)
-                if not opfoelgning.er_laast and not kun_laeser(request.user)
+                if gennemgaaet
                 else views_gennemgang.laast_traad_kontekst(request, opfoelgning, valgt)
             ),
         },
@@ -175,12 +204,17 @@ def ramme_side(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: s
 HISTORIK_SIDE = 20
 
 
-def _historikside(request: HttpRequest, aendringer: list[selectors.Linjeaendring]) -> dict:
-    """The newest `?historik=` changes (20 by default; a plain link, so it works without script)."""
+def _historik_antal(request: HttpRequest) -> int:
+    """How many of the newest changes to show: `?historik=` (20 by default; a plain link, so it works without
+    script)."""
     try:
-        antal_vist = max(HISTORIK_SIDE, int(request.GET.get("historik", HISTORIK_SIDE)))
+        return max(HISTORIK_SIDE, int(request.GET.get("historik", HISTORIK_SIDE)))
     except ValueError:
-        antal_vist = HISTORIK_SIDE
+        return HISTORIK_SIDE
+
+
+def _historikside(antal_vist: int, aendringer: list[selectors.Linjeaendring]) -> dict:
+    """The newest `antal_vist` changes."""
     return {
         "historik": aendringer[:antal_vist],
         "historik_i_alt": len(aendringer),

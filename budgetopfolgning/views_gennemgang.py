@@ -2,6 +2,8 @@
 ramme (ready, approved, sent back, comments)."""
 
 
+import functools
+
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -188,14 +190,20 @@ def gennemgang_handling(request: AuthenticatedHttpRequest, aar: int, nr: int, ra
 
 def arbejdsliste_kontekst(request: AuthenticatedHttpRequest, opfoelgning: Opfoelgning, alle) -> dict:
     """What the round page of an open round starts with: a konsulent's own rammer; for Center for Økonomi the counts
-    per status, linking to the page of all rammer."""
-    raekker = arbejdsliste.rammestatusser(opfoelgning, alle)
+    per status, linking to the page of all rammer. Center for Økonomi's counts need only the statuses (one query);
+    a konsulent's list is worked out for the konsulent's own rammer only."""
     ramme_ids = redigerbare_rammer(request.user, opfoelgning.aar_id)
     kun_aendrede = request.GET.get("kun_aendrede") == "1"
+    if ramme_ids is None:
+        raekker = []
+        optaelling = arbejdsliste.optaelling_af_statusser(opfoelgning, alle)
+    else:
+        raekker = arbejdsliste.rammestatusser(opfoelgning, [linje for linje in alle if linje.ramme.pk in ramme_ids])
+        optaelling = arbejdsliste.optaelling(raekker)
     return {
         "arbejdsliste": arbejdsliste.filtrer(raekker, ramme_ids=ramme_ids, kun_aendrede=kun_aendrede),
         "arbejdsliste_alle": ramme_ids is None,
-        "optaelling": arbejdsliste.optaelling(raekker),
+        "optaelling": optaelling,
         "kun_aendrede": kun_aendrede,
         "har_egne_rammer": ramme_ids is None or bool(ramme_ids),
     }
@@ -262,7 +270,10 @@ def ramme_gennemgang_kontekst(request: AuthenticatedHttpRequest, opfoelgning: Op
         "kan_godkende": kan_godkende and kode == Rammestatus.KLAR,
         "kan_sende_tilbage": kan_godkende and kode in (Rammestatus.KLAR, Rammestatus.GODKENDT),
         "kommentarform": KommentarForm(),
-        "forklaringsaendringer": arbejdsliste.forklaringsaendringer(opfoelgning, ramme),
+        # Built only when the page's cached fragment of them is missing (ramme.html, under the round's key).
+        "forklaringsaendringer": functools.cache(
+            functools.partial(arbejdsliste.forklaringsaendringer, opfoelgning, ramme)
+        ),
     }
 
 

@@ -8,7 +8,9 @@ class OmstillingConfig(AppConfig):
     def ready(self):
         # A locked round freezes its follow-up of the proposals along with its own figures (see laasning.py).
         from budgetopfolgning import laasning
-        from omstilling import forslagsstatus
+        from omstilling import forslagsstatus, mellemlager
+
+        mellemlager.forbind()
 
         laasning.registrer(
             laasning.Frysning(

@@ -6,6 +6,7 @@ Amounts are kroner with savings positive, as the proposal forms print them. The 
 (nettodriftsbesparelse, samlet nettobesparelse) are properties, never columns.
 """
 
+import uuid
 from decimal import Decimal
 
 from django.core.validators import RegexValidator
@@ -25,6 +26,10 @@ nr_validator = RegexValidator(
 kode_validator = RegexValidator(r"^[A-ZÆØÅ]{2,6}$", "Forkortelsen skal være 2–6 store bogstaver, fx TMU.")
 
 
+def ny_tal_version() -> str:
+    return uuid.uuid4().hex
+
+
 class Katalog(models.Model):
     """The proposals taken into one budget (budget 2019), covering several budget years (2019–2022)."""
 
@@ -34,6 +39,9 @@ class Katalog(models.Model):
     titel = models.CharField(max_length=200)
     dato = models.DateField("dato", null=True, blank=True)
     sagsnr = models.CharField("sagsnr.", max_length=50, blank=True)
+    # A new random value with every change to what the overview shows (omstilling/mellemlager.py): the overview page's
+    # cached tables are keyed on it.
+    tal_version = models.CharField(max_length=32, default=ny_tal_version, editable=False)
 
     class Meta:
         ordering = ["-aar"]

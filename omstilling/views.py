@@ -1,3 +1,5 @@
+import functools
+
 import rules
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,7 +15,7 @@ from budgetopfolgning.models import Opfoelgning
 from kerne import versioner
 from kerne.filer import content_disposition
 from kerne.roller import AuthenticatedHttpRequest
-from omstilling import eksport, forslagsstatus, selectors, services
+from omstilling import eksport, forslagsstatus, mellemlager, selectors, services
 from omstilling.forms import AarForm, ForslagForm, OpfoelgningForm, RammeFormSet, rammer_fra, rammer_initial
 from omstilling.models import Forslag, Forslagsopfoelgning, Katalog
 
@@ -84,7 +86,9 @@ def oversigt_kontekst(katalog: Katalog) -> dict:
 @require_safe
 def oversigt_side(request: HttpRequest, aar: int) -> HttpResponse:
     katalog = hent_katalog(request, aar)
-    kontekst = oversigt_kontekst(katalog)
+    # The overview's tables are a cached fragment under the catalogue's key, built only when missing.
+    kontekst = {"katalog": katalog, "oversigt": functools.cache(functools.partial(selectors.oversigt, katalog)),
+                "katalog_noegle": mellemlager.noegle(katalog), "katalog_timeout": mellemlager.TIMEOUT}
     kontekst["kan_oprette"] = _kan(request, "omstilling.opret_forslag", katalog)
     kontekst["opfoelgninger"] = (
         Opfoelgning.objects.for_user(request.user)

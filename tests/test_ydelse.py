@@ -10,8 +10,10 @@ from budgetopfolgning import indtastning, selectors
 from budgetopfolgning.indtastning import Aktivitetstal, Indtastning, Raekke, indfoer_aktiviteter
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from budgetopfolgning.services import aabn_opfoelgning, importer_budget, laas_opfoelgning
+from omstilling.models import Forslag, Forslagsaar, Forslagsramme, Katalog, Katalogudvalg, Krav
 from rammer.models import Bevillingsramme, Budgetaar, Rammedel, Udvalg
 from tests.base import DemoTestCase, raekker, tabeller
+from tests.test_omstilling import OmstillingTestCase, _formdata
 
 AABEN = "/opfolgning/2024/2/"
 BSU = "Børne- og Skoleudvalget"
@@ -124,6 +126,59 @@ class CacheIsNeverStaleTests(DemoTestCase):
         foer = _tabel_1(self.client.get(laast))
         self.assertEqual(_tabel_1(self.client.get(laast)), foer)
 
+    # The ramme page's cached fragments (forbrug and activities, the explanations' changes, the history).
+
+    def _ramme(self, nummer: str = "30.46", query: str = "") -> str:
+        svar = self.client.get(f"{AABEN}ramme/{nummer}/{query}")
+        self.assertEqual(svar.status_code, 200)
+        return svar.content.decode()
+
+    def _historik(self, html: str) -> list[list[str]]:
+        return [t for t in tabeller(html) if t["caption"].startswith("Ændringer")][0]["rows"][1:]
+
+    def test_a_ramme_form_save_shows_at_once_in_the_history_and_the_explanations_changes(self):
+        foer = self._ramme()
+        self.assertEqual(self._historik(self._ramme()), self._historik(foer))  # the second read is from the cache
+        linje = _linje(ramme="30.46")
+        indtastning.gem_ramme(
+            opfoelgning=linje.opfoelgning,
+            indtastninger={linje.pk: Indtastning(
+                korrektioner=linje.korrektioner, forventet_forbrug=linje.forventet_forbrug + Decimal("1000"),
+                forklaring="Helt ny forklaring fra konsulenten.", version=linje.version,
+            )},
+            bruger=self.konsulent,
+        )
+        efter = self._ramme()
+        nyeste = self._historik(efter)[:2]
+        self.assertEqual({r[3] for r in nyeste}, {"Forventet forbrug", "Forklaring"})
+        self.assertIn('<ins><span class="visuelt-skjult">[tilføjet:] </span>Helt</ins>', efter)
+        self.assertNotEqual(self._historik(self._ramme(query="?historik=40")), self._historik(foer))
+
+    def test_a_single_row_save_shows_at_once_in_the_history(self):
+        foer = self._historik(self._ramme())
+        linje = _linje(ramme="30.46")
+        linje.forventet_forbrug += Decimal("1000")
+        linje.save()
+        efter = self._historik(self._ramme())
+        self.assertNotEqual(efter, foer)
+        self.assertEqual(efter[0][3], "Forventet forbrug")
+
+    def test_an_activity_saved_alone_shows_at_once_on_the_ramme_page(self):
+        def aktiviteter() -> dict[str, list[str]]:
+            html = self._ramme("30.36")
+            return raekker([t for t in tabeller(html) if t["caption"].startswith("Rammens aktiviteter")][0])
+
+        foer = aktiviteter()
+        self.assertEqual(aktiviteter(), foer)
+        aktivitet = Aktivitetslinje.objects.get(
+            opfoelgning__aar__aar=2024, opfoelgning__nummer=2,
+            aktivitetsdel__aktivitet__navn="Støtte i almenskolen",
+        )
+        aktivitet.forventet_forbrug += Decimal("4000000")
+        aktivitet.save()
+        efter = aktiviteter()
+        self.assertEqual(_tal(efter["Støtte i almenskolen"][5]) - _tal(foer["Støtte i almenskolen"][5]), 4000)
+
 
 def _tal(celle: str) -> int:
     return int(celle.replace(".", "").replace("−", "-") or 0)
@@ -153,7 +208,9 @@ class QueryCountTests(DemoTestCase):
     the cache. (The counts include the session, the user and the kommune's settings.)"""
 
     LAAST_KOLD, LAAST_VARM = 13, 8
-    AABEN_KOLD, AABEN_VARM = 19, 13
+    AABEN_KOLD, AABEN_VARM = 17, 10
+    RAMME_KOLD, RAMME_VARM = 31, 13
+    OMSTILLING_KOLD, OMSTILLING_VARM = 16, 9
 
     def setUp(self):
         self.client.force_login(self.okonomi)
@@ -173,6 +230,18 @@ class QueryCountTests(DemoTestCase):
             with self.assertNumQueries(self.AABEN_VARM):
                 svar = self.client.get(f"/opfolgning/{aar}/2/")
         self.assertEqual(len(tabeller(svar.content.decode())[0]["rows"]), 2 + 1 + 1 + 7)
+
+    def test_ramme_and_omstilling_page_query_counts_are_fixed(self):
+        """The ramme page's forbrug, chart, activities, history and explanations' changes, and the catalogue
+        overview's tables, come from the cache while their round or catalogue is unchanged."""
+        cache.clear()
+        for url, kold, varm in (("/opfolgning/2024/2/ramme/30.36/", self.RAMME_KOLD, self.RAMME_VARM),
+                                ("/omstilling/2019/", self.OMSTILLING_KOLD, self.OMSTILLING_VARM)):
+            with self.subTest(url=url):
+                with self.assertNumQueries(kold):
+                    self.client.get(url)
+                with self.assertNumQueries(varm):
+                    self.client.get(url)
 
 
 class ActivitySaveQueryCountTests(DemoTestCase):
@@ -300,3 +369,138 @@ class DraftBilagCacheTests(DemoTestCase):
         self.assertNotEqual(anden, foerste)
         self.assertNotIn("Helt ny forklaring om anbringelser", tekst(foerste))
         self.assertIn("Helt ny forklaring om anbringelser", tekst(anden))
+
+
+class OverviewCacheIsNeverStaleTests(OmstillingTestCase):
+    """The catalogue overview's tables are cached under `Katalog.tal_version`: each way its figures change shows on
+    the next load."""
+
+    URL = "/omstilling/2019/"
+
+    def setUp(self):
+        cache.clear()
+        self.client.force_login(self.okonomi)
+
+    def _fagudvalg(self) -> dict[str, list[str]]:
+        svar = self.client.get(self.URL)
+        self.assertEqual(svar.status_code, 200)
+        return raekker(self.tabel(svar.content.decode(), "Besparelserne fordelt på fagudvalg"))
+
+    def _foer(self) -> dict[str, list[str]]:
+        foer = self._fagudvalg()
+        self.assertEqual(self._fagudvalg(), foer)  # the second read comes from the cache
+        return foer
+
+    def test_a_proposal_saved_through_its_form_shows_at_once(self):
+        self.assertEqual(self._foer()["Teknik- og Miljøudvalget"][1], "−0,40")
+        forslag = Forslag.objects.get(nr="TMU-07")
+        url = "/omstilling/2019/TMU-07/rediger/"
+        version = self.client.get(url).context["form"]["version"].value()
+        svar = self.client.post(url, _formdata(forslag, version=version, **{"aar2020-driftsbesparelse": "300.000"}))
+        self.assertRedirects(svar, "/omstilling/2019/TMU-07/")
+        self.assertEqual(self._fagudvalg()["Teknik- og Miljøudvalget"][1], "−0,43")
+
+    def test_single_rows_saved_as_the_admin_does_show_at_once(self):
+        foer = self._foer()
+        aar = Forslagsaar.objects.get(forslag__nr="TMU-07", aar=2020)
+        aar.driftsbesparelse += Decimal("30000")
+        aar.save()
+        self.assertEqual(self._fagudvalg()["Teknik- og Miljøudvalget"][1], "−0,43")
+        udvalg = Katalogudvalg.objects.get(katalog=self.katalog, navn="Teknik- og Miljøudvalget")
+        udvalg.navn = "Klima- og Miljøudvalget"
+        udvalg.save()
+        self.assertEqual(self._fagudvalg()["Klima- og Miljøudvalget"], ["−0,66", "−0,43", "−0,40", "−0,40"])
+        krav = Krav.objects.get(katalog=self.katalog, aar=2019)
+        krav.beloeb += Decimal("1000000")
+        krav.save()
+        svar = self.client.get(self.URL).content.decode()
+        self.assertEqual(raekker(self.tabel(svar, "Den samlede besparelse"))["Budget 2019 krav – minimum"][0], "40,40")
+        self.assertNotEqual(self._fagudvalg(), foer)
+
+    def test_a_proposal_dropped_or_deleted_shows_at_once(self):
+        self._foer()
+        forslag = Forslag.objects.get(nr="TMU-07")
+        forslag.status = Forslag.IKKE_MEDTAGET
+        forslag.save()
+        html = self.client.get(self.URL).content.decode()
+        self.assertIn("Forslag, der ikke er medtaget", html)
+        self.assertIn("TMU-07", html.split("Forslag, der ikke er medtaget")[1])
+        forslag.delete()
+        self.assertNotIn("TMU-07", self.client.get(self.URL).content.decode())
+
+
+class LockReadsBeforeItWritesTests(DemoTestCase):
+    """The lock reads and hashes the figures before its short write transaction; a save landing in between is
+    seen (the round's tal_version moved), and the figures are read again, so the hash is always of what is locked."""
+
+    def test_a_save_while_the_lock_reads_is_in_the_locked_hash(self):
+        from unittest import mock
+
+        runde = Opfoelgning.objects.get(aar__aar=2024, nummer=2)
+        linje = _linje(ramme="30.46")
+        aegte = selectors.tal_sha256
+        kald = []
+
+        def imens(opfoelgning, alle=None):
+            kald.append(1)
+            if len(kald) == 1:  # another user saves right after the lock read the figures
+                linje.forventet_forbrug += Decimal("1000")
+                linje.save()
+            return aegte(opfoelgning, alle)
+
+        with mock.patch.object(selectors, "tal_sha256", imens):
+            laast = laas_opfoelgning(opfoelgning=runde)
+        self.assertEqual(len(kald), 2)
+        self.assertEqual(laast.tal_sha256, selectors.tal_sha256(Opfoelgning.objects.get(pk=runde.pk)))
+        self.assertEqual(Opfoelgning.objects.get(pk=runde.pk).status, Opfoelgning.LAAST)
+
+    def test_figures_that_keep_changing_refuse_the_lock(self):
+        from unittest import mock
+
+        from budgetopfolgning.services import OpfoelgningsFejl
+
+        runde = Opfoelgning.objects.get(aar__aar=2024, nummer=2)
+        linje = _linje(ramme="30.46")
+        aegte = selectors.tal_sha256
+
+        def altid(opfoelgning, alle=None):
+            linje.forventet_forbrug += Decimal("1000")
+            linje.save()
+            return aegte(opfoelgning, alle)
+
+        with mock.patch.object(selectors, "tal_sha256", altid), self.assertRaisesMessage(
+            OpfoelgningsFejl, "blev ændret, mens den blev låst. Prøv igen."
+        ):
+            laas_opfoelgning(opfoelgning=runde)
+        self.assertEqual(Opfoelgning.objects.get(pk=runde.pk).status, Opfoelgning.AABEN)
+
+
+class RammeTagCacheIsNeverStaleTests(OmstillingTestCase):
+    """A ramme page's list of the proposals touching it is cached under the versions of the catalogues running in
+    the year: a proposal's rammer, years or status changed, or a catalogue added, show on the next load."""
+
+    def setUp(self):
+        aar = Budgetaar.objects.create(aar=2020)
+        tmu = Udvalg.objects.create(aar=aar, navn="Teknik- og Miljøudvalget", kode="TMU")
+        self.ramme = Bevillingsramme.objects.create(aar=aar, udvalg=tmu, nummer="10.22", navn="Trafik")
+
+    def _raekker(self) -> dict[str, list[str]]:
+        from django.template import Context, Template
+
+        html = Template("{% load omstilling %}{% forslag_for_ramme ramme %}").render(Context({"ramme": self.ramme}))
+        return raekker(tabeller(html)[0]) if "<table" in html else {}
+
+    def test_changes_to_the_proposals_show_at_once(self):
+        foer = self._raekker()
+        self.assertEqual(self._raekker(), foer)
+        self.assertEqual(foer["TMU-07"][-1], "270")
+        aar = Forslagsaar.objects.get(forslag__nr="TMU-07", aar=2020)
+        aar.driftsbesparelse += Decimal("30000")
+        aar.save()
+        self.assertEqual(self._raekker()["TMU-07"][-1], "300")
+        Forslagsramme.objects.filter(forslag__nr="TMU-07", nummer="10.22").delete()
+        self.assertNotIn("TMU-07", self._raekker())
+        katalog = Katalog.objects.get(aar=2019)
+        katalog.aar_til = 2019
+        katalog.save()
+        self.assertEqual(self._raekker(), {})

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 
 from kerne.beloeb import MIO, dansk_tal
-from omstilling import selectors
+from omstilling import mellemlager
 
 register = template.Library()
 
@@ -15,7 +15,7 @@ def forslag_for_ramme(ramme):
     """The omstillingsforslag touching a `rammer.models.Bevillingsramme`: those naming its number in a catalogue
     that runs in the ramme's year, with the net saving each plans for that year."""
     aar = ramme.aar.aar
-    return {"ramme": ramme, "aar": aar, "forslag": selectors.forslag_for_ramme(ramme.nummer, aar)}
+    return {"ramme": ramme, "aar": aar, "forslag": mellemlager.forslag_for_ramme(ramme.nummer, aar)}
 
 
 @register.inclusion_tag("omstilling/_smiley.html")
