@@ -61,15 +61,28 @@ def har_forbrug(opfoelgning: Opfoelgning) -> bool:
 
 def forbrugsdele(opfoelgning: Opfoelgning, alle: list[Linje], *, kun_disse: bool = False) -> list[Forbrugsdel]:
     """The forbrug figures of the lines `alle`: korrigeret budget is the round's forslag til nyt budget (oprindeligt
-    + all korrektioner through this round), forventet the konsulent's forecast. Five queries, whatever the number
-    of lines, konti or months; `kun_disse` reads forbrug for these parts only (one ramme's page).
+    + all korrektioner through this round), forventet the konsulent's forecast. A fixed handful of queries, whatever
+    the number of lines, konti or months (the year's sums from the cache: a small query each for its version);
+    `kun_disse` reads forbrug til dato for these parts only (one ramme's page).
 
     A part no konto reaches gets no prognose: dividing its unknown forbrug by the profile would forecast 0."""
     maaned = forbrugsmaaned(opfoelgning)
+    aar = opfoelgning.aar
     dele = [linje.rammedel for linje in alle]
-    profiler = forbrug_selectors.profiler(opfoelgning.aar, dele)
-    til_dato = forbrug_selectors.forbrug_til_dato(opfoelgning.aar, maaned, dele if kun_disse else None)
-    kortlagte = forbrug_selectors.kortlagte_dele(opfoelgning.aar)
+    # The year's sums are kept in the cache until its forbrug changes (forbrug_selectors.i_cachen): a save of a
+    # forecast renews the round's figures, not these.
+    version = forbrug_selectors.forbrugsversion(aar)
+    tidligere = forbrug_selectors.i_cachen(
+        aar, version, "tidligere", lambda: forbrug_selectors.tidligere_aars_forbrug(aar)
+    )
+    profiler = forbrug_selectors.profiler(aar, dele, tidligere)
+    if kun_disse:
+        til_dato = forbrug_selectors.forbrug_til_dato(aar, maaned, dele)
+    else:
+        til_dato = forbrug_selectors.i_cachen(
+            aar, version, f"til_dato:{maaned}", lambda: forbrug_selectors.forbrug_til_dato(aar, maaned)
+        )
+    kortlagte = forbrug_selectors.i_cachen(aar, version, "kortlagte", lambda: forbrug_selectors.kortlagte_dele(aar))
     resultat = []
     for linje in alle:
         pk = linje.rammedel.pk
@@ -144,6 +157,11 @@ def forbrugsvisning(opfoelgning: Opfoelgning, linjer_: list[Linje]) -> Forbrugsv
 
 def ikke_fordelt(opfoelgning: Opfoelgning) -> Decimal:
     """Forbrug til dato on konti left out of the kontoplan on purpose: shown, so nothing vanishes silently."""
-    return forbrug_selectors.ikke_fordelt(opfoelgning.aar, forbrugsmaaned(opfoelgning))
+    maaned = forbrugsmaaned(opfoelgning)
+    aar = opfoelgning.aar
+    return forbrug_selectors.i_cachen(
+        aar, forbrug_selectors.forbrugsversion(aar), f"ikke_fordelt:{maaned}",
+        lambda: forbrug_selectors.ikke_fordelt(aar, maaned),
+    )
 
 

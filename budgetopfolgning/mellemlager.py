@@ -21,7 +21,6 @@ from django.db.models.signals import post_delete, post_save
 from budgetopfolgning import selectors
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje, ny_tal_version
 from forbrug import selectors as forbrug_selectors
-from forbrug.models import Aarsperiodisering, Konto, Rammeperiodisering
 from forbrug.signaler import forbrug_aendret
 from kerne.models import Kommune
 from rammer.models import Aktivitet, Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg
@@ -137,24 +136,11 @@ def _forbrug_aendret(*, aar: int, **kwargs: Any) -> None:
     )
 
 
-def _forbrug_gemt(sender: type, instance: Any, **kwargs: Any) -> None:
-    """A konto or a periodisering saved or deleted one at a time (the admin)."""
-    if isinstance(instance, Rammeperiodisering):
-        aar = Budgetaar.objects.filter(rammer__dele__pk=instance.rammedel_id).values_list("aar", flat=True).first()
-    else:
-        aar = Budgetaar.objects.filter(pk=instance.aar_id).values_list("aar", flat=True).first()
-    if aar is not None:
-        _forbrug_aendret(aar=aar, **kwargs)
-
-
 def forbind() -> None:
     """Called from the app's ready(): every model the round's figures are made from."""
     for model in (Opfoelgning, Opfoelgningslinje, Aktivitetslinje, Budgetaar, Udvalg, Bevillingsramme, Rammedel,
                   Aktivitet, Aktivitetsdel, Kommune):
         post_save.connect(_aendret, sender=model, dispatch_uid=f"mellemlager_gem_{model.__name__}")
         post_delete.connect(_aendret, sender=model, dispatch_uid=f"mellemlager_slet_{model.__name__}")
+    # Forbrug, the kontoplan and the periodisering, imported or saved in the admin (forbrug/signaler.py).
     forbrug_aendret.connect(_forbrug_aendret, dispatch_uid="mellemlager_forbrug")
-    for forbrugsmodel in (Konto, Aarsperiodisering, Rammeperiodisering):
-        navn = forbrugsmodel.__name__
-        post_save.connect(_forbrug_gemt, sender=forbrugsmodel, dispatch_uid=f"mellemlager_gem_{navn}")
-        post_delete.connect(_forbrug_gemt, sender=forbrugsmodel, dispatch_uid=f"mellemlager_slet_{navn}")

@@ -7,7 +7,8 @@ class ForbrugConfig(AppConfig):
 
     def ready(self) -> None:
         # The forbrug file uploaded in the browser runs as a background job with its progress shown (kerne/jobs.py).
-        from forbrug import services
+        from forbrug import services, signaler
         from kerne import jobs
 
         jobs.registrer("forbrug", services.koer_forbrugimport)
+        signaler.forbind()

@@ -8,12 +8,13 @@ at the end, so a quotient that terminates (1.200.000 × 4/12) comes out exact, a
 The queries are a fixed handful per call, whatever the number of konti, months or ramme parts.
 """
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import TypeVar
 
+from django.core.cache import cache
 from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Cast, Round
 
@@ -26,6 +27,8 @@ HUNDREDE = Fraction(100)
 TIDLIGERE_AAR = 3  # gennemsnit: the average over up to this many previous years
 
 METODENAVNE = dict(Periodiseringsvalg.METODER)
+CACHE_SEKUNDER = 60 * 60  # a kept sum is replaced at the next change anyway; this bounds what old versions occupy
+T = TypeVar("T")
 
 
 def som_decimal(x: Fraction) -> Decimal:
@@ -70,14 +73,14 @@ Noegle = tuple[str, str]  # (ramme number, placering): how a ramme part is recog
 
 def maanedsforbrug(aar: Iterable[int], *, nummer: str | None = None) -> dict[int, dict[Noegle, dict[int, Decimal]]]:
     """Mapped forbrug per year, ramme part and month, for the years given (and one ramme number). One query."""
-    resultat: dict[int, dict[Noegle, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    resultat: dict[int, dict[Noegle, dict[int, Decimal]]] = {}
     qs = Forbrug.objects.filter(KORTLAGT, aar__aar__in=list(aar))
     if nummer is not None:
         qs = qs.filter(kontoplan__rammedel__ramme__nummer=nummer)
     noegle = ("aar__aar", "kontoplan__rammedel__ramme__nummer", "kontoplan__rammedel__placering")
     for raekke in qs.values(*noegle).annotate(**_maanedssummer()).order_by():
         if maaneder := _maaneder(raekke):
-            resultat[raekke[noegle[0]]][(raekke[noegle[1]], raekke[noegle[2]])] = maaneder
+            resultat.setdefault(raekke[noegle[0]], {})[(raekke[noegle[1]], raekke[noegle[2]])] = maaneder
     return resultat
 
 
@@ -122,6 +125,23 @@ def regnskab(aar: Budgetaar) -> dict[int, Decimal] | None:
     if maaneder_med_forbrug(aar) != list(MAANEDER):
         return None
     return forbrug_til_dato(aar, 12)
+
+
+def forbrugsversion(aar: Budgetaar) -> str:
+    """The year's forbrug version as the database has it now (one small query): the key of its sums in the cache."""
+    return Budgetaar.objects.filter(pk=aar.pk).values_list("forbrug_version", flat=True).first() or ""
+
+
+def i_cachen(aar: Budgetaar, version: str, navn: str, beregn: Callable[[], T]) -> T:
+    """`beregn()`, one of the year's forbrug sums, kept in Django's cache under the year's `forbrugsversion`: every
+    change to what the sums are made from renews it (forbrug/signaler.py), so a kept sum is never stale, and a round
+    page a konsulent's save has just changed does not sum the year's forbrug again."""
+    noegle = f"forbrug:{aar.pk}:{version}:{navn}"
+    vaerdi = cache.get(noegle)
+    if vaerdi is None:
+        vaerdi = beregn()
+        cache.set(noegle, vaerdi, CACHE_SEKUNDER)
+    return vaerdi
 
 
 # --- Periodisering ----------------------------------------------------------------------------------------------
@@ -197,19 +217,27 @@ def _profil(
     return Profil(Periodiseringsvalg.LIGELIG, hvor, LIGELIG)
 
 
-def profiler(aar: Budgetaar, dele: Iterable[Rammedel]) -> dict[int, Profil]:
+def tidligere_aars_forbrug(aar: Budgetaar) -> dict[int, dict[Noegle, dict[int, Decimal]]]:
+    """The mapped forbrug per month of the TIDLIGERE_AAR years before `aar`: what its periodisering reads."""
+    return maanedsforbrug(range(aar.aar - TIDLIGERE_AAR, aar.aar))
+
+
+def profiler(
+    aar: Budgetaar, dele: Iterable[Rammedel], tidligere: dict[int, dict[Noegle, dict[int, Decimal]]] | None = None
+) -> dict[int, Profil]:
     """Each ramme part's periodisering, by id. Three queries, whatever the number of parts.
 
     A part's own choice wins over the year's; without either the default rule applies: last year's profile when
     last year has forbrug in all 12 months for the part and a positive total, else 1/12 a month. Earlier years'
     ramme parts are recognised by ramme number and placering.
 
-    `dele` must have `ramme` loaded.
+    `dele` must have `ramme` loaded; `tidligere` is `tidligere_aars_forbrug(aar)` when the caller has it.
     """
     dele = list(dele)
     aarsvalg = Aarsperiodisering.objects.filter(aar=aar).first()
     egne = {v.rammedel_id: v for v in Rammeperiodisering.objects.filter(rammedel__in=[d.pk for d in dele])}
-    tidligere = maanedsforbrug(range(aar.aar - TIDLIGERE_AAR, aar.aar))
+    if tidligere is None:
+        tidligere = tidligere_aars_forbrug(aar)
     return {
         d.pk: _profil(egne.get(d.pk, aarsvalg), aar.aar, (d.ramme.nummer, d.placering), tidligere) for d in dele
     }

@@ -1,11 +1,43 @@
-"""The one signal of the forbrug app: its figures changed in bulk (an import), which no post_save tells.
+"""Changes to forbrug, the kontoplan or a periodisering, and the version that says so.
 
-Sent with `aar` (the year, as a number) by the kontoplan and forbrug imports, in their transaction. The round pages'
-cache (`budgetopfolgning.mellemlager`) listens, as forbrug shows on the rounds of that year and, through the
-periodisering's earlier years, on those of the three years after it; it listens to single saves in the admin
-(Konto, periodisering) with post_save itself.
+`forbrug_aendret` is sent with `aar` (the year, as a number) by the kontoplan and forbrug imports, which write in
+bulk, and by the receivers below for a konto or periodisering saved or deleted one at a time (the admin). Its
+receiver here gives the year, and the TIDLIGERE_AAR years after it (whose periodisering reads this year's forbrug), a
+new `Budgetaar.forbrug_version`, the key of their forbrug sums in the cache (`selectors.i_cachen`); the round pages'
+cache (`budgetopfolgning.mellemlager`) listens too.
 """
 
+import uuid
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
 
+from forbrug.models import Aarsperiodisering, Konto, Rammeperiodisering
+from forbrug.selectors import TIDLIGERE_AAR
+from rammer.models import Budgetaar
+
 forbrug_aendret = Signal()
+
+
+def _forny_version(sender: Any, *, aar: int, **kwargs: Any) -> None:
+    Budgetaar.objects.filter(aar__gte=aar, aar__lte=aar + TIDLIGERE_AAR).update(forbrug_version=uuid.uuid4().hex)
+
+
+def _gemt(sender: type, instance: Any, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return  # loaddata restores rows as they were
+    if isinstance(instance, Rammeperiodisering):
+        aar = Budgetaar.objects.filter(rammer__dele__pk=instance.rammedel_id).values_list("aar", flat=True).first()
+    else:
+        aar = Budgetaar.objects.filter(pk=instance.aar_id).values_list("aar", flat=True).first()
+    if aar is not None:
+        forbrug_aendret.send(sender=sender, aar=aar)
+
+
+def forbind() -> None:
+    """Called from the app's ready()."""
+    forbrug_aendret.connect(_forny_version, dispatch_uid="forbrug_version")
+    for model in (Konto, Aarsperiodisering, Rammeperiodisering):
+        post_save.connect(_gemt, sender=model, dispatch_uid=f"forbrug_gem_{model.__name__}")
+        post_delete.connect(_gemt, sender=model, dispatch_uid=f"forbrug_slet_{model.__name__}")

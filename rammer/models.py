@@ -37,6 +37,9 @@ class Budgetaar(models.Model):
         help_text="Tabel 1 og 2 (siden, bilaget og regnearket) får kolonnerne forventet overførsel og forventet "
         "resultat inkl. overførsler.",
     )
+    # A new random value with every change to the year's forbrug, kontoplan or periodisering, or to the forbrug of the
+    # earlier years its periodisering reads (forbrug/signaler.py): the key of the year's forbrug sums in the cache.
+    forbrug_version = models.CharField(max_length=32, default="", editable=False)
 
     class Meta:
         ordering = ["-aar"]

@@ -478,15 +478,22 @@ class CacheVersionTests(TestCase):
             Opfoelgning.objects.create(aar=budgetaar, nummer=1, pr_dato=date(aar, 4, 30), dokumentdato=date(aar, 5, 1))
         importer_kontoplan(data=KONTOPLAN.encode(), filnavn="kontoplan.csv", aar=2024)
 
-    def _versioner(self) -> dict[int, str]:
+    def _versioner(self) -> dict[int, tuple[str, str]]:
+        """Each year's round's tal_version and the year's forbrug version (the key of its cached forbrug sums)."""
         from budgetopfolgning.models import Opfoelgning
 
-        return dict(Opfoelgning.objects.values_list("aar__aar", "tal_version"))
+        return {
+            aar: (tal, forbrug)
+            for aar, tal, forbrug in Opfoelgning.objects.values_list("aar__aar", "tal_version", "aar__forbrug_version")
+        }
 
     def _fornyede(self, handling) -> list[int]:
         foer = self._versioner()
         handling()
         efter = self._versioner()
+        # Both versions are renewed, or neither.
+        self.assertEqual([aar for aar in efter if (efter[aar][0] != foer[aar][0]) != (efter[aar][1] != foer[aar][1])],
+                         [])
         return sorted(aar for aar in efter if efter[aar] != foer[aar])
 
     def test_imports_and_admin_saves_renew_the_year_and_the_three_after_it(self):
