@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from budgetopfolgning import gennemgang, indtastning
+from budgetopfolgning import gennemgang, indtastning, mellemlager
 from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje, Paamindelse, Rammestatus
 from budgetopfolgning.plausibilitet import tvivl
 from kerne.beloeb import UgyldigtBeloeb, parse_indtastet
@@ -272,6 +272,7 @@ class GridTests(DemoTestCase):
         c = _klient(self.konsulent)
 
         def maal(post: bool, beloeb: str = "") -> tuple[int, int]:
+            mellemlager.toem()  # each measured the same way: the year's forbrug sums not yet in the cache
             with CaptureQueriesContext(connection) as q:
                 response = c.get(GITTER)
             if not post:
