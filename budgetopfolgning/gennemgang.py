@@ -52,7 +52,7 @@ def _skift(status: Rammestatus, ny: str, bruger: "User | None") -> None:
 def saet_i_gang(*, opfoelgning: Opfoelgning, ramme_ids: set[int], bruger: "User | None") -> None:
     """After a save that changed a ramme's figures: *I gang*, whatever it was. Called inside the save's
     transaction; a fixed handful of queries, however many rammer (an import may touch 10.000): the round's statuses
-    read once, new ones and changed ones written in bulk (`kerne.massevis`), each with its history row."""
+    read once, new ones and changed ones written in bulk (`kerne.massevis`), their history rows copied from them."""
     eksisterende = {
         s["ramme_id"]: s
         for s in Rammestatus.objects.filter(opfoelgning=opfoelgning).values("id", "ramme_id", "status")
@@ -60,7 +60,6 @@ def saet_i_gang(*, opfoelgning: Opfoelgning, ramme_ids: set[int], bruger: "User 
     }
     nu = timezone.now()
     bruger_id = bruger.pk if bruger else None
-    felter = {"status": Rammestatus.I_GANG, "aendret_af_id": bruger_id}
     nye = sorted(ramme_ids - eksisterende.keys())
     if nye:
         massevis.indsaet(
@@ -68,29 +67,21 @@ def saet_i_gang(*, opfoelgning: Opfoelgning, ramme_ids: set[int], bruger: "User 
             ["opfoelgning_id", "ramme_id", "status", "aendret", "aendret_af_id"],
             [(opfoelgning.pk, ramme_id, Rammestatus.I_GANG, nu, bruger_id) for ramme_id in nye],
         )
-        ids = dict(Rammestatus.objects.filter(opfoelgning=opfoelgning).values_list("ramme_id", "pk"))
-        massevis.historik(
-            Rammestatus,
-            ({"id": ids[r], "opfoelgning_id": opfoelgning.pk, "ramme_id": r, **felter} for r in nye),
+        massevis.historik_af(
+            Rammestatus.objects.filter(opfoelgning=opfoelgning, ramme_id__in=nye),
             hvad="+",
             tidspunkt=nu,
             bruger_id=bruger_id,
         )
     # A bulk update skips `auto_now`: the time is set here, so the page's "senest ændret" is true.
-    skiftede = [s for s in eksisterende.values() if s["status"] != Rammestatus.I_GANG]
+    skiftede = [s["id"] for s in eksisterende.values() if s["status"] != Rammestatus.I_GANG]
     if skiftede:
         massevis.opdater(
             Rammestatus,
             ["status", "aendret", "aendret_af_id"],
-            [(Rammestatus.I_GANG, nu, bruger_id, s["id"]) for s in skiftede],
+            [(Rammestatus.I_GANG, nu, bruger_id, pk) for pk in skiftede],
         )
-        massevis.historik(
-            Rammestatus,
-            ({**s, "opfoelgning_id": opfoelgning.pk, **felter} for s in skiftede),
-            hvad="~",
-            tidspunkt=nu,
-            bruger_id=bruger_id,
-        )
+        massevis.historik_af(Rammestatus.objects.filter(pk__in=skiftede), hvad="~", tidspunkt=nu, bruger_id=bruger_id)
 
 
 @transaction.atomic

@@ -19,10 +19,9 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 
 from budgetopfolgning import selectors
-from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje, ny_tal_version
-from forbrug import selectors as forbrug_selectors
+from budgetopfolgning.models import Aktivitetslinje, Opfoelgning, Opfoelgningslinje
 from forbrug.signaler import forbrug_aendret
-from kerne.models import Kommune
+from kerne.models import Kommune, ny_tal_version
 from rammer.models import Aktivitet, Aktivitetsdel, Bevillingsramme, Budgetaar, Rammedel, Udvalg
 
 # An open round's entries are replaced at its next change; the timeout only bounds what old versions occupy.
@@ -126,14 +125,10 @@ def _aendret(sender: type, instance: Any, **kwargs: Any) -> None:
         runder.update(tal_version=ny_tal_version())
 
 
-def _forbrug_aendret(*, aar: int, **kwargs: Any) -> None:
-    """Forbrug, the kontoplan or a periodisering of year `aar` changed: it shows on that year's rounds (forbrug til
-    dato) and, as the periodisering's earlier years, on the next TIDLIGERE_AAR years' rounds. One query."""
-    if kwargs.get("raw"):
-        return
-    Opfoelgning.objects.filter(aar__aar__gte=aar, aar__aar__lte=aar + forbrug_selectors.TIDLIGERE_AAR).update(
-        tal_version=ny_tal_version()
-    )
+def _forbrug_aendret(*, aar_fra: int, aar_til: int, **kwargs: Any) -> None:
+    """Forbrug, the kontoplan or a periodisering changed for the years `aar_fra` … `aar_til` (forbrug/signaler.py):
+    their rounds show it. One query."""
+    Opfoelgning.objects.filter(aar__aar__gte=aar_fra, aar__aar__lte=aar_til).update(tal_version=ny_tal_version())
 
 
 def forbind() -> None:

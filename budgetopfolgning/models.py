@@ -1,4 +1,3 @@
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from kerne import roller
 from kerne.beloeb import BeloebField
 from kerne.email import EmailFelt
+from kerne.models import ny_tal_version
 from kerne.versioner import Versioneret
 from rammer.models import Aktivitetsdel, Budgetaar, Rammedel
 
@@ -30,10 +30,6 @@ class OpfoelgningQuerySet(models.QuerySet):
 
     def aar_er_frosset(self, aar_id: int) -> bool:
         return self.filter(aar_id=aar_id, status=Opfoelgning.LAAST).exists()
-
-
-def ny_tal_version() -> str:
-    return uuid.uuid4().hex
 
 
 class Opfoelgning(models.Model):

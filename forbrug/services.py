@@ -13,9 +13,9 @@ from operator import itemgetter
 
 from django.db import transaction
 
+from forbrug import signaler
 from forbrug.indlaesning import Maanedsbeloeb, laes_forbrug, laes_kontoplan
 from forbrug.models import MAANEDSFELTER, Forbrug, Konto
-from forbrug.signaler import forbrug_aendret
 from kerne import massevis
 from kerne.beloeb import NUL, dansk_tal
 from kerne.indlaesning import MAKS_FEJL, ImportFejl, linjefejl
@@ -96,7 +96,7 @@ def importer_kontoplan(*, data: bytes, filnavn: str, aar: int) -> Kontoplanresul
             aendrede.append(konto)
     Konto.objects.bulk_create(nye, batch_size=BATCH)
     Konto.objects.bulk_update(aendrede, ["rammedel", "aktivitet"], batch_size=BATCH)
-    forbrug_aendret.send(sender=Konto, aar=aar)
+    signaler.meld(aar=aar, sender=Konto)
     return Kontoplanresultat(oprettet=len(nye), opdateret=len(aendrede))
 
 
@@ -172,7 +172,7 @@ def importer_forbrug(
         massevis.indsaet_eller_opdater(Forbrug, kolonner, raekker, noegle=["aar_id", "konto"], opdater=felter)
     else:
         massevis.indsaet(Forbrug, kolonner, raekker)
-    forbrug_aendret.send(sender=Forbrug, aar=aar)
+    signaler.meld(aar=aar, sender=Forbrug)
     if fremdrift:
         fremdrift(len(fil), len(fil))
     return Forbrugsresultat(

@@ -1,13 +1,12 @@
 """Changes to forbrug, the kontoplan or a periodisering, and the version that says so.
 
-`forbrug_aendret` is sent with `aar` (the year, as a number) by the kontoplan and forbrug imports, which write in
-bulk, and by the receivers below for a konto or periodisering saved or deleted one at a time (the admin). Its
-receiver here gives the year, and the TIDLIGERE_AAR years after it (whose periodisering reads this year's forbrug), a
-new `Budgetaar.forbrug_version`, the key of their forbrug sums in the cache (`selectors.i_cachen`); the round pages'
-cache (`budgetopfolgning.mellemlager`) listens too.
+`meld(aar)` is called by the kontoplan and forbrug imports, which write in bulk, and by the receivers below for a
+konto or periodisering saved or deleted one at a time (the admin). It sends `forbrug_aendret` with the years whose
+figures show the change: the year itself and the TIDLIGERE_AAR years after it, whose periodisering reads its forbrug.
+The receiver here gives those years a new `Budgetaar.forbrug_version`, the key of their forbrug sums in the cache
+(`selectors.i_cachen`); the round pages' cache (`budgetopfolgning.mellemlager`) listens too.
 """
 
-import uuid
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save
@@ -15,13 +14,19 @@ from django.dispatch import Signal
 
 from forbrug.models import Aarsperiodisering, Konto, Rammeperiodisering
 from forbrug.selectors import TIDLIGERE_AAR
+from kerne.models import ny_tal_version
 from rammer.models import Budgetaar
 
-forbrug_aendret = Signal()
+forbrug_aendret = Signal()  # sent with aar_fra and aar_til, the years (as numbers) whose figures changed
 
 
-def _forny_version(sender: Any, *, aar: int, **kwargs: Any) -> None:
-    Budgetaar.objects.filter(aar__gte=aar, aar__lte=aar + TIDLIGERE_AAR).update(forbrug_version=uuid.uuid4().hex)
+def meld(*, aar: int, sender: Any = None) -> None:
+    """The forbrug, kontoplan or periodisering of year `aar` changed."""
+    forbrug_aendret.send(sender=sender, aar_fra=aar, aar_til=aar + TIDLIGERE_AAR)
+
+
+def _forny_version(sender: Any, *, aar_fra: int, aar_til: int, **kwargs: Any) -> None:
+    Budgetaar.objects.filter(aar__gte=aar_fra, aar__lte=aar_til).update(forbrug_version=ny_tal_version())
 
 
 def _gemt(sender: type, instance: Any, **kwargs: Any) -> None:
@@ -32,7 +37,7 @@ def _gemt(sender: type, instance: Any, **kwargs: Any) -> None:
     else:
         aar = Budgetaar.objects.filter(pk=instance.aar_id).values_list("aar", flat=True).first()
     if aar is not None:
-        forbrug_aendret.send(sender=sender, aar=aar)
+        meld(aar=aar, sender=sender)
 
 
 def forbind() -> None:

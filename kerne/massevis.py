@@ -5,12 +5,12 @@ file does, and the rows need none of a model's behaviour: the import checked the
 tuples: COPY on PostgreSQL, one prepared statement run over each batch (`executemany`) on SQLite. Columns the caller
 leaves out get their field's default, so a model that gains a field with a default needs no change here.
 
-History (django-simple-history) is written the same way, as the rows `bulk_history_create` would write: one per row,
-with the time, the kind ("+" created, "~" changed) and the user.
+History (django-simple-history) of rows just written is copied from them in the database (`historik_af`): the rows
+`bulk_history_create` would write, one per row, with the time, the kind ("+" created, "~" changed) and the user.
 """
 
 import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -174,21 +174,15 @@ def opdater(model: type[models.Model], kolonner: Sequence[str], raekker: Sequenc
                 cursor.executemany(sql, list(_forberedte(felter, raekker[start : start + BATCH], ())))
 
 
-def _sporede(model: type[models.Model]) -> tuple[type[models.Model], list[models.Field]]:
-    """`model`'s history model (django-simple-history) and the fields it keeps of the model's own."""
-    historisk: type[models.Model] = model.history.model  # type: ignore[attr-defined]
+def historik_af(raekker: QuerySet, *, hvad: str, tidspunkt: datetime, bruger_id: int | None) -> None:
+    """The history rows of the rows `raekker` selects, as they are in the table now: one INSERT … SELECT, so the
+    values need neither be read into Python nor sent back. `hvad` is "+" (created) or "~" (changed)."""
+    historisk: type[models.Model] = raekker.model.history.model
     sporede = [
         f
         for f in historisk._meta.concrete_fields
         if not f.name.startswith("history_") and f is not historisk._meta.auto_field
     ]
-    return historisk, sporede
-
-
-def historik_af(raekker: QuerySet, *, hvad: str, tidspunkt: datetime, bruger_id: int | None) -> None:
-    """The history rows of the rows `raekker` selects, as they are in the table now: one INSERT … SELECT, so the
-    values need neither be read into Python nor sent back. `hvad` is "+" (created) or "~" (changed)."""
-    historisk, sporede = _sporede(raekker.model)
     sql, params = raekker.values_list(*(f.attname for f in sporede)).order_by().query.sql_with_params()
     q = connection.ops.quote_name
     kolonner = ", ".join(q(f.column) for f in sporede)
@@ -198,24 +192,3 @@ def historik_af(raekker: QuerySet, *, hvad: str, tidspunkt: datetime, bruger_id:
             f"SELECT kilde.*, %s, %s, %s FROM ({sql}) AS kilde",
             [connection.ops.adapt_datetimefield_value(tidspunkt), hvad, bruger_id, *params],
         )
-
-
-def historik(
-    model: type[models.Model],
-    raekker: Iterable[Mapping[str, Any]],
-    *,
-    hvad: str,
-    tidspunkt: datetime,
-    bruger_id: int | None,
-) -> None:
-    """The history rows of `model` for rows written by `indsaet` or `opdater`: each row given as {attname: value},
-    with its pk under the pk's attname; `hvad` is "+" (created) or "~" (changed)."""
-    historisk, sporede = _sporede(model)
-    # A column the caller left out was written with its default by `indsaet`; the history records the same.
-    standard = {f.attname: f.get_default() for f in sporede}
-    kolonner = [*(f.attname for f in sporede), "history_date", "history_type", "history_user_id"]
-    indsaet(
-        historisk,
-        kolonner,
-        [(*(r.get(k, v) for k, v in standard.items()), tidspunkt, hvad, bruger_id) for r in raekker],
-    )

@@ -1,5 +1,6 @@
 import base64
 import re
+import uuid
 from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,12 @@ from django.db import models
 from kerne.beloeb import BeloebField
 from kerne.fortegn import FORTEGN_AFVIGELSE, FORTEGN_KORREKTIONER
 from kerne.nummerering import BALLERUP_RAMMENUMMER, KODE_BESKRIVELSE, KODE_REGEX
+
+
+def ny_tal_version() -> str:
+    """A new random cache version: the value a row's `tal_version` (or the year's `forbrug_version`) gets with every
+    change to what cached pages show of it, so a key made from it never names stale figures."""
+    return uuid.uuid4().hex
 
 
 class Adgangslog(models.Model):

@@ -12,7 +12,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
-from omstilling.models import Forslag, Forslagsaar, Forslagsramme, Katalog, Katalogudvalg, Krav, ny_tal_version
+from kerne.models import ny_tal_version
+from omstilling.models import Forslag, Forslagsaar, Forslagsramme, Katalog, Katalogudvalg, Krav
 
 # A catalogue's entries are replaced at its next change; the timeout only bounds what old versions occupy.
 TIMEOUT = 60 * 60

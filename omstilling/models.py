@@ -6,7 +6,6 @@ Amounts are kroner with savings positive, as the proposal forms print them. The 
 (nettodriftsbesparelse, samlet nettobesparelse) are properties, never columns.
 """
 
-import uuid
 from decimal import Decimal
 
 from django.core.validators import RegexValidator
@@ -14,6 +13,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from kerne.beloeb import NUL, BeloebField
+from kerne.models import ny_tal_version
 from kerne.nummerering import KODE_MAKS
 from kerne.versioner import Versioneret
 from rammer.models import ramme_nummer_validator
@@ -24,10 +24,6 @@ nr_validator = RegexValidator(
     rf"^{NR_MOENSTER}$", "Nummeret skal have formen UDVALG-NN eller UDVALG-NNA, fx TMU-01 eller KFU-04A."
 )
 kode_validator = RegexValidator(r"^[A-ZÆØÅ]{2,6}$", "Forkortelsen skal være 2–6 store bogstaver, fx TMU.")
-
-
-def ny_tal_version() -> str:
-    return uuid.uuid4().hex
 
 
 class Katalog(models.Model):
