@@ -10,10 +10,19 @@ from contextlib import closing
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kerne.indlaesning import MAKS_FEJL, ImportFejl, Linjegraense, beloebscelle, laes_raekker, linjefejl
+from kerne.beloeb import PLAIN_BELOEB
+from kerne.indlaesning import (
+    MAKS_FEJL,
+    ImportFejl,
+    Linjegraense,
+    beloebscelle,
+    laes_raekker,
+    linjefejl,
+)
+from kerne.massevis import uden_cyklisk_gc
 from kerne.models import Kommune
 from kerne.nummerering import KODE_BESKRIVELSE, KODE_REGEX, kode_fra_celle
-from kerne.tekst import rens, styretegn_fejl
+from kerne.tekst import UGYLDIGE_TEGN, rens, styretegn_fejl
 from rammer.models import Rammedel
 
 __all__ = ["MAKS_FEJL", "ImportFejl", "Importlinje", "laes_budgetfil", "linjefejl"]
@@ -35,6 +44,9 @@ MAKS_RAEKKER = 25_000
 GRAENSE = Linjegraense(MAKS_RAEKKER, ", og et budgetår har højst omkring 20.000")
 UDVALGSKODE = re.compile(KODE_REGEX)
 TEKSTLAENGDER = {"udvalg": 200, "ramme_navn": 200, "udvalg_kode": 20}
+# A plain CSV file up to this size is checked whole, column by column (`_hele_filen`); a 20.000-line file is about
+# 3 MB. A larger one is streamed a line at a time, so memory stays bounded.
+HELE_FILEN_MAKS_BYTES = 20_000_000
 
 
 @dataclass
@@ -60,18 +72,20 @@ def laes_budgetfil(data: bytes, filnavn: str, kommune: Kommune | None = None) ->
     costs no more than its first lines. Ramme numbers must have the form of `kommune`'s settings (the writer passes
     the stored ones; without, the defaults, Ballerup's NN.NN), so the reader itself needs no database.
     """
+    kommune = kommune or Kommune()
+    if not filnavn.lower().endswith(".xlsx") and len(data) <= HELE_FILEN_MAKS_BYTES:
+        with uden_cyklisk_gc():
+            hurtigt = _hele_filen(data, kommune)
+        if hurtigt is not None:
+            return hurtigt
     with closing(laes_raekker(data, filnavn, GRAENSE)) as raekker:
-        return _tjek_linjer(raekker, kommune or Kommune())
+        return _tjek_linjer(raekker, kommune)
 
 
-def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]], kommune: Kommune) -> list[Importlinje]:
-    """Check the header and then each line as it is read; no line is read after the MAKS_FEJL'th problem."""
-    overskrift = next(raekker, None)
-    if overskrift is None or all(str(c).strip() == "" for c in overskrift[1]):
-        raise ImportFejl(["Linje 1: Filen er tom; den skal have en overskriftslinje og mindst én linje med tal."])
-
+def _kolonner(overskrift: Sequence[str | Decimal]) -> dict[str, int]:
+    """Each column's place in the header line; raises ImportFejl for a header that is not a budget file's."""
     # The header is only matched, never stored: an invisible character in it is dropped rather than refused.
-    header = [rens(str(c)).strip().lower() for c in overskrift[1]]
+    header = [rens(str(c)).strip().lower() for c in overskrift]
     manglende = [k for k in KOLONNER if k not in header]
     if manglende:
         raise ImportFejl(
@@ -86,7 +100,16 @@ def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]], kommune
     dubletkolonner = sorted({k for k in header if k and header.count(k) > 1})
     if dubletkolonner:
         raise ImportFejl([linjefejl(1, k, "Kolonnen står mere end én gang.") for k in dubletkolonner])
-    pos = {k: header.index(k) for k in header if k}
+    return {k: header.index(k) for k in header if k}
+
+
+def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]], kommune: Kommune) -> list[Importlinje]:
+    """Check the header and then each line as it is read; no line is read after the MAKS_FEJL'th problem."""
+    overskrift = next(raekker, None)
+    if overskrift is None or all(str(c).strip() == "" for c in overskrift[1]):
+        raise ImportFejl(["Linje 1: Filen er tom; den skal have en overskriftslinje og mindst én linje med tal."])
+    header = overskrift[1]
+    pos = _kolonner(header)
 
     fejl: list[str] = []
     linjer: list[Importlinje] = []
@@ -182,3 +205,113 @@ def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]], kommune
     if fejl:
         raise ImportFejl(fejl)
     return linjer
+
+
+# An amount's shape, its digits made 9: a 20.000-line file has a few dozen shapes, each checked once against the
+# plain-amount grammar instead of every cell being parsed.
+_SOM_NIERE = str.maketrans("0123456789", "9999999999")
+_PLAIN = re.compile(PLAIN_BELOEB, re.ASCII)
+
+
+def _beloebskolonne(celler: Sequence[str]) -> list[Decimal] | None:
+    """A column of plain amounts as the Decimals `parse_dansk_fil` gives, or None if any cell is not plain."""
+    # What each shape needs after its kroner to have two decimals, as parse_dansk_fil pads them.
+    former = [c.translate(_SOM_NIERE) for c in celler]
+    udfyldning: dict[str, str] = {}
+    for form in set(former):
+        match = _PLAIN.fullmatch(form)
+        if match is None:
+            return None
+        udfyldning[form] = ".00" if match.group(3) is None else "0" * (2 - len(match.group(3)))
+    resultat = []
+    for celle, form in zip(celler, former, strict=True):
+        tal = Decimal(celle.replace(".", "").replace(",", ".") + udfyldning[form])
+        resultat.append(tal if tal else abs(tal))  # -0 is 0, as parse_dansk_fil has it
+    return resultat
+
+
+def _hele_filen(data: bytes, kommune: Kommune) -> list[Importlinje] | None:
+    """The lines of a plain CSV budget file, checked column by column: the same lines `_tjek_linjer` gives, in a
+    fraction of the time, for a file without a single problem or oddity (no quotes, blank lines, short lines,
+    control characters or amounts that are not plain). Any other file gives None, and is read line by line, which
+    names each problem; so this path reports nothing itself."""
+    try:
+        tekst = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    tekst = tekst.removeprefix("\ufeff").replace("\r\n", "\n")
+    if '"' in tekst or "\r" in tekst or UGYLDIGE_TEGN.search(tekst) or tekst.count("\n") > MAKS_RAEKKER + 1:
+        return None
+    linjer = tekst.split("\n")
+    if linjer[-1] == "":
+        linjer.pop()
+    if not 2 <= len(linjer) <= MAKS_RAEKKER + 1:
+        return None
+    overskrift = linjer[0].split(";")
+    try:
+        pos = _kolonner(overskrift)
+    except ImportFejl:
+        return None
+    raekker = [linje.split(";") for linje in linjer[1:]]
+    if any(len(r) != len(overskrift) for r in raekker):
+        return None
+    kolonner = list(zip(*raekker, strict=True))
+
+    def tekster(kolonne: str, maks: int | None = None, skal_udfyldes: bool = True) -> tuple[str, ...] | None:
+        """The column's cells stripped, or None if one is empty (where it must not be) or too long."""
+        if kolonne not in pos:
+            return ("",) * len(raekker)
+        celler = kolonner[pos[kolonne]]
+        strippet = {c: c.strip() for c in set(celler)}
+        if any((maks and len(t) > maks) or (skal_udfyldes and not t) for t in strippet.values()):
+            return None
+        return tuple(map(strippet.__getitem__, celler))
+
+    udvalg = tekster("udvalg", TEKSTLAENGDER["udvalg"])
+    navne = tekster("ramme_navn", TEKSTLAENGDER["ramme_navn"])
+    koder = tekster("udvalg_kode", TEKSTLAENGDER["udvalg_kode"], skal_udfyldes=False)
+    rammer = tekster("ramme")
+    placeringer = tekster("serviceramme")
+    forklaringer = tekster("forklaring", skal_udfyldes=False)
+    if udvalg is None or navne is None or koder is None or rammer is None or placeringer is None:
+        return None
+    if forklaringer is None:
+        return None
+    if any(k and not UDVALGSKODE.match(k) for k in set(koder)):
+        return None
+    if any(kommune.rammenummer_fejl(r) for r in set(rammer)):
+        return None
+    placeringer = tuple(p.lower() for p in placeringer)
+    if not set(placeringer) <= {Rammedel.INDEN, Rammedel.UDEN}:
+        return None
+    if len(set(zip(rammer, placeringer, strict=True))) != len(raekker):
+        return None  # a ramme part twice
+    ramme_udvalg = dict(zip(rammer, udvalg, strict=True))
+    if len(set(zip(rammer, udvalg, strict=True))) != len(ramme_udvalg):
+        return None  # a ramme under two udvalg
+    beloeb = {k: _beloebskolonne(kolonner[pos[k]]) for k in BELOEBSKOLONNER}
+    overfoert: Sequence[Decimal | None] = [None] * len(raekker)
+    if "overfoert_fra_sidste_aar" in pos:
+        overfoert_ = _beloebskolonne(kolonner[pos["overfoert_fra_sidste_aar"]])
+        if overfoert_ is None:
+            return None
+        overfoert = overfoert_
+    budget, korrektioner, forventet = beloeb["oprindeligt_budget"], beloeb["korrektioner"], beloeb["forventet_forbrug"]
+    if budget is None or korrektioner is None or forventet is None:
+        return None
+    return [
+        Importlinje(
+            linjenr=i + 2,
+            udvalg=udvalg[i],
+            udvalg_kode=koder[i],
+            ramme=rammer[i],
+            ramme_navn=navne[i],
+            placering=placeringer[i],
+            oprindeligt_budget=budget[i],
+            korrektioner=korrektioner[i],
+            forventet_forbrug=forventet[i],
+            forklaring=forklaringer[i],
+            overfoert_fra_sidste_aar=overfoert[i],
+        )
+        for i in range(len(raekker))
+    ]

@@ -342,24 +342,17 @@ def importer_budget(
             ["opfoelgning_id", "rammedel_id", *kolonner],
             [(r["opfoelgning_id"], r["rammedel_id"], *(r[k] for k in kolonner[:-1]), nu) for r in batch],
         )
-        massevis.historik_af(
-            Opfoelgningslinje.objects.filter(
-                opfoelgning=opfoelgning, rammedel_id__in=[r["rammedel_id"] for r in batch]
-            ),
-            hvad="+",
-            tidspunkt=nu,
-            bruger_id=bruger_id,
-        )
     for batch in _i_batches(opdaterede, fremdrift, len(nye), len(linjer)):
         massevis.opdater(
             Opfoelgningslinje, kolonner, [(*(r[k] for k in kolonner[:-1]), nu, r["id"]) for r in batch]
         )
-        massevis.historik_af(
-            Opfoelgningslinje.objects.filter(pk__in=[r["id"] for r in batch]),
-            hvad="~",
-            tidspunkt=nu,
-            bruger_id=bruger_id,
-        )
+    # The history of every line written, copied from the lines in two statements. The lines this import wrote are
+    # the round's lines stamped `nu`; those it created are at version 1, those it changed have gone past it.
+    skrevet = Opfoelgningslinje.objects.filter(opfoelgning=opfoelgning, aendret=nu)
+    if nye:
+        massevis.historik_af(skrevet.filter(version=1), hvad="+", tidspunkt=nu, bruger_id=bruger_id)
+    if opdaterede:
+        massevis.historik_af(skrevet.filter(version__gt=1), hvad="~", tidspunkt=nu, bruger_id=bruger_id)
     if reimporterede:
         # Figures an import replaced in an open round are new figures: their review starts again.
         gennemgang.saet_i_gang(opfoelgning=opfoelgning, ramme_ids=reimporterede, bruger=bruger)
