@@ -7,7 +7,9 @@ local PostgreSQL, dropped and created anew): migrations and `manage.py demo`; wi
 year of 300 rammer (400 parts, long explanations) imported, locked, and a second round opened. It then starts gunicorn
 (config/gunicorn.py, DJANGO_ENV=production, on a free port) with benchmarks/sider_indstillinger.py, which adds
 `/hilsen/`: a page doing only session + user. Each of 16 users (threads, one keep-alive connection and one session
-each, all as »okonomi«) asks for one page after another for a few seconds; first hello, then each page in turn.
+each, all as »okonomi«) asks for one page after another for a few seconds. Each page is measured in turns with hello
+(hello, page, hello, page, …; `--runder`), and its ratios are the median of each turn's page against the hello run
+just before it.
 
 Goal (issue 15): every page ≥ 0,25 × hello's throughput and p95 ≤ 5 × hello's p95. The figures are ratios from one
 run on one machine; other load on the machine moves them, so compare runs made side by side.
@@ -183,6 +185,7 @@ def main() -> None:
     parser.add_argument("--syntetisk", action="store_true", help="also the synthetic year with 300 rammer")
     parser.add_argument("--sekunder", type=float, default=5.0)
     parser.add_argument("--brugere", type=int, default=16)
+    parser.add_argument("--runder", type=int, default=3, help="turns of hello and each page (median of the ratios)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as mappe:
@@ -227,7 +230,6 @@ def main() -> None:
             foerste = [hent(port, sider[1][1], sessioner[0])[2] for _ in range(4)]
             print(f"første svar fra en ny server (låst runde): {dansk(max(foerste) * 1000, 0)} ms "
                   f"(de fire første: {', '.join(dansk(t * 1000, 0) for t in foerste)} ms)")
-            hello: tuple[float, float] | None = None
             for navn, sti in sider:
                 status, stoerrelse, _ = hent(port, sti, sessioner[0])
                 if status != 200:
@@ -236,11 +238,21 @@ def main() -> None:
                 for _ in range(8):
                     hent(port, sti, sessioner[1])
                 enkelt = statistics.median(hent(port, sti, sessioner[1])[2] for _ in range(7))
-                rate, p95, antal, fejl = belast(port, sti, sessioner[2:2 + args.brugere], args.sekunder)
-                if hello is None:
-                    hello = (rate, p95)
+                # Hello and the page by turns, each ratio against the hello run just before it: the load on a shared
+                # machine drifts within a minute, so the median of the turns' ratios is what holds between runs.
+                brugere = sessioner[2:2 + args.brugere]
+                hello_runder, side_runder = [], []
+                for _ in range(args.runder):
+                    hello_runder.append(belast(port, "/hilsen/", brugere, args.sekunder))
+                    side_runder.append(belast(port, sti, brugere, args.sekunder))
+                gennemloeb = statistics.median(s[0] / h[0] for s, h in zip(side_runder, hello_runder, strict=True))
+                p95_forhold = statistics.median(s[1] / h[1] for s, h in zip(side_runder, hello_runder, strict=True))
+                rate = statistics.median(s[0] for s in side_runder)
+                p95 = statistics.median(s[1] for s in side_runder)
+                fejl = sum(s[3] for s in side_runder)
+                antal = sum(s[2] for s in side_runder)
                 print(f"{navn:<20} | {dansk(rate, 1):>8} | {dansk(p95 * 1000, 0):>7} | {dansk(enkelt * 1000, 1):>9} | "
-                      f"{stoerrelse // 1024:>5} | {dansk(rate / hello[0]):>17} | {dansk(p95 / hello[1], 1):>11} | "
+                      f"{stoerrelse // 1024:>5} | {dansk(gennemloeb):>17} | {dansk(p95_forhold, 1):>11} | "
                       f"{fejl}/{antal}")
         finally:
             server.stop()

@@ -23,7 +23,7 @@ from budgetopfolgning import (
 from budgetopfolgning.forbrugsgraf import forbrugsgraf
 from budgetopfolgning.forms import NyOpfoelgningForm, RammeForm
 from budgetopfolgning.models import Opfoelgning, Opfoelgningslinje
-from budgetopfolgning.opslag import hent_opfoelgning, hent_ramme_i_opfoelgning
+from budgetopfolgning.opslag import hent_opfoelgning, hent_ramme_i_opfoelgning, hent_ramme_og_aarets_runder
 from budgetopfolgning.rules import RammeIOpfoelgning
 from budgetopfolgning.sider import bilag_titel, fortegn, opfoelgning_kontekst, udskudt, udvalg_kontekst
 from forbrug import selectors as forbrug_selectors
@@ -150,13 +150,9 @@ def udvalg_side(request: HttpRequest, aar: int, nr: int, kode: str) -> HttpRespo
 
 @require_safe
 def ramme_side(request: AuthenticatedHttpRequest, aar: int, nr: int, ramme_nr: str) -> HttpResponse:
-    opfoelgning, valgt = hent_ramme_i_opfoelgning(request, aar, nr, ramme_nr)
+    opfoelgning, valgt, andre = hent_ramme_og_aarets_runder(request, aar, nr, ramme_nr)
     linjer = [linje for linje in mellemlager.linjer(opfoelgning) if linje.ramme.pk == valgt.pk]
     total = selectors.summer([linje.tal for linje in linjer], opfoelgning=opfoelgning)
-    andre = list(
-        Opfoelgning.objects.for_user(request.user).filter(aar=opfoelgning.aar).exclude(pk=opfoelgning.pk)
-        .select_related("aar")
-    )
 
     def forbrug_og_aktiviteter() -> dict:
         forbrug = forbrugstal.forbrugsvisning(opfoelgning, linjer)

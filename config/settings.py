@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Inside SessionMiddleware, so the session it marks for renewal is saved on the way out.
+    "kerne.middleware.SessionFornyelseMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -126,7 +128,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first, so a locked-out username + IP is refused before the password is checked.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, its session user read with the roles in one query (kerne/backends.py).
+    "kerne.backends.Brugerbackend",
 ]
 
 # Single sign-on (OpenID Connect, kerne/oidc.py) when OIDC_RP_CLIENT_ID is set; local login stays for accounts with
@@ -339,10 +342,11 @@ CELERY_BEAT_SCHEDULE = {
     "paamindelser": {"task": "budgetopfolgning.jobs.send_paamindelser", "schedule": crontab(hour=7, minute=0)},
 }
 
-# A session ends after a working day without activity (8 hours by default), not after Django's two weeks: every
-# request renews it, so the limit counts idle time.
+# A session ends after a working day without activity (8 hours by default), not after Django's two weeks: activity
+# renews it, so the limit counts idle time.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 480) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Activity renews the idle timeout, at most once a minute (kerne.middleware.SessionFornyelseMiddleware).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

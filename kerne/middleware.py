@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from kerne.models import _KOMMUNE_MEMO
 
@@ -19,3 +20,29 @@ class KommuneMiddleware:
             return self.get_response(request)
         finally:
             _KOMMUNE_MEMO.reset(token)
+
+
+# A logged-in session's idle expiry is renewed at most this often. Saving the session on every request (Django's
+# SESSION_SAVE_EVERY_REQUEST) is a database write per page view, on SQLite a turn at the whole database's write lock,
+# to move an expiry hours away by seconds.
+FORNY_SESSION_SEKUNDER = 60
+_FORNYET = "_fornyet"
+
+
+class SessionFornyelseMiddleware:
+    """Renews the session's idle expiry (SESSION_COOKIE_AGE from now, in the database and the cookie) on the first
+    request a minute or more after the last renewal: it marks the session changed, so SessionMiddleware, outside it,
+    saves it and sends the cookie again. A session ends after the idle timeout, give or take that minute."""
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # No key: no session was sent, it had expired, or the request logged out (flushed it); nothing to renew.
+        if session is not None and session.session_key is not None:
+            nu = int(timezone.now().timestamp())
+            if nu - session.get(_FORNYET, 0) >= FORNY_SESSION_SEKUNDER:
+                session[_FORNYET] = nu
+        return response

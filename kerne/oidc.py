@@ -26,6 +26,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 from kerne import roller
+from kerne.backends import RollerMedBrugeren
 from kerne.models import SsoIdentitet
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def roller_fra_claims(claims: dict) -> set[str]:
     return {rolle for rolle, ids in rollekort().items() if ids & grupper}
 
 
-class Backend(OIDCAuthenticationBackend):
+class Backend(RollerMedBrugeren, OIDCAuthenticationBackend):
     """Who the user is (their username claim) and which roles they have (their group claim), at every login."""
 
     def get_userinfo(self, access_token: str, id_token: str, payload: dict) -> dict:

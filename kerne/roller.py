@@ -19,13 +19,19 @@ ROLLER = (OKONOMI, KONSULENT, UDVALGSMEDLEM)
 
 
 def har_rolle(user: "User | AnonymousUser", rolle: str) -> bool:
+    """Whether the user has the role. The session's user comes with its roles (kerne.backends); any other user's
+    are read once."""
     if not user.is_authenticated:
         return False
     cache: set[str] | None = getattr(user, "_roller_cache", None)
     if cache is None:
         cache = set(user.groups.values_list("name", flat=True))
-        setattr(user, "_roller_cache", cache)  # noqa: B010 - an attribute the user model does not declare
+        saet_roller(user, cache)
     return rolle in cache
+
+
+def saet_roller(user: "User", roller: set[str]) -> None:
+    setattr(user, "_roller_cache", roller)  # noqa: B010 - an attribute the user model does not declare
 
 
 @rules.predicate

@@ -1,7 +1,9 @@
 """Shared test helpers: named users per role, the demo data, reading tables as a screen reader would and forms as a
 browser submits them."""
 
+from contextlib import contextmanager
 from html.parser import HTMLParser
+from unittest import mock
 
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
@@ -115,6 +117,15 @@ def formular(html: str) -> dict[str, str]:
     fundne = [f["felter"] for f in parser.formularer if any(n.endswith("version") for n in f["felter"])]
     assert len(fundne) == 1, [f["action"] for f in parser.formularer]
     return fundne[0]
+
+
+@contextmanager
+def uden_sessionsfornyelse():
+    """No request renews the session while inside. The renewal is a write of its own at most once a minute, so it
+    falls on whichever request comes first after a minute; a test that counts a page's queries counts the page's own
+    (SessionTests test the renewal)."""
+    with mock.patch("kerne.middleware.FORNY_SESSION_SEKUNDER", 10**12):
+        yield
 
 
 class BaseTestCase(TestCase):

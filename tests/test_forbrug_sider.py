@@ -16,7 +16,7 @@ from forbrug import selectors as forbrug_selectors
 from forbrug.models import Konto
 from forbrug.services import importer_forbrug, importer_kontoplan
 from rammer.models import Rammedel
-from tests.base import BaseTestCase, raekker, tabeller
+from tests.base import BaseTestCase, raekker, tabeller, uden_sessionsfornyelse
 from tests.test_forbrug import forbrugslinjer
 
 BUDGET = (
@@ -168,6 +168,7 @@ class ForbrugSiderTests(BaseTestCase):
         self.assertEqual(rows[1][6:], (400, 400, 0, 1200, 100, 1200, 1300))
 
     def test_the_round_page_reads_forbrug_in_a_fixed_number_of_queries(self):
+        self.enterContext(uden_sessionsfornyelse())
         def antal() -> int:
             mellemlager.toem()  # the page computed afresh each time: a test's rollback brings back an old version
             with CaptureQueriesContext(connection) as queries:

@@ -257,6 +257,55 @@ class SessionTests(BaseTestCase):
         # Every answer renews the cookie for another eight hours.
         self.assertEqual(response.cookies["sessionid"]["max-age"], 8 * 60 * 60)
 
+    def test_activity_renews_the_session_at_most_once_a_minute(self):
+        from django.contrib.sessions.models import Session
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with klokken(T0):
+            self.client.force_login(self.udvalg)
+            self.client.get("/")
+        noegle = self.client.session.session_key
+
+        def side(tid):
+            with klokken(tid), CaptureQueriesContext(connection) as forespoergsler:
+                response = self.client.get("/")
+            self.assertEqual(response.status_code, 200)
+            skrevet = [q for q in forespoergsler if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+            return response, skrevet, Session.objects.get(session_key=noegle).expire_date
+
+        # Within the minute: no write, and no new cookie; the expiry stays where the first page left it.
+        response, skrevet, udloeb = side(T0 + timedelta(seconds=59))
+        self.assertEqual(skrevet, [])
+        self.assertNotIn("sessionid", response.cookies)
+        self.assertEqual(udloeb, T0 + timedelta(hours=8))
+        # A minute after: the session is saved with eight hours from now, and the cookie with it.
+        response, skrevet, udloeb = side(T0 + timedelta(seconds=61))
+        self.assertEqual(len(skrevet), 1)
+        self.assertEqual(udloeb, T0 + timedelta(hours=8, seconds=61))
+        self.assertEqual(response.cookies["sessionid"]["max-age"], 8 * 60 * 60)
+
+    def test_the_session_user_comes_with_its_roles_and_a_changed_role_counts_at_the_next_request(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.client.force_login(self.okonomi)
+        self.client.get("/")
+        with CaptureQueriesContext(connection) as forespoergsler:
+            self.assertEqual(self.client.get("/rammer/").status_code, 200)
+        # One query reads the user and its roles; none reads the roles on their own.
+        self.assertEqual([q["sql"] for q in forespoergsler if q["sql"].startswith('SELECT "auth_group"')], [])
+        self.assertEqual(len([q for q in forespoergsler if 'FROM "auth_user"' in q["sql"]]), 1)
+        # Taken out of Center for Økonomi: the admin is closed at the very next request.
+        self.assertEqual(self.client.get("/opfolgning/indlaes/").status_code, 200)
+        self.okonomi.groups.clear()
+        self.assertEqual(self.client.get("/opfolgning/indlaes/").status_code, 403)
+        self.okonomi.groups.add(Group.objects.get(name=roller.OKONOMI))
+        self.assertEqual(self.client.get("/opfolgning/indlaes/").status_code, 200)
+        # A deactivated account's session ends.
+        User.objects.filter(pk=self.okonomi.pk).update(is_active=False)
+        self.assertEqual(self.client.get("/opfolgning/indlaes/").status_code, 302)
+
     def test_env_int_reads_minutes_and_fails_loudly(self):
         env_int = projekt_settings.env_int
         with mock.patch.dict("os.environ", {"SESSION_IDLE_TIMEOUT_MINUTES": "30"}):
