@@ -4,6 +4,7 @@ The whole file is read and checked first and every problem collected with its li
 refused as a whole with all its errors at once. The reading itself (streaming, limits) is `kerne.indlaesning`.
 """
 
+import csv
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import closing
@@ -246,6 +247,9 @@ def _hele_filen(data: bytes, kommune: Kommune) -> list[Importlinje] | None:
     if linjer[-1] == "":
         linjer.pop()
     if not 2 <= len(linjer) <= MAKS_RAEKKER + 1:
+        return None
+    # The csv module refuses a field longer than its limit, naming the line; no field is longer than its line.
+    if max(map(len, linjer)) > csv.field_size_limit():
         return None
     overskrift = linjer[0].split(";")
     try:

@@ -2,6 +2,7 @@
 
 import rules
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -20,7 +21,8 @@ def hent_opfoelgning(request: HttpRequest, aar: int, nr: int, perm: str | None =
     return opfoelgning
 
 
-def _synlige(request: HttpRequest):
+def _synlige(request: HttpRequest) -> QuerySet[Opfoelgning]:
+    """The rounds the user may see, each with its year."""
     return Opfoelgning.objects.select_related("aar").defer("bilag_pdf").for_user(request.user)
 
 
@@ -30,7 +32,9 @@ def hent_ramme_i_opfoelgning(request: HttpRequest, aar: int, nr: int, ramme_nr: 
     return opfoelgning, _ramme(request, opfoelgning, ramme_nr, rediger=rediger)
 
 
-def hent_ramme_og_aarets_runder(request: HttpRequest, aar: int, nr: int, ramme_nr: str):
+def hent_ramme_og_aarets_runder(
+    request: HttpRequest, aar: int, nr: int, ramme_nr: str
+) -> tuple[Opfoelgning, Bevillingsramme, list[Opfoelgning]]:
     """`hent_ramme_i_opfoelgning` for reading, and the year's other rounds the user may see, read with the round in
     one query (the ramme page links to the ramme in each of them)."""
     aarets = list(_synlige(request).filter(aar__aar=aar))

@@ -550,6 +550,9 @@ class HurtigLaesningTests(TestCase):
             with self.subTest(linje=linje):
                 self.assertIsNone(_hele_filen(f"{hoved}{god}{linje}\n".encode(), Kommune()))
         self.assertIsNone(_hele_filen(b"udvalg;ramme\nA;10.10\n", Kommune()))  # a header without the columns
+        # A field longer than the csv module reads: it refuses the line, so this path must not accept it.
+        lang = "Børneudvalget;BU;30.50;Skoler;inden;1;2;" + "3" * 131_073
+        self.assertIsNone(_hele_filen(f"{hoved}{god}{lang}\n".encode(), Kommune()))
         self.assertIsNone(_hele_filen((hoved + god).encode("latin-1"), Kommune()))
         self.assertIsNone(
             _hele_filen(
