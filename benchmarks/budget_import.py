@@ -7,12 +7,14 @@ migrate and left behind: give it a database of its own, empty). Target from the 
 the time pandas needs to read the file, on both databases, with a query count that does not grow with the lines.
 
 Each size is imported as the first round of a year of its own (everything created), and then imported again into
-the same round (every line an update). The yardstick, as the issue measured it, is a process that only reads the
-same file with pandas (`python -c "import pandas; pandas.read_csv(…)"`: start, import, read), the median of three;
-`pandas.read_csv` inside this process is printed beside it.
+the same round (every line an update), three times each; the median is printed, with the most queries any of the
+three took. The yardstick, as the issue measured it, is a process that only reads the same file with pandas
+(`python -c "import pandas; pandas.read_csv(…)"`: start, import, read), the median of three; `pandas.read_csv`
+inside this process is printed beside it.
 """
 
 import io
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,6 +28,7 @@ from forbrug_import import median_tid, opsaet_django
 
 STOERRELSER = [1_000, 10_000, 20_000]
 MAAL = 5.0
+GANGE = 3
 
 
 def budgetfil(antal_linjer: int) -> bytes:
@@ -88,25 +91,31 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         print(f"Database: {database}")
         for i, stoerrelse in enumerate(STOERRELSER):
-            aar = 2041 + i
             data = budgetfil(stoerrelse)
             sti = Path(mappe) / f"budget-{stoerrelse}.csv"
             sti.write_bytes(data)
             pandas_tid = median_tid(lambda sti=sti: pandas_proces(str(sti)), 3)
             pandas_inde = median_tid(lambda data=data: pandas.read_csv(io.BytesIO(data), sep=";", dtype=str), 3)
-            resultater = []
-            for gang in ("ny runde", "igen"):
-                forespoergsler = [0]
+            # Each case GANGE times, the median printed: a new round (in a year of its own each time), and the same
+            # file imported again into it (every line an update).
+            maalinger: dict[str, list[tuple[float, int]]] = {"ny runde": [], "igen": []}
+            for forsoeg in range(GANGE):
+                aar = 2041 + i * 10 + forsoeg
+                for gang in ("ny runde", "igen"):
+                    forespoergsler = [0]
 
-                def tael(execute, sql, params, many, context, forespoergsler=forespoergsler):
-                    forespoergsler[0] += 1
-                    return execute(sql, params, many, context)
+                    def tael(execute, sql, params, many, context, forespoergsler=forespoergsler):
+                        forespoergsler[0] += 1
+                        return execute(sql, params, many, context)
 
-                with connection.execute_wrapper(tael):
-                    start = time.perf_counter()
-                    importer_budget(data=data, filnavn="budget.csv", aar=aar, nummer=1, pr_dato=date(aar, 3, 31))
-                    tid = time.perf_counter() - start
-                resultater.append((gang, tid, forespoergsler[0]))
+                    with connection.execute_wrapper(tael):
+                        start = time.perf_counter()
+                        importer_budget(data=data, filnavn="budget.csv", aar=aar, nummer=1, pr_dato=date(aar, 3, 31))
+                        tid = time.perf_counter() - start
+                    maalinger[gang].append((tid, forespoergsler[0]))
+            resultater = [
+                (gang, statistics.median(t for t, _ in m), max(q for _, q in m)) for gang, m in maalinger.items()
+            ]
             assert Opfoelgningslinje.objects.filter(opfoelgning__aar__aar=aar).count() == stoerrelse
             print(f"{dansk(stoerrelse, 0)} linjer ({dansk(len(data) / 1_000_000, 1)} MB): en proces, der kun læser "
                   f"filen med pandas, {dansk(pandas_tid, 3)} s (pandas.read_csv i denne proces "
