@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
@@ -30,9 +31,9 @@ _FORNYET = "_fornyet"
 
 
 class SessionFornyelseMiddleware:
-    """Renews the session's idle expiry (SESSION_COOKIE_AGE from now, in the database and the cookie) on the first
-    request a minute or more after the last renewal: it marks the session changed, so SessionMiddleware, outside it,
-    saves it and sends the cookie again. A session ends after the idle timeout, give or take that minute."""
+    """Renews a logged-in session's idle expiry (SESSION_COOKIE_AGE from now, in the database and the cookie) on the
+    first request a minute or more after the last renewal: it marks the session changed, so SessionMiddleware, outside
+    it, saves it and sends the cookie again. A session ends after the idle timeout, give or take that minute."""
 
     def __init__(self, get_response: Callable) -> None:
         self.get_response = get_response
@@ -40,8 +41,9 @@ class SessionFornyelseMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        # No key: no session was sent, it had expired, or the request logged out (flushed it); nothing to renew.
-        if session is not None and session.session_key is not None:
+        # Only a logged-in session is renewed: one that was never sent, had expired, was made up, or was logged out
+        # (flushed) in this request has no user, and marking it would store a new, empty session.
+        if session is not None and SESSION_KEY in session:
             nu = int(timezone.now().timestamp())
             if nu - session.get(_FORNYET, 0) >= FORNY_SESSION_SEKUNDER:
                 session[_FORNYET] = nu

@@ -285,6 +285,21 @@ class SessionTests(BaseTestCase):
         self.assertEqual(udloeb, T0 + timedelta(hours=8, seconds=61))
         self.assertEqual(response.cookies["sessionid"]["max-age"], 8 * 60 * 60)
 
+    def test_a_made_up_or_expired_session_is_not_renewed_into_a_new_one(self):
+        from django.contrib.sessions.backends.db import SessionStore
+        from django.http import HttpResponse
+        from django.test import RequestFactory
+
+        from kerne.middleware import SessionFornyelseMiddleware
+
+        # A cookie naming no stored session, on a request that never looked at the session (a 404, a redirect to
+        # add a slash): marking it would make SessionMiddleware store a new session for nobody.
+        request = RequestFactory().get("/findesikke")
+        request.session = SessionStore("x" * 32)
+        SessionFornyelseMiddleware(lambda r: HttpResponse())(request)
+        self.assertFalse(request.session.modified)
+        self.assertTrue(request.session.is_empty())
+
     def test_the_session_user_comes_with_its_roles_and_a_changed_role_counts_at_the_next_request(self):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
