@@ -12,14 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kerne.beloeb import PLAIN_BELOEB
-from kerne.indlaesning import (
-    MAKS_FEJL,
-    ImportFejl,
-    Linjegraense,
-    beloebscelle,
-    laes_raekker,
-    linjefejl,
-)
+from kerne.indlaesning import MAKS_FEJL, ImportFejl, Linjegraense, beloebscelle, laes_raekker, linjefejl
 from kerne.massevis import uden_cyklisk_gc
 from kerne.models import Kommune
 from kerne.nummerering import KODE_BESKRIVELSE, KODE_REGEX, kode_fra_celle
@@ -216,8 +209,8 @@ _PLAIN = re.compile(PLAIN_BELOEB, re.ASCII)
 
 def _beloebskolonne(celler: Sequence[str]) -> list[Decimal] | None:
     """A column of plain amounts as the Decimals `parse_dansk_fil` gives, or None if any cell is not plain."""
-    # What each shape needs after its kroner to have two decimals, as parse_dansk_fil pads them.
     former = [c.translate(_SOM_NIERE) for c in celler]
+    # What each shape needs after its kroner to have two decimals, as parse_dansk_fil pads them.
     udfyldning: dict[str, str] = {}
     for form in set(former):
         match = _PLAIN.fullmatch(form)
