@@ -11,7 +11,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kerne.beloeb import PLAIN_BELOEB
+from kerne.beloeb import OERE, plain_kolonne
 from kerne.indlaesning import MAKS_FEJL, ImportFejl, Linjegraense, beloebscelle, laes_raekker, linjefejl
 from kerne.massevis import uden_cyklisk_gc
 from kerne.models import Kommune
@@ -201,27 +201,13 @@ def _tjek_linjer(raekker: Iterator[tuple[int, Sequence[str | Decimal]]], kommune
     return linjer
 
 
-# An amount's shape, its digits made 9: a 20.000-line file has a few dozen shapes, each checked once against the
-# plain-amount grammar instead of every cell being parsed.
-_SOM_NIERE = str.maketrans("0123456789", "9999999999")
-_PLAIN = re.compile(PLAIN_BELOEB, re.ASCII)
-
-
 def _beloebskolonne(celler: Sequence[str]) -> list[Decimal] | None:
-    """A column of plain amounts as the Decimals `parse_dansk_fil` gives, or None if any cell is not plain."""
-    former = [c.translate(_SOM_NIERE) for c in celler]
-    # What each shape needs after its kroner to have two decimals, as parse_dansk_fil pads them.
-    udfyldning: dict[str, str] = {}
-    for form in set(former):
-        match = _PLAIN.fullmatch(form)
-        if match is None:
-            return None
-        udfyldning[form] = ".00" if match.group(3) is None else "0" * (2 - len(match.group(3)))
-    resultat = []
-    for celle, form in zip(celler, former, strict=True):
-        tal = Decimal(celle.replace(".", "").replace(",", ".") + udfyldning[form])
-        resultat.append(tal if tal else abs(tal))  # -0 is 0, as parse_dansk_fil has it
-    return resultat
+    """A column of plain amounts as the Decimals `parse_dansk_fil` gives (two decimals, -0 made 0), or None if any
+    cell is not plain."""
+    maskine = plain_kolonne(celler)
+    if maskine is None:
+        return None
+    return [tal if tal else abs(tal) for tal in (Decimal(t).quantize(OERE) for t in maskine)]
 
 
 def _hele_filen(data: bytes, kommune: Kommune) -> list[Importlinje] | None:
@@ -283,8 +269,7 @@ def _hele_filen(data: bytes, kommune: Kommune) -> list[Importlinje] | None:
         return None
     if len(set(zip(rammer, placeringer, strict=True))) != len(raekker):
         return None  # a ramme part twice
-    ramme_udvalg = dict(zip(rammer, udvalg, strict=True))
-    if len(set(zip(rammer, udvalg, strict=True))) != len(ramme_udvalg):
+    if len(set(zip(rammer, udvalg, strict=True))) != len(set(rammer)):
         return None  # a ramme under two udvalg
     beloeb = {k: _beloebskolonne(kolonner[pos[k]]) for k in BELOEBSKOLONNER}
     overfoert: Sequence[Decimal | None] = [None] * len(raekker)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from kerne.beloeb import PLAIN_BELOEB
+from kerne.beloeb import plain_kolonne
 from kerne.indlaesning import (
     MAKS_BYTES,
     MAKS_FEJL,
@@ -201,25 +201,13 @@ def _celler(pr_konto: Mapping[str, Sequence[Maanedsbeloeb]]) -> int:
     return sum(12 - raekke.count(None) for raekke in pr_konto.values())
 
 
-# A plain amount (kerne.beloeb.PLAIN_BELOEB), and an amount that reads as -0.
-_PLAIN_BELOEB = re.compile(PLAIN_BELOEB, re.ASCII)
-_MINUS_NUL = re.compile(r"^-[0.,]*$", re.MULTILINE)
+# An amount that reads as -0, in machine notation.
+_MINUS_NUL = re.compile(r"^-[0.]*$", re.MULTILINE)
 # The bytes a plain ASCII file's lines consist of: printable ASCII and the line break, no quote (CSV quoting) and no
 # tab, carriage return or other control character.
 _PLAIN_ASCII = (bytes(range(0x20, 0x7F)) + b"\n").replace(b'"', b"")
 # Every byte but the separators: deleted, they leave a file's skeleton, ";;\n" for each line of three fields.
 _IKKE_SEPARATORER = bytes(b for b in range(256) if b not in b";\n")
-# An amount's shape: each digit made 9. The grammar of a plain amount depends on nothing but the shape, so checking
-# the few distinct shapes of a column checks all its amounts.
-_FORM = str.maketrans("0123456789", "9999999999")
-
-
-def _plain_beloeb(beloeb: list[str]) -> bool:
-    """Whether every amount is plain (`kerne.beloeb.PLAIN_BELOEB`)."""
-    former = set("\n".join(beloeb).translate(_FORM).split("\n"))
-    return all(_PLAIN_BELOEB.fullmatch(form) for form in former)
-
-
 def _hele_filen(data: bytes) -> Forbrugsdata | None:
     """The common case, checked column by column instead of line by line: a CSV file (UTF-8, `konto;maaned;beloeb` in
     that order) of plain lines (no quotes, tabs or control characters; a konto without spaces at its ends; a month
@@ -256,12 +244,9 @@ def _hele_filen(data: bytes) -> Forbrugsdata | None:
         return None
     if max(map(len, konti)) > KONTO_LAENGDE or (not krop.isascii() and list(map(str.strip, konti)) != konti):
         return None
-    if not _plain_beloeb(beloeb_tekst):
-        return None
-    beloeb = "\n".join(beloeb_tekst).replace(".", "").replace(",", ".")
-    if _MINUS_NUL.search(beloeb):
-        return None  # -0: parse_dansk makes it 0
-    beloeb_liste = beloeb.split("\n")
+    beloeb_liste = plain_kolonne(beloeb_tekst)
+    if beloeb_liste is None or _MINUS_NUL.search("\n".join(beloeb_liste)):
+        return None  # not plain, or -0, which parse_dansk makes 0
     pr_konto = _pr_konto(konti, maaneder_tekst, beloeb_liste)
     if _celler(pr_konto) != antal:
         return None  # a konto and month twice

@@ -195,11 +195,22 @@ def parse_dansk(text: str) -> Decimal:
 
 
 # The plain amounts that fill a large file (no spaces, at most two decimals, under 10^12 kroner), which the fast
-# path below reads straight to the same Decimal parse_dansk gives; anything else takes parse_dansk itself.
-# PLAIN_BELOEB is the grammar as a pattern source, also for a reader that checks a whole column in one pass; its
-# groups are the sign, the kroner and the øre.
+# paths below read straight to the same amount parse_dansk gives; anything else takes parse_dansk itself. Its groups
+# are the sign, the kroner and the øre.
 PLAIN_BELOEB = r"([+-]?)(\d{1,3}(?:\.\d{3}){0,3}|\d{1,12})(?:,(\d\d?))?"
 _HURTIG = re.compile(PLAIN_BELOEB, re.ASCII)
+# An amount's shape: each digit made 9. The grammar of a plain amount depends on nothing but the shape.
+_FORM = str.maketrans("0123456789", "9999999999")
+
+
+def plain_kolonne(celler: Sequence[str]) -> list[str] | None:
+    """A file's column of amounts in machine notation ("1234.5", "-1000"), if every one is plain (PLAIN_BELOEB), else
+    None. Checking the column's few distinct shapes checks all its amounts, so 100.000 cells cost a translation and a
+    set. "-0" stays as it is (parse_dansk makes it 0)."""
+    samlet = "\n".join(celler)
+    if not all(_HURTIG.fullmatch(form) for form in set(samlet.translate(_FORM).split("\n"))):
+        return None
+    return samlet.replace(".", "").replace(",", ".").split("\n")
 
 
 def parse_dansk_fil(text: str) -> Decimal:
